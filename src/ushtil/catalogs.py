@@ -1,0 +1,260 @@
+"""Stage three: ``locales/<lang>/LC_MESSAGES/messages.po`` → translations in memory.
+
+Only entries a reader may safely see are kept: not fuzzy, every plural form filled,
+placeholders matching the msgid, and no markup the msgid did not have (such markup is
+escaped and reported). Lookups fall back along the site's language chain, then to the
+source text. Also the Babel extractor for the labels declared in ``site.toml``.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Callable, Iterator
+
+import polib
+from markupsafe import escape
+
+from .errors import Diagnostic, Location, error, warning
+from .model import SiteConfig
+
+DOMAIN = "messages"
+PO_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+PYFORMAT = re.compile(
+    r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])?"
+)
+BRACE = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[!:][^{}]*)?\}(?!\})")
+TAG = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>")
+
+# Plural rules ushtil vouches for; a catalogue whose header disagrees is reported.
+PLURAL_FORMS = {
+    "kk": (2, "(n != 1)"),
+    "ru": (3, "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)"),
+    "en": (2, "(n != 1)"),
+}
+PLURAL_HEADER = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$")
+
+
+def catalog_path(root: Path, lang: str) -> Path:
+    return root / "locales" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def placeholders(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(printf-style placeholders, brace placeholders) in ``text``; %% is not one."""
+    printf = set()
+    for m in PYFORMAT.finditer(text):
+        if m.group("conv") == "%":
+            continue
+        printf.add(f"%({m.group('name')})" if m.group("name") is not None else f"%{m.group('conv') or ''}")
+    return frozenset(printf), frozenset(BRACE.findall(text))
+
+
+VALID_PERCENT = re.compile(
+    r"%(?:%|(?:\([A-Za-z_][A-Za-z0-9_]*\))?[#0\-+]*\d*(?:\.\d+)?[hlL]?[diouxXeEfFgGcrsa])"
+)
+
+
+def bare_percent(text: str) -> bool:
+    """True when ``text`` has a '%' that is no placeholder (it would break %-formatting)."""
+    return "%" in VALID_PERCENT.sub("", text)
+
+
+def tags(text: str) -> frozenset[str]:
+    return frozenset(re.sub(r"\s+", " ", t) for t in TAG.findall(text))
+
+
+def parse_plural_forms(header: str | None) -> tuple[int, Callable[[int], int]] | None:
+    if not header:
+        return None
+    m = PLURAL_HEADER.match(header)
+    if not m:
+        return None
+    try:
+        return int(m.group(1)), _gettext.c2py(m.group(2))
+    except (ValueError, SyntaxError):
+        return None
+
+
+@dataclass
+class Catalog:
+    """One language's usable translations: (msgctxt, msgid) → forms."""
+
+    lang: str
+    path: str
+    nplurals: int = 2
+    plural: Callable[[int], int] = field(default=lambda n: int(n != 1))
+    messages: dict[tuple[str | None, str], tuple[str, ...]] = field(default_factory=dict)
+
+    def lookup(self, context: str | None, msgid: str, n: int | None = None) -> str | None:
+        forms = self.messages.get((context, msgid))
+        if forms is None:
+            return None
+        if n is None:
+            return forms[0]
+        index = self.plural(n)
+        return forms[index] if 0 <= index < len(forms) else None
+
+
+def read_po(path: Path, shown: str) -> tuple[polib.POFile | None, Diagnostic | None]:
+    try:
+        return polib.pofile(str(path), encoding="utf-8", wrapwidth=0), None
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        text = str(exc)
+        m = PO_SYNTAX_LINE.search(text)
+        line = int(m.group(1)) if m else None
+        if "Syntax error" in text or m:
+            message = "syntax error in the catalogue (open it in Poedit or run 'msgfmt -c' for details)"
+        else:
+            message = f"cannot read the catalogue: {text}"
+        return None, error(Location(shown, line), "po-syntax", message)
+
+
+def entry_problem(entry: polib.POEntry, nplurals: int) -> str | None:
+    """Why a translated entry cannot be shown to a reader, or None."""
+    sources = [entry.msgid] + ([entry.msgid_plural] if entry.msgid_plural else [])
+    forms = _forms(entry)
+    if entry.msgid_plural and len(forms) != nplurals:
+        return f"has {len(forms)} plural forms, the header says {nplurals}"
+    source_sets = [placeholders(s) for s in sources]
+    wanted_printf = frozenset().union(*(s[0] for s in source_sets))
+    wanted_brace = frozenset().union(*(s[1] for s in source_sets))
+    for form in forms:
+        printf, brace = placeholders(form)
+        if bare_percent(form) and not any(bare_percent(s) for s in sources):
+            return "has a '%' that is not a placeholder (write '%%' for a percent sign)"
+        extra = (printf - wanted_printf) | {"{" + b + "}" for b in brace - wanted_brace}
+        if extra:
+            return f"has placeholders the source does not: {', '.join(sorted(extra))}"
+        missing = wanted_printf - printf
+        if missing:
+            return f"lacks placeholders of the source: {', '.join(sorted(missing))}"
+    return None
+
+
+def _forms(entry: polib.POEntry) -> list[str]:
+    if entry.msgid_plural:
+        return [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
+    return [entry.msgstr]
+
+
+def load_catalog(
+    path: Path, shown: str, lang: str, diagnostics: list[Diagnostic]
+) -> Catalog | None:
+    po, problem = read_po(path, shown)
+    if po is None:
+        diagnostics.append(problem)  # type: ignore[arg-type]
+        return None
+    catalog = Catalog(lang, shown)
+    parsed = parse_plural_forms(po.metadata.get("Plural-Forms"))
+    expected = PLURAL_FORMS.get(lang)
+    if parsed is None:
+        diagnostics.append(
+            warning(Location(shown, 1), "plural-forms", "missing or invalid Plural-Forms header; plural translations are not used")
+        )
+        catalog.nplurals = -1
+    else:
+        catalog.nplurals, catalog.plural = parsed
+        if expected and expected[0] != parsed[0]:
+            diagnostics.append(
+                warning(
+                    Location(shown, 1),
+                    "plural-forms",
+                    f"Plural-Forms says nplurals={parsed[0]}; {lang} has {expected[0]}",
+                )
+            )
+    for entry in po:
+        if entry.obsolete or "fuzzy" in entry.flags or not entry.translated():
+            continue
+        if entry.msgid_plural and catalog.nplurals < 1:
+            continue
+        where = Location(shown, entry.linenum)
+        why = entry_problem(entry, catalog.nplurals)
+        if why:
+            diagnostics.append(warning(where, "bad-translation", f"translation not used: it {why}"))
+            continue
+        forms = _forms(entry)
+        source_tags = tags(entry.msgid) | (tags(entry.msgid_plural) if entry.msgid_plural else frozenset())
+        if any(tags(form) - source_tags for form in forms):
+            diagnostics.append(
+                warning(where, "markup", "translation has markup its source does not have; it is shown escaped")
+            )
+            forms = [str(escape(form)) for form in forms]
+        elif not source_tags and "&" not in entry.msgid:
+            # A plain-text source: its translation is plain text too, even inside an attribute.
+            forms = [str(escape(form)) for form in forms]
+        catalog.messages[(entry.msgctxt, entry.msgid)] = tuple(forms)
+    return catalog
+
+
+def load_catalogs(config: SiteConfig) -> tuple[dict[str, Catalog], list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    catalogs: dict[str, Catalog] = {}
+    for lang in config.codes:
+        path = catalog_path(config.root, lang)
+        shown = path.relative_to(config.root).as_posix()
+        if not path.exists():
+            diagnostics.append(
+                warning(Location(shown), "no-catalogue", f"no catalogue for '{lang}': interface strings stay untranslated")
+            )
+            continue
+        catalog = load_catalog(path, shown, lang, diagnostics)
+        if catalog is not None:
+            catalogs[lang] = catalog
+    return catalogs, diagnostics
+
+
+class Translator:
+    """gettext for one language, falling back along a chain of catalogues to the source."""
+
+    def __init__(self, lang: str, chain: list[Catalog]) -> None:
+        self.lang = lang
+        self.chain = chain
+
+    def _find(self, context: str | None, msgid: str, n: int | None) -> str | None:
+        for catalog in self.chain:
+            found = catalog.lookup(context, msgid, n)
+            if found:
+                return found
+        return None
+
+    def gettext(self, msgid: str) -> str:
+        return self._find(None, msgid, None) or msgid
+
+    def pgettext(self, context: str, msgid: str) -> str:
+        return self._find(context, msgid, None) or msgid
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._find(None, singular, n) or (singular if n == 1 else plural)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self._find(context, singular, n) or (singular if n == 1 else plural)
+
+
+def translator(config: SiteConfig, catalogs: dict[str, Catalog], lang: str) -> Translator:
+    chain = [catalogs[c] for c in (lang, *config.fallback_chain(lang)) if c in catalogs]
+    return Translator(lang, chain)
+
+
+# --- Babel extraction of the labels declared in site.toml ---------------------------
+
+LABEL_TABLES = {
+    "categories": ("category", "Translators: the name of a news category, shown in the menu and on articles"),
+    "tags": ("tag", "Translators: a rubric (tag) name shown on articles"),
+}
+
+
+def extract_site_config(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
+    """Babel extractor: category and tag names of ``site.toml``, with their contexts."""
+    text = fileobj.read().decode("utf-8-sig")
+    data = tomllib.loads(text)
+    from .tomlfields import key_line
+
+    for table, (context, comment) in LABEL_TABLES.items():
+        for slug, msgid in data.get(table, {}).items():
+            if isinstance(msgid, str) and msgid:
+                yield key_line(text, slug, table), "pgettext", (context, msgid), [comment]

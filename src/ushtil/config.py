@@ -1,0 +1,188 @@
+"""Stage one: ``site.toml`` → :class:`SiteConfig`.
+
+Every problem in the file is reported in one pass; unknown keys are errors with the
+closest known key suggested.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+from .errors import Diagnostic, Location, UshtilError, error, has_errors
+from .model import MISSING_POLICIES, HIDE, Label, Language, SiteConfig
+from .tomlfields import Fields, parse_toml
+
+CONFIG_FILE = "site.toml"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANG_CODE = re.compile(r"^[a-z]{2}$")
+
+# Native names and locales of the languages ushtil knows without configuration.
+KNOWN_LANGUAGES = {
+    "kk": Language("kk", "Қазақша", "kk_KZ"),
+    "ru": Language("ru", "Русский", "ru_RU"),
+    "en": Language("en", "English", "en_US"),
+}
+
+TOP_KEYS = (
+    "base_url",
+    "time_zone",
+    "languages",
+    "default_language",
+    "missing",
+    "per_page",
+    "feed_size",
+    "required",
+    "language",
+    "fallback",
+    "categories",
+    "tags",
+    "markdown",
+)
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Read ``root/site.toml``; raise :class:`UshtilError` with every problem found."""
+    path = root / CONFIG_FILE
+    shown = CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UshtilError(
+            [error(Location(shown), "no-config", f"no {CONFIG_FILE} here (is this an ushtil project?)")]
+        ) from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise UshtilError([error(Location(shown, line), "encoding", "not valid UTF-8")]) from None
+    except OSError as exc:
+        raise UshtilError([error(Location(shown), "unreadable", exc.strerror or str(exc))]) from None
+    config, diagnostics = parse_config(text, root, shown)
+    if config is None or has_errors(diagnostics):
+        raise UshtilError(diagnostics)
+    return config
+
+
+def parse_config(text: str, root: Path, shown: str = CONFIG_FILE) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    data, syntax = parse_toml(text.replace("\r\n", "\n"), shown)
+    if data is None:
+        return None, [syntax] if syntax else []
+    f = Fields(data, shown, text)
+    f.unknown(TOP_KEYS)
+
+    base_url = f.string("base_url", required=True, nonempty=True)
+    if base_url is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
+        f.fail("base_url", "base-url", f"'base_url' must be an absolute http(s) URL, not '{base_url}'")
+    time_zone = f.string("time_zone") or "Asia/Almaty"
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        f.fail("time_zone", "time-zone", f"unknown time zone '{time_zone}' (use an IANA name such as Asia/Almaty)")
+
+    languages = _languages(f)
+    codes = tuple(lang.code for lang in languages)
+    default = f.string("default_language") or (codes[0] if codes else "kk")
+    if codes and default not in codes:
+        f.fail("default_language", "language", f"default_language '{default}' is not one of the site's languages")
+
+    required = f.strings("required") or ()
+    for code in required:
+        if codes and code not in codes:
+            f.fail("required", "language", f"required language '{code}' is not one of the site's languages")
+
+    fallback: list[tuple[str, tuple[str, ...]]] = []
+    chains = f.sub("fallback")
+    if chains is not None:
+        for code in chains.data:
+            chain = chains.strings(code)
+            if codes and code not in codes:
+                chains.fail(code, "language", f"fallback for '{code}', which is not one of the site's languages")
+                continue
+            if chain is None:
+                continue
+            bad = [c for c in chain if c not in codes or c == code]
+            if bad:
+                chains.fail(code, "language", f"fallback for '{code}' names {', '.join(bad)}: use other site languages")
+                continue
+            fallback.append((code, chain))
+
+    markdown = f.sub("markdown")
+    raw_html = False
+    if markdown is not None:
+        markdown.unknown(("raw_html",))
+        raw_html = bool(markdown.boolean("raw_html"))
+
+    config = SiteConfig(
+        root=root,
+        base_url=(base_url or "").rstrip("/"),
+        time_zone=time_zone,
+        languages=languages,
+        default_language=default,
+        missing=f.choice("missing", MISSING_POLICIES) or HIDE,
+        per_page=f.integer("per_page") or 10,
+        feed_size=f.integer("feed_size") or 20,
+        required=required,
+        fallback=tuple(fallback),
+        categories=_labels(f, "categories"),
+        tags=_labels(f, "tags"),
+        raw_html=raw_html,
+    )
+    return config, f.diagnostics
+
+
+def _languages(f: Fields) -> tuple[Language, ...]:
+    codes = f.strings("languages")
+    if codes is None:
+        if "languages" not in f.data:
+            f.fail("languages", "missing-key", "'languages' is required, e.g. languages = [\"kk\", \"ru\", \"en\"]")
+        return ()
+    if not codes:
+        f.fail("languages", "empty", "'languages' must name at least one language")
+    overrides = f.sub("language")
+    result: list[Language] = []
+    for code in codes:
+        if not LANG_CODE.match(code):
+            hint = " (Kazakh is 'kk'; 'kz' is the country)" if code.lower() == "kz" else ""
+            f.fail("languages", "language", f"'{code}' is not an ISO 639-1 language code{hint}")
+            continue
+        if code in (lang.code for lang in result):
+            f.fail("languages", "language", f"language '{code}' is listed twice")
+            continue
+        known = KNOWN_LANGUAGES.get(code)
+        name, locale = (known.name, known.locale) if known else ("", "")
+        table = overrides.sub(code) if overrides is not None else None
+        if table is not None:
+            table.unknown(("name", "locale"))
+            name = table.string("name", nonempty=True) or name
+            locale = table.string("locale", nonempty=True) or locale
+        if not name or not locale:
+            f.fail("languages", "language", f"language '{code}' needs [language.{code}] with name and locale")
+            continue
+        try:
+            Locale.parse(locale)
+        except (UnknownLocaleError, ValueError):
+            f.fail("languages", "locale", f"unknown locale '{locale}' for language '{code}'")
+            continue
+        result.append(Language(code, name, locale))
+    if overrides is not None:
+        for code in overrides.data:
+            if code not in codes:
+                overrides.fail(code, "language", f"[language.{code}] for a language not in 'languages'")
+    return tuple(result)
+
+
+def _labels(f: Fields, key: str) -> tuple[Label, ...]:
+    table = f.sub(key)
+    if table is None:
+        return ()
+    labels: list[Label] = []
+    for slug in table.data:
+        msgid = table.string(slug, nonempty=True)
+        if not SLUG.match(slug):
+            table.fail(slug, "slug", f"'{slug}' in [{key}] must be lowercase letters, digits and hyphens")
+            continue
+        if msgid is not None:
+            labels.append(Label(slug, msgid))
+    return tuple(labels)

@@ -1,0 +1,253 @@
+"""Stage two: ``articles/`` → :class:`Article` values.
+
+One folder per article (its name is the ID), ``article.toml`` with the facts shared by
+all languages, and one ``<lang>.md`` per language: TOML front matter between ``+++``
+lines, then a Markdown body. Every problem is collected with its file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path, PurePosixPath
+from typing import NamedTuple
+
+from .errors import Diagnostic, Location, Severity, error, warning
+from .model import MISSING_POLICIES, Article, Provenance, SiteConfig, Version
+from .text import read_text, text_digest
+from .tomlfields import Fields, parse_toml
+
+ARTICLES_DIR = "articles"
+ARTICLE_FILE = "article.toml"
+ARTICLE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FRONT_MATTER = "+++"
+VERSION_KEYS = ("title", "summary", "draft", "translated_from")
+ARTICLE_KEYS = ("published", "category", "tags", "image", "missing")
+
+
+def load_articles(config: SiteConfig) -> tuple[list[Article], list[Diagnostic]]:
+    """Every article under ``articles/``, sorted newest first; and what was wrong."""
+    root = config.root / ARTICLES_DIR
+    diagnostics: list[Diagnostic] = []
+    if not root.is_dir():
+        return [], [error(Location(ARTICLES_DIR), "no-articles", "no articles/ folder")]
+    articles: list[Article] = []
+    for folder in sorted(root.iterdir()):
+        if folder.name.startswith("."):
+            continue
+        shown = f"{ARTICLES_DIR}/{folder.name}"
+        if folder.is_symlink() or not folder.is_dir():
+            if folder.is_symlink():
+                diagnostics.append(error(Location(shown), "symlink", "articles must be folders, not links"))
+            elif folder.suffix not in (".md", ".txt"):
+                diagnostics.append(warning(Location(shown), "stray-file", "not an article folder; ignored"))
+            else:
+                diagnostics.append(
+                    error(Location(shown), "stray-file", f"articles live in folders: move it to {shown[:-3]}/<lang>.md")
+                )
+            continue
+        article = load_article(folder, config, diagnostics)
+        if article is not None:
+            articles.append(article)
+    articles.sort(key=lambda a: (-a.published.timestamp(), a.id))
+    return articles, diagnostics
+
+
+def load_article(folder: Path, config: SiteConfig, diagnostics: list[Diagnostic]) -> Article | None:
+    article_id = folder.name
+    shown = f"{ARTICLES_DIR}/{article_id}"
+    ok = True
+    if not ARTICLE_ID.match(article_id):
+        diagnostics.append(
+            error(
+                Location(shown),
+                "bad-id",
+                f"article ID '{article_id}' must be lowercase Latin letters, digits and single hyphens "
+                "(it becomes the URL /{lang}/news/{id}/)",
+            )
+        )
+        ok = False
+    facts = _read_facts(folder, shown, config, diagnostics)
+    versions: list[Version] = []
+    for path in sorted(folder.glob("*.md")):
+        lang = path.stem
+        vshown = f"{shown}/{path.name}"
+        if lang not in config.codes:
+            diagnostics.append(
+                error(
+                    Location(vshown),
+                    "unknown-language",
+                    f"'{lang}' is not one of the site's languages ({', '.join(config.codes)})",
+                )
+            )
+            continue
+        if path.is_symlink():
+            diagnostics.append(error(Location(vshown), "symlink", "language files must not be links"))
+            continue
+        version = read_version(path, vshown, article_id, lang, config, diagnostics)
+        if version is not None:
+            versions.append(version)
+    if not versions and facts is not None:
+        diagnostics.append(
+            error(Location(shown), "no-versions", f"no language versions ({', '.join(c + '.md' for c in config.codes)})")
+        )
+        return None
+    if facts is None or not ok:
+        return None
+    order = {code: i for i, code in enumerate(config.codes)}
+    versions.sort(key=lambda v: order[v.lang])
+    for v in versions:
+        src = v.translated_from
+        if src is not None and src.lang not in {w.lang for w in versions}:
+            diagnostics.append(
+                error(
+                    v.location,
+                    "no-source",
+                    f"translated from '{src.lang}', but {shown}/{src.lang}.md does not exist",
+                )
+            )
+    published, category, tags, image, missing = facts
+    return Article(
+        id=article_id,
+        published=published,
+        category=category,
+        location=Location(f"{shown}/{ARTICLE_FILE}"),
+        versions=tuple(versions),
+        tags=tags,
+        image=image,
+        missing=missing,
+    )
+
+
+class Facts(NamedTuple):
+    published: dt.datetime
+    category: str
+    tags: tuple[str, ...]
+    image: str | None
+    missing: str | None
+
+
+def _read_facts(
+    folder: Path, shown: str, config: SiteConfig, diagnostics: list[Diagnostic]
+) -> Facts | None:
+    path = folder / ARTICLE_FILE
+    fshown = f"{shown}/{ARTICLE_FILE}"
+    if not path.exists():
+        diagnostics.append(
+            error(Location(fshown), "no-article-toml", "missing: every article needs article.toml with its date and category")
+        )
+        return None
+    text, problems = read_text(path, fshown)
+    diagnostics.extend(problems)
+    if text is None:
+        return None
+    data, syntax = parse_toml(text, fshown)
+    if data is None:
+        diagnostics.extend([syntax] if syntax else [])
+        return None
+    before = len(diagnostics)
+    f = Fields(data, fshown, text, diagnostics=diagnostics)
+    f.unknown(ARTICLE_KEYS)
+    published = f.datetime("published", required=True)
+    category = f.string("category", required=True, nonempty=True)
+    if category is not None and config.category(category) is None:
+        declared = ", ".join(c.slug for c in config.categories) or "none"
+        f.fail("category", "category", f"category '{category}' is not declared in site.toml [categories] (declared: {declared})")
+    tags = f.strings("tags") or ()
+    for tag in tags:
+        if config.tag(tag) is None:
+            f.fail("tags", "tag", f"tag '{tag}' is not declared in site.toml [tags]")
+    image = f.string("image", nonempty=True)
+    if image is not None and not _safe_relative(image):
+        f.fail("image", "unsafe-path", f"image '{image}' must be a file inside the article folder")
+        image = None
+    elif image is not None and not (folder / image).is_file():
+        f.fail("image", "no-image", f"image '{image}' does not exist in {shown}/")
+        image = None
+    missing = f.choice("missing", MISSING_POLICIES)
+    if any(d.is_error for d in diagnostics[before:]) or published is None or category is None:
+        return None
+    return Facts(published, category, tags, image, missing)
+
+
+def _safe_relative(name: str) -> bool:
+    p = PurePosixPath(name)
+    return (
+        not p.is_absolute()
+        and "\\" not in name
+        and all(part not in ("..", ".", "") for part in p.parts)
+        and not name.startswith("/")
+    )
+
+
+def split_front_matter(text: str, shown: str) -> tuple[str, str, int] | Diagnostic:
+    """(front matter, body, line where the body starts) or the problem."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FRONT_MATTER:
+        return error(
+            Location(shown, 1),
+            "no-front-matter",
+            "no front matter: the file must start with a '+++' line, then title = \"…\", then '+++'",
+        )
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == FRONT_MATTER:
+            return "\n".join(lines[1 : number - 1]), "\n".join(lines[number:]), number + 1
+    return error(Location(shown, 1), "unterminated-front-matter", "front matter opened with '+++' is never closed")
+
+
+def read_version(
+    path: Path, shown: str, article_id: str, lang: str, config: SiteConfig, diagnostics: list[Diagnostic]
+) -> Version | None:
+    text, problems = read_text(path, shown)
+    diagnostics.extend(problems)
+    if text is None:
+        return None
+    return parse_version(text, shown, article_id, lang, config.codes, diagnostics)
+
+
+def parse_version(
+    text: str, shown: str, article_id: str, lang: str, codes: tuple[str, ...], diagnostics: list[Diagnostic]
+) -> Version | None:
+    parts = split_front_matter(text, shown)
+    if isinstance(parts, Diagnostic):
+        diagnostics.append(parts)
+        return None
+    front, body, body_line = parts
+    data, syntax = parse_toml(front, shown, first_line=2)
+    if data is None:
+        diagnostics.extend([syntax] if syntax else [])
+        return None
+    before = len(diagnostics)
+    f = Fields(data, shown, front, first_line=2, diagnostics=diagnostics)
+    f.unknown(VERSION_KEYS, severity=Severity.WARNING)
+    title = f.string("title", required=True, nonempty=True)
+    summary = f.string("summary") or ""
+    draft = bool(f.boolean("draft"))
+    provenance = None
+    src = f.sub("translated_from")
+    if src is not None:
+        src.unknown(("lang", "digest"))
+        src_lang = src.string("lang", required=True)
+        digest = src.string("digest", required=True) or ""
+        if src_lang is not None and src_lang not in codes:
+            src.fail("lang", "language", f"'{src_lang}' is not one of the site's languages ({', '.join(codes)})")
+        elif src_lang == lang:
+            src.fail("lang", "language", "a version cannot be translated from itself")
+        elif src_lang is not None:
+            provenance = Provenance(src_lang, digest)
+    if not body.strip() and not draft:
+        diagnostics.append(error(Location(shown, body_line - 1), "empty-body", "the article body is empty"))
+    if any(d.is_error for d in diagnostics[before:]) or title is None:
+        return None
+    return Version(
+        article_id=article_id,
+        lang=lang,
+        title=title.strip(),
+        summary=summary.strip(),
+        body=body,
+        location=Location(shown, 1),
+        body_line=body_line,
+        digest=text_digest(title, summary, body),
+        translated_from=provenance,
+        draft=draft,
+    )

@@ -1,0 +1,131 @@
+"""The data model every stage shares: frozen values, no behaviour beyond lookups.
+
+``config`` and ``content`` produce these; ``graph``, ``validate``, ``status`` and
+``render`` read them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Location
+
+HIDE = "hide"
+FALLBACK = "fallback"
+MISSING_POLICIES = (HIDE, FALLBACK)
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # ISO 639-1: kk, ru, en
+    name: str  # native name shown in the switcher: Қазақша, Русский, English
+    locale: str  # Babel / Open Graph locale: kk_KZ, ru_RU, en_US
+
+
+@dataclass(frozen=True)
+class Label:
+    """A slug with the English msgid that gettext translates (a category or a tag)."""
+
+    slug: str
+    msgid: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    base_url: str  # no trailing slash
+    time_zone: str
+    languages: tuple[Language, ...]
+    default_language: str
+    missing: str
+    per_page: int
+    feed_size: int
+    required: tuple[str, ...]
+    fallback: tuple[tuple[str, tuple[str, ...]], ...]  # language -> chain of other languages
+    categories: tuple[Label, ...]
+    tags: tuple[Label, ...]
+    raw_html: bool = False
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(lang.code for lang in self.languages)
+
+    def language(self, code: str) -> Language:
+        for lang in self.languages:
+            if lang.code == code:
+                return lang
+        raise KeyError(code)
+
+    def fallback_chain(self, code: str) -> tuple[str, ...]:
+        """Other languages to try, in order, when ``code`` lacks something."""
+        for lang, chain in self.fallback:
+            if lang == code:
+                return chain
+        return tuple(c for c in self.codes if c != code)
+
+    def category(self, slug: str) -> Label | None:
+        return next((c for c in self.categories if c.slug == slug), None)
+
+    def tag(self, slug: str) -> Label | None:
+        return next((t for t in self.tags if t.slug == slug), None)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a translated version was made from: the source language and its text digest."""
+
+    lang: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class Version:
+    article_id: str
+    lang: str
+    title: str
+    summary: str
+    body: str  # Markdown
+    location: Location  # the file; line 1
+    body_line: int  # line of the file where the body starts
+    digest: str  # digest of this version's own text
+    translated_from: Provenance | None = None
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    published: dt.datetime  # aware
+    category: str
+    location: Location  # article.toml
+    versions: tuple[Version, ...]  # in site language order
+    tags: tuple[str, ...] = ()
+    image: str | None = None
+    missing: str | None = None  # per-article override of the site policy
+
+    def version(self, lang: str) -> Version | None:
+        return next((v for v in self.versions if v.lang == lang), None)
+
+    @property
+    def source(self) -> Version | None:
+        """The original: the version that was not translated from another."""
+        return next((v for v in self.versions if v.translated_from is None), None)
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    articles: tuple[Article, ...]  # newest first, then by id
+
+    def article(self, article_id: str) -> Article | None:
+        return next((a for a in self.articles if a.id == article_id), None)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: its path inside the output folder (POSIX) and its bytes."""
+
+    path: str
+    content: bytes = field(repr=False)

@@ -1,0 +1,368 @@
+"""Stage four: the model and the language graph → :class:`Page` values (no disk writes).
+
+One Jinja2 environment per language (i18n extension with new-style gettext, autoescape,
+StrictUndefined); Babel formats dates in the page's language and the site's time zone.
+Template mistakes become diagnostics naming the template file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+from zoneinfo import ZoneInfo
+
+import jinja2
+from babel import Locale
+from babel.dates import format_date, format_time
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from .catalogs import Catalog, Translator, translator
+from .errors import Diagnostic, Location, error, warning
+from .graph import ABSENT, OWN, SHOWN_IN_OTHER, ArticleLinks, Graph, Slot
+from .model import Language, Page, Site, SiteConfig, Version
+
+TEMPLATES_DIR = "templates"
+
+
+def markdown_renderer(raw_html: bool = False) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": raw_html, "typographer": False})
+    md.enable("table")
+    return md
+
+
+@dataclass(frozen=True)
+class SwitchItem:
+    language: Language
+    url: str | None  # None: no page in that language
+    current: bool
+    state: str  # OWN, SHOWN_IN_OTHER, ABSENT (or OWN for list pages)
+
+
+@dataclass(frozen=True)
+class Alternate:
+    hreflang: str
+    href: str
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What base.html needs about the page being rendered."""
+
+    lang: Language
+    url: str
+    canonical: str
+    alternates: tuple[Alternate, ...]
+    switcher: tuple[SwitchItem, ...]
+    noindex: bool = False
+    section: str = ""  # "home", a category slug, or "" for articles
+
+
+class TemplateProblems:
+    """Collects template errors once per template line, not once per page."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.seen: dict[tuple[str, int | None, str], Diagnostic] = {}
+
+    def add(self, exc: Exception, template: str) -> None:
+        path, line = _template_location(exc, self.root, template)
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            message = f"template syntax error: {exc.message}"
+        elif isinstance(exc, jinja2.UndefinedError):
+            message = f"template refers to something undefined: {exc.message}"
+        elif isinstance(exc, jinja2.TemplateNotFound):
+            message = f"template not found: {exc.name}"
+        else:
+            message = f"template failed: {type(exc).__name__}: {exc}"
+        key = (path, line, message)
+        self.seen.setdefault(key, error(Location(path, line), "template", message))
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return list(self.seen.values())
+
+
+def _template_location(exc: Exception, root: Path, template: str) -> tuple[str, int | None]:
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return _shown(exc.filename, root), exc.lineno
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"{TEMPLATES_DIR}/{template}", None
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".html") or f"/{TEMPLATES_DIR}/" in frame.filename:
+            return _shown(frame.filename, root), frame.lineno
+    return f"{TEMPLATES_DIR}/{template}", None
+
+
+def _shown(filename: str, root: Path) -> str:
+    try:
+        return Path(filename).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return filename
+
+
+class Formatting:
+    """Percent-formatting of translated strings that never crashes a build."""
+
+    def __init__(self) -> None:
+        self.problems: dict[str, Diagnostic] = {}
+
+    def apply(self, ctx: Context, text: str, source: str, variables: dict[str, Any]) -> str:
+        value: Any = Markup(text) if ctx.eval_ctx.autoescape else text
+        try:
+            return value % variables  # type: ignore[no-any-return]
+        except (KeyError, ValueError, TypeError) as exc:
+            self.problems.setdefault(
+                source,
+                warning(
+                    Location(ctx.name or TEMPLATES_DIR),
+                    "format",
+                    f"interface string {source!r} cannot be formatted ({exc}); shown as written",
+                ),
+            )
+            return value  # type: ignore[no-any-return]
+
+
+def gettext_callables(t: Translator, fmt: Formatting) -> dict[str, Callable[..., str]]:
+    @pass_context
+    def gettext(ctx: Context, msgid: str, **variables: Any) -> str:
+        return fmt.apply(ctx, t.gettext(msgid), msgid, variables)
+
+    @pass_context
+    def ngettext(ctx: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        return fmt.apply(ctx, t.ngettext(singular, plural, num), singular, variables)
+
+    @pass_context
+    def pgettext(ctx: Context, context: str, msgid: str, **variables: Any) -> str:
+        variables.setdefault("context", context)
+        return fmt.apply(ctx, t.pgettext(context, msgid), msgid, variables)
+
+    @pass_context
+    def npgettext(ctx: Context, context: str, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("context", context)
+        variables.setdefault("num", num)
+        return fmt.apply(ctx, t.npgettext(context, singular, plural, num), singular, variables)
+
+    return {"gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}
+
+
+def make_environment(config: SiteConfig, lang: Language, t: Translator, fmt: Formatting) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(config.root / TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals.update(gettext_callables(t, fmt))
+    zone = ZoneInfo(config.time_zone)
+    locale = Locale.parse(lang.locale)
+
+    def local(value: dt.datetime) -> dt.datetime:
+        return value.astimezone(zone)
+
+    env.filters["date"] = lambda value, form="long": format_date(local(value), form, locale=locale)
+    env.filters["time"] = lambda value, form="short": format_time(local(value), form, locale=locale)
+    env.filters["isoformat"] = lambda value: local(value).isoformat()
+    env.filters["language_name"] = lambda code: locale.languages.get(code, code)
+    return env
+
+
+class Renderer:
+    def __init__(self, site: Site, graph: Graph, catalogs: dict[str, Catalog]) -> None:
+        self.site = site
+        self.config = site.config
+        self.graph = graph
+        self.urls = graph.urls
+        self.problems = TemplateProblems(self.config.root)
+        self.fmt = Formatting()
+        self.translators = {c: translator(self.config, catalogs, c) for c in self.config.codes}
+        self.envs = {
+            lang.code: make_environment(self.config, lang, self.translators[lang.code], self.fmt)
+            for lang in self.config.languages
+        }
+        self.md = markdown_renderer(self.config.raw_html)
+        self._html: dict[tuple[str, str], Markup] = {}
+
+    # --- pieces -----------------------------------------------------------------
+
+    def body_html(self, version: Version) -> Markup:
+        key = (version.article_id, version.lang)
+        if key not in self._html:
+            self._html[key] = Markup(self.md.render(version.body))
+        return self._html[key]
+
+    def _render(self, lang: str, template: str, **context: Any) -> bytes | None:
+        try:
+            tpl = self.envs[lang].get_template(template)
+            return tpl.render(urls=self.urls, config=self.config, **context).encode("utf-8")
+        except jinja2.TemplateError as exc:
+            self.problems.add(exc, template)
+        except (TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError) as exc:
+            self.problems.add(exc, template)
+        return None
+
+    def _page(self, url: str, content: bytes | None) -> Page | None:
+        return Page(self.urls.file_for(url), content) if content is not None else None
+
+    def _abs(self, url: str) -> str:
+        return self.urls.absolute(url)
+
+    # --- pages ------------------------------------------------------------------
+
+    def article_page(self, links: ArticleLinks, slot: Slot) -> Page | None:
+        assert slot.version is not None
+        lang = self.config.language(slot.lang)
+        version = slot.version
+        fallback = slot.state == SHOWN_IN_OTHER
+        original = links.slot(version.lang) if fallback else slot
+        alternates = tuple(Alternate(s.lang, self._abs(s.url)) for s in links.alternates)
+        if alternates and links.x_default is not None:
+            alternates += (Alternate("x-default", self._abs(links.x_default.url)),)
+        switcher = tuple(
+            SwitchItem(self.config.language(s.lang), s.url if s.exists else None, s.lang == slot.lang, s.state)
+            for s in links.slots
+        )
+        info = PageInfo(
+            lang=lang,
+            url=slot.url,
+            canonical=self._abs(original.url),
+            alternates=alternates if not fallback else (),
+            switcher=switcher,
+            noindex=fallback,
+        )
+        category = self.config.category(links.article.category)
+        tags = [self.config.tag(t) for t in links.article.tags]
+        content = self._render(
+            slot.lang,
+            "article.html",
+            page=info,
+            article=links.article,
+            version=version,
+            fallback=fallback,
+            body=self.body_html(version),
+            category=category,
+            tags=[t for t in tags if t is not None],
+        )
+        return self._page(slot.url, content)
+
+    def list_pages(self, lang_code: str, category: str | None) -> list[Page]:
+        lang = self.config.language(lang_code)
+        items = self.graph.listed(lang_code, category)
+        per = self.config.per_page
+        pages = max(1, math.ceil(len(items) / per))
+        counts = {c: max(1, math.ceil(len(self.graph.listed(c, category)) / per)) for c in self.config.codes}
+        result: list[Page] = []
+        for number in range(1, pages + 1):
+            url = self._list_url(lang_code, category, number)
+            switcher = tuple(
+                SwitchItem(
+                    other,
+                    self._list_url(other.code, category, min(number, counts[other.code])),
+                    other.code == lang_code,
+                    OWN,
+                )
+                for other in self.config.languages
+            )
+            alternates = tuple(
+                Alternate(other.code, self._abs(self._list_url(other.code, category, number)))
+                for other in self.config.languages
+                if number <= counts[other.code]
+            )
+            if category is None and number == 1:
+                alternates += (Alternate("x-default", self._abs(self.urls.root())),)
+            info = PageInfo(
+                lang=lang,
+                url=url,
+                canonical=self._abs(url),
+                alternates=alternates,
+                switcher=switcher,
+                section=category or "home",
+            )
+            chunk = items[(number - 1) * per : number * per]
+            content = self._render(
+                lang_code,
+                "list.html",
+                page=info,
+                items=chunk,
+                total=len(items),
+                number=number,
+                pages=pages,
+                category=self.config.category(category) if category else None,
+                prev_url=self._list_url(lang_code, category, number - 1) if number > 1 else None,
+                next_url=self._list_url(lang_code, category, number + 1) if number < pages else None,
+            )
+            page = self._page(url, content)
+            if page is not None:
+                result.append(page)
+        return result
+
+    def _list_url(self, lang: str, category: str | None, number: int) -> str:
+        if category is None:
+            return self.urls.home(lang, number)
+        return self.urls.category(lang, category, number)
+
+    def chooser_page(self) -> Page | None:
+        default = self.config.default_language
+        choices = [
+            # Translators: the prompt on the site's root page, shown in every language at once
+            (lang, self.urls.home(lang.code), self.translators[lang.code].gettext("Choose a language"))
+            for lang in self.config.languages
+        ]
+        info = PageInfo(
+            lang=self.config.language(default),
+            url=self.urls.root(),
+            canonical=self._abs(self.urls.root()),
+            alternates=tuple(Alternate(l.code, self._abs(self.urls.home(l.code))) for l in self.config.languages)
+            + (Alternate("x-default", self._abs(self.urls.root())),),
+            switcher=(),
+        )
+        return self._page(self.urls.root(), self._render(default, "chooser.html", page=info, choices=choices))
+
+    def all_pages(self) -> list[Page]:
+        pages: list[Page | None] = [self.chooser_page()]
+        for lang in self.config.codes:
+            pages.extend(self.list_pages(lang, None))
+            for category in self.config.categories:
+                pages.extend(self.list_pages(lang, category.slug))
+            for links in self.graph.articles:
+                slot = links.slot(lang)
+                if slot.exists:
+                    pages.append(self.article_page(links, slot))
+        return [p for p in pages if p is not None]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.problems.diagnostics + list(self.fmt.problems.values())
+
+
+def render_site(site: Site, graph: Graph, catalogs: dict[str, Catalog]) -> tuple[list[Page], list[Diagnostic]]:
+    renderer = Renderer(site, graph, catalogs)
+    pages = renderer.all_pages()
+    pages.extend(static_pages(site.config.root, graph))
+    return sorted(pages, key=lambda p: p.path), renderer.diagnostics
+
+
+def static_pages(root: Path, graph: Graph) -> Iterable[Page]:
+    """Files of ``static/`` and article images, as pages to write."""
+    static = root / "static"
+    if static.is_dir():
+        for path in sorted(static.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                yield Page("static/" + path.relative_to(static).as_posix(), path.read_bytes())
+    for links in graph.articles:
+        image = links.article.image
+        if image and any(s.exists for s in links.slots):
+            source = root / "articles" / links.article.id / image
+            yield Page(f"media/{links.article.id}/{image}", source.read_bytes())
