@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Set up and run ushtil from a fresh clone; needs only Python 3.11+.
+
+    python3 dev.py build [ushtil build options]   build the sample site into public/
+    python3 dev.py test  [pytest options]         run the whole test suite
+
+Each command creates .venv/ and installs the package with its test dependencies when
+they are missing or pyproject.toml changed. `test` also installs the system tools the
+tests use (GNU gettext's msgfmt) with apt-get when it runs as root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+STAMP = VENV / ".ushtil-installed"
+APT_PACKAGES = {"msgfmt": "gettext"}
+
+
+def run(*cmd: str | Path, **kw: object) -> None:
+    subprocess.run([str(c) for c in cmd], check=True, **kw)  # type: ignore[arg-type]
+
+
+def ensure_venv() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"ushtil needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not PYTHON.exists():
+        print("creating .venv/ ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    print("installing ushtil and its dependencies into .venv/ ...", flush=True)
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", f"{ROOT}[test]")
+    STAMP.write_text(wanted)
+
+
+def ensure_system_tools() -> None:
+    missing = sorted({pkg for tool, pkg in APT_PACKAGES.items() if shutil.which(tool) is None})
+    if not missing:
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print(f"installing {' '.join(missing)} with apt-get ...", flush=True)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run("apt-get", "update", "-qq", env=env)
+        run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
+    else:
+        sys.exit(f"the tests need {' '.join(missing)}; install it (e.g. sudo apt-get install {' '.join(missing)})")
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("build", "test"):
+        print(__doc__)
+        return 2
+    ensure_venv()
+    if argv[0] == "build":
+        return subprocess.call([str(BIN / "ushtil"), "-C", str(ROOT), "build", *argv[1:]])
+    ensure_system_tools()
+    return subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

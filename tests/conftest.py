@@ -1,0 +1,135 @@
+"""Shared helpers: sample projects built in tmp_path, and a small HTML reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+from ushtil.build import BuildReport, build
+
+ROOT = Path(__file__).resolve().parents[1]
+SITES = Path(__file__).resolve().parent / "sites"
+NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.timezone.utc)
+SHARED = ("templates", "static", "locales", "i18n")
+
+
+def make_project(tmp_path: Path, scenario: str | None = None) -> Path:
+    """A project in tmp_path: the repository's templates and catalogues, plus a scenario's
+    site.toml and articles (or the repository's own sample site when scenario is None)."""
+    project = tmp_path / (scenario or "sample")
+    project.mkdir()
+    for name in SHARED:
+        shutil.copytree(ROOT / name, project / name)
+    if scenario is None:
+        shutil.copy(ROOT / "site.toml", project / "site.toml")
+        shutil.copytree(ROOT / "articles", project / "articles")
+    else:
+        shutil.copytree(SITES / scenario, project, dirs_exist_ok=True)
+    return project
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+@pytest.fixture
+def basic(tmp_path: Path) -> Path:
+    return make_project(tmp_path, "basic")
+
+
+def build_ok(project: Path) -> Path:
+    report = build(project, now=NOW)
+    assert report.ok, "\n".join(map(str, report.diagnostics))
+    return project / "public"
+
+
+def build_report(project: Path, **kw: object) -> BuildReport:
+    return build(project, now=NOW, **kw)  # type: ignore[arg-type]
+
+
+def messages(report: BuildReport) -> list[str]:
+    return [str(d) for d in report.diagnostics]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+class Element:
+    def __init__(self, tag: str, attrs: dict[str, str | None]) -> None:
+        self.tag = tag
+        self.attrs = attrs
+        self.text = ""
+
+    def get(self, name: str) -> str | None:
+        return self.attrs.get(name)
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[Element] = []
+        self.open: list[Element] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, dict(attrs))
+        self.elements.append(element)
+        if tag not in ("meta", "link", "img", "br", "hr", "input"):
+            self.open.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.open) - 1, -1, -1):
+            if self.open[i].tag == tag:
+                del self.open[i:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        for element in self.open:
+            element.text += data
+
+
+def parse(html: str) -> list[Element]:
+    collector = _Collector()
+    collector.feed(html)
+    return collector.elements
+
+
+def find(html: str, tag: str, **attrs: str) -> list[Element]:
+    return [
+        e
+        for e in parse(html)
+        if e.tag == tag and all(e.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items())
+    ]
+
+
+def read(public: Path, url: str) -> str:
+    path = public / url.lstrip("/")
+    if url.endswith("/"):
+        path = path / "index.html"
+    return path.read_text(encoding="utf-8")
+
+
+def internal_links(public: Path) -> Iterator[tuple[Path, str]]:
+    for page in sorted(public.rglob("*.html")):
+        for element in parse(page.read_text(encoding="utf-8")):
+            for attr in ("href", "src"):
+                value = element.get(attr)
+                if value and not urlsplit(value).scheme and not value.startswith(("#", "mailto:")):
+                    yield page, value
+
+
+def resolves(public: Path, page: Path, url: str) -> bool:
+    path = urlsplit(url).path
+    target = public / path.lstrip("/") if path.startswith("/") else page.parent / path
+    if path.endswith("/"):
+        target = target / "index.html"
+    return target.is_file()

@@ -1,0 +1,207 @@
+"""The whole pipeline on the sample site and on small scenarios."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import (
+    NOW,
+    ROOT,
+    build_ok,
+    build_report,
+    edit,
+    find,
+    internal_links,
+    messages,
+    read,
+    resolves,
+)
+
+FOOTERS = {
+    "kk": "Материалдарды кез келген пайдалану Астана қаласы әкімдігінің ресми сайтына сілтеме жасалған жағдайда рұқсат етіледі",
+    "ru": "Любое использование материалов допускается со ссылкой на официальный сайт акимата города Астаны",
+    "en": "Any use of materials is allowed with the reference to the official website of Astana city",
+}
+NATIVE = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+def test_sample_site_article_in_three_languages(sample: Path) -> None:
+    public = build_ok(sample)
+    for lang in ("kk", "ru", "en"):
+        html = read(public, f"/{lang}/news/10888/")
+        assert find(html, "html")[0].get("lang") == lang
+        footer = find(html, "footer")[0].text
+        assert FOOTERS[lang] in " ".join(footer.split())
+        switcher = find(html, "nav", class_="switcher")[0]
+        assert switcher.get("aria-label") == {"kk": "Тіл", "ru": "Язык", "en": "Language"}[lang]
+        links = [a for a in find(html, "a") if a.get("hreflang")]
+        by_lang = {a.get("hreflang"): a for a in links}
+        assert set(by_lang) == {"kk", "ru", "en"}
+        for other, a in by_lang.items():
+            assert a.get("href") == f"/{other}/news/10888/"
+            assert a.get("lang") == other
+            assert a.text.strip() == NATIVE[other]
+            assert (a.get("aria-current") == "page") == (other == lang)
+        alternates = {e.get("hreflang"): e.get("href") for e in find(html, "link", rel="alternate")}
+        assert alternates["ru"] == "https://astana.example.kz/ru/news/10888/"
+        assert alternates["x-default"] == "https://astana.example.kz/kk/news/10888/"
+
+
+def test_dates_in_each_language(sample: Path) -> None:
+    public = build_ok(sample)
+    expected = {"kk": "2016 ж. 7 шілде", "ru": "7 июля 2016 г.", "en": "July 7, 2016"}
+    for lang, date in expected.items():
+        time = find(read(public, f"/{lang}/news/10888/"), "time")[0]
+        # CLDR keeps "2016 ж." and "2016 г." together with a narrow no-break space.
+        assert time.text.replace("\u202f", " ").startswith(date), time.text
+        assert time.text.replace("\u202f", " ").endswith("2:05 PM" if lang == "en" else "14:05")
+        assert time.get("datetime") == "2016-07-07T14:05:00+06:00"
+
+
+def test_article_without_english_is_hidden_not_dead(sample: Path) -> None:
+    public = build_ok(sample)
+    assert (public / "kk/news/site-languages/index.html").is_file()
+    assert not (public / "en/news/site-languages").exists()
+    html = read(public, "/kk/news/site-languages/")
+    greyed = find(html, "span", class_="unavailable")
+    assert [s.get("lang") for s in greyed] == ["en"]
+    assert greyed[0].get("title") == "Бұл материал осы тілде жоқ"
+    assert not [a for a in find(html, "a") if a.get("hreflang") == "en"]
+    assert "site-languages" not in read(public, "/en/")
+
+
+def test_no_link_points_at_a_missing_file(sample: Path, basic: Path) -> None:
+    for project in (sample, basic):
+        public = build_ok(project)
+        broken = [(p.relative_to(public), u) for p, u in internal_links(public) if not resolves(public, p, u)]
+        assert broken == []
+
+
+def test_lists_paginate_and_count_in_each_language(basic: Path) -> None:
+    public = build_ok(basic)
+    # kk has three published articles (the future one is not), two per page.
+    first = read(public, "/kk/")
+    assert "3 материал" in find(first, "p", class_="count")[0].text
+    assert "2 беттің 1-беті" in first
+    second = read(public, "/kk/page/2/")
+    assert [a.get("href") for a in find(second, "a", rel="prev")] == ["/kk/"]
+    ru = read(public, "/ru/")
+    assert "3 материала" in ru and "Страница 1 из 2" in ru
+    en = read(public, "/en/")
+    assert "1 article" in en and not (public / "en/page/2").exists()
+    # The switcher on page 2 of Kazakh goes to the last page English has.
+    switch = {a.get("hreflang"): a.get("href") for a in find(second, "a") if a.get("hreflang")}
+    assert switch == {"kk": "/kk/page/2/", "ru": "/ru/page/2/", "en": "/en/"}
+
+
+def test_drafts_and_future_articles_are_not_published(basic: Path) -> None:
+    report = build_report(basic)
+    assert any("articles/d-future/article.toml: warning: published 2030-01-01" in m for m in messages(report))
+    public = basic / "public"
+    assert not (public / "en/news/c-draft-en").exists()
+    assert not (public / "kk/news/d-future").exists()
+    assert (public / "kk/news/c-draft-en/index.html").is_file()
+
+
+def test_fallback_policy_shows_other_language_with_notice(basic: Path) -> None:
+    edit(basic / "site.toml", 'missing = "hide"', 'missing = "fallback"')
+    public = build_ok(basic)
+    html = read(public, "/en/news/b-no-english/")
+    assert find(html, "html")[0].get("lang") == "en"
+    assert find(html, "meta", name="robots")[0].get("content") == "noindex"
+    assert find(html, "link", rel="canonical")[0].get("href") == "https://example.kz/ru/news/b-no-english/"
+    article = find(html, "article", class_="article")[0]
+    assert article.get("lang") == "ru"  # the text is Russian: en falls back to ru first
+    assert "Сайт обновлён" in article.text
+    notice = find(html, "p", class_="notice")[0]
+    assert notice.get("lang") == "en"
+    assert "has not been translated into this language yet" in notice.text and "Russian" in notice.text
+    assert not find(html, "link", rel="alternate", hreflang="en")
+    # The Kazakh page's switcher now leads to the English fallback page.
+    kk = read(public, "/kk/news/b-no-english/")
+    en_link = [a for a in find(kk, "a") if a.get("hreflang") == "en"][0]
+    assert en_link.get("href") == "/en/news/b-no-english/" and en_link.get("class") == "fallback"
+    # Hreflang alternates name only real versions.
+    assert {e.get("hreflang") for e in find(kk, "link", rel="alternate")} == {"kk", "ru", "x-default"}
+
+
+def test_article_can_override_the_site_policy(basic: Path) -> None:
+    edit(basic / "articles/b-no-english/article.toml", 'category = "site"', 'category = "site"\nmissing = "fallback"')
+    public = build_ok(basic)
+    assert (public / "en/news/b-no-english/index.html").is_file()
+    assert "b-no-english" in read(public, "/en/")
+
+
+def test_content_errors_are_all_reported_and_nothing_is_written(basic: Path) -> None:
+    public = build_ok(basic)
+    before = sorted(p.relative_to(public) for p in public.rglob("*"))
+    edit(basic / "articles/a-full/kk.md", 'title = "Қалада жаңа саябақ ашылды"', 'title = ""')
+    edit(basic / "articles/b-no-english/article.toml", "published = 2024-02-01T12:00:00+05:00", 'published = "2024-02-01"')
+    (basic / "articles/c-draft-en/de.md").write_text("+++\ntitle = \"Frühjahrsputz\"\n+++\nText\n", encoding="utf-8")
+    report = build_report(basic)
+    assert not report.ok
+    found = messages(report)
+    assert "articles/a-full/kk.md:2: 'title' must not be empty" in found
+    assert (
+        "articles/b-no-english/article.toml:1: 'published' must be a TOML date-time such as "
+        "2016-07-07T14:05:00+06:00, not a quoted string" in found
+    )
+    assert "articles/c-draft-en/de.md: 'de' is not one of the site's languages (kk, ru, en)" in found
+    assert sorted(p.relative_to(public) for p in public.rglob("*")) == before
+
+
+def test_template_mistakes_name_template_and_line(basic: Path) -> None:
+    edit(basic / "templates/article.html", "<h1>{{ version.title }}</h1>", "<h1>{{ version.titel }}</h1>")
+    report = build_report(basic)
+    assert not report.ok
+    line = next(n for n, l in enumerate((basic / "templates/article.html").read_text().splitlines(), 1) if "titel" in l)
+    assert any(m.startswith(f"templates/article.html:{line}: template refers to something undefined") for m in messages(report))
+    edit(basic / "templates/article.html", "{{ version.titel }}", "{{ version.title }")
+    report = build_report(basic)
+    assert any(m.startswith(f"templates/article.html:{line}: template syntax error") for m in messages(report))
+
+
+def test_output_is_deterministic(basic: Path, tmp_path: Path) -> None:
+    first = build_ok(basic)
+    snapshot = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
+    out2 = tmp_path / "again"
+    report = build_report(basic, out=out2)
+    assert report.ok
+    assert {p.relative_to(out2): p.read_bytes() for p in out2.rglob("*") if p.is_file()} == snapshot
+
+
+def test_cli_exit_codes_and_messages(basic: Path) -> None:
+    ushtil = [sys.executable, "-m", "ushtil.cli", "-C", str(basic)]
+    ok = subprocess.run([*ushtil, "check"], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "pages would be built" in ok.stdout
+    assert not (basic / "public").exists()
+    usage = subprocess.run([*ushtil, "bild"], capture_output=True, text=True)
+    assert usage.returncode == 2
+    (basic / "articles/a-full/ru.md").write_bytes(b"+++\ntitle = \"\xff\"\n+++\n")
+    bad = subprocess.run([*ushtil, "build"], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "articles/a-full/ru.md:2: not valid UTF-8 (byte 0xff); save the file as UTF-8" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert not (basic / "public").exists()
+
+
+def test_strict_build_refuses_missing_required_version(basic: Path) -> None:
+    (basic / "articles/b-no-english/ru.md").unlink()
+    assert build_report(basic).ok
+    report = build_report(basic, strict=True)
+    assert "articles/b-no-english/article.toml: no published 'ru' version (ru is required)" in messages(report)
+    assert not report.ok
+
+
+def test_readme_sample_site_builds_with_the_console_script(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    script = Path(sys.executable).parent / "ushtil"
+    result = subprocess.run([str(script), "-C", str(ROOT), "build", "--out", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    for lang in ("kk", "ru", "en"):
+        assert re.search(rf'<html lang="{lang}">', (out / lang / "news/10888/index.html").read_text())
+    assert NOW  # the sample's dates are all in the past
