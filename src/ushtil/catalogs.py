@@ -98,8 +98,52 @@ class Catalog:
         return forms[index] if 0 <= index < len(forms) else None
 
 
+_PO_STRING = re.compile(r'"(?:[^"\\]|\\[\\"abfnrtv]|\\[0-7]{1,3}|\\x[0-9A-Fa-f]+)*"\s*$')
+_PO_KEYWORD = re.compile(r"^(?:#~\s*)?(msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+(.*)$")
+_PO_ORDER = {"msgctxt": {None, "msgstr", "msgstr[]"}, "msgid": {None, "msgctxt", "msgstr"}, "msgid_plural": {"msgid"}, "msgstr": {"msgid"}, "msgstr[]": {"msgid_plural", "msgstr[]"}}
+
+
+def po_syntax_error(text: str) -> tuple[int, str] | None:
+    """The first line that GNU gettext would reject as PO syntax, and why.
+
+    polib and Babel both accept some broken files (an unterminated string loses its last
+    character), so the file is checked line by line before either reads it.
+    """
+    previous: str | None = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("#") and (not stripped.startswith("#~") or stripped.startswith("#~|")):
+            continue
+        body = stripped[2:].strip() if stripped.startswith("#~") else stripped
+        if not body:
+            continue
+        if body.startswith('"'):
+            if previous is None:
+                return number, "a string continues nothing"
+            if not _PO_STRING.match(body):
+                return number, "unterminated or badly escaped string"
+            continue
+        m = _PO_KEYWORD.match(body)
+        if not m:
+            return number, f"not a PO keyword: {body.split()[0][:20]!r}"
+        keyword = "msgstr[]" if m.group(1).startswith("msgstr[") else m.group(1)
+        if previous not in _PO_ORDER[keyword] and not (keyword == "msgid" and previous in ("msgstr[]",)):
+            return number, f"'{m.group(1)}' is out of place"
+        if not _PO_STRING.match(m.group(2)):
+            return number, "unterminated or badly escaped string"
+        previous = keyword
+    if previous in ("msgid", "msgid_plural", "msgctxt"):
+        return len(text.split("\n")), "the last entry has no msgstr"
+    return None
+
+
 def read_po(path: Path, shown: str) -> tuple[polib.POFile | None, Diagnostic | None]:
     try:
+        problem = po_syntax_error(path.read_text(encoding="utf-8"))
+        if problem is not None:
+            return None, error(Location(shown, problem[0]), "po-syntax", f"syntax error in the catalogue: {problem[1]}")
         return polib.pofile(str(path), encoding="utf-8", wrapwidth=0), None
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         text = str(exc)
@@ -233,9 +277,17 @@ class Translator:
         return self._find(context, singular, n) or (singular if n == 1 else plural)
 
 
+SOURCE_LANGUAGE = "en"  # the language of the msgids: templates are written in English
+
+
 def translator(config: SiteConfig, catalogs: dict[str, Catalog], lang: str) -> Translator:
-    chain = [catalogs[c] for c in (lang, *config.fallback_chain(lang)) if c in catalogs]
-    return Translator(lang, chain)
+    """gettext for ``lang``: its catalogue, then the fallback chain up to the source language."""
+    codes: list[str] = []
+    for code in (lang, *config.fallback_chain(lang)):
+        codes.append(code)
+        if code == SOURCE_LANGUAGE:
+            break  # past it, the msgid itself is the right text
+    return Translator(lang, [catalogs[c] for c in codes if c in catalogs])
 
 
 # --- Babel extraction of the labels declared in site.toml ---------------------------

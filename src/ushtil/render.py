@@ -166,6 +166,7 @@ def make_environment(config: SiteConfig, lang: Language, t: Translator, fmt: For
     env.policies["ext.i18n.trimmed"] = True
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     env.globals.update(gettext_callables(t, fmt))
+    env.globals["N_"] = lambda msgid: msgid  # marks a string for extraction only
     zone = ZoneInfo(config.time_zone)
     locale = Locale.parse(lang.locale)
 
@@ -315,11 +316,7 @@ class Renderer:
 
     def chooser_page(self) -> Page | None:
         default = self.config.default_language
-        choices = [
-            # Translators: the prompt on the site's root page, shown in every language at once
-            (lang, self.urls.home(lang.code), self.translators[lang.code].gettext("Choose a language"))
-            for lang in self.config.languages
-        ]
+        choices = [(lang, self.urls.home(lang.code)) for lang in self.config.languages]
         info = PageInfo(
             lang=self.config.language(default),
             url=self.urls.root(),
@@ -328,7 +325,13 @@ class Renderer:
             + (Alternate("x-default", self._abs(self.urls.root())),),
             switcher=(),
         )
-        return self._page(self.urls.root(), self._render(default, "chooser.html", page=info, choices=choices))
+        return self._page(
+            self.urls.root(), self._render(default, "chooser.html", page=info, choices=choices, in_language=self.in_language)
+        )
+
+    def in_language(self, code: str, msgid: str) -> Markup:
+        """``msgid`` translated into ``code``, whatever the page's language (the chooser)."""
+        return Markup(self.translators[code].gettext(msgid))
 
     def all_pages(self) -> list[Page]:
         pages: list[Page | None] = [self.chooser_page()]

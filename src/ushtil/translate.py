@@ -21,7 +21,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po as babel_read_po
 
-from .catalogs import DOMAIN, PLURAL_FORMS, bare_percent, catalog_path, parse_plural_forms
+from .catalogs import DOMAIN, PLURAL_FORMS, bare_percent, catalog_path, parse_plural_forms, read_po
 from .errors import Diagnostic, Location, UshtilError, error, warning
 
 WIDTH = 79  # GNU gettext's and Poedit's line width: files round-trip unchanged
@@ -199,6 +199,36 @@ def pot_text(po: polib.POFile) -> str:
 # --- init and update --------------------------------------------------------------------
 
 
+def from_polib(po: polib.POFile, nplurals: int) -> BabelCatalog:
+    """A Babel catalogue from a file polib read (Babel's own reader garbles long ``#|`` lines)."""
+    catalog = BabelCatalog(fuzzy=False, charset="utf-8")
+    catalog._num_plurals = nplurals  # type: ignore[attr-defined]
+    for entry in po:
+        ident: Any = (entry.msgid, entry.msgid_plural) if entry.msgid_plural else entry.msgid
+        string: Any = (
+            tuple(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)) if entry.msgid_plural else entry.msgstr
+        )
+        previous: Any = None
+        if entry.previous_msgid:
+            previous = [entry.previous_msgid, entry.previous_msgid_plural] if entry.previous_msgid_plural else entry.previous_msgid
+        message = Message(
+            ident,
+            string,
+            locations=[(path, int(line) if line and line.isdigit() else None) for path, line in entry.occurrences],
+            flags=entry.flags,
+            auto_comments=entry.comment.splitlines() if entry.comment else [],
+            user_comments=entry.tcomment.splitlines() if entry.tcomment else [],
+            previous_id=previous or (),
+            context=entry.msgctxt,
+        )
+        if entry.obsolete:
+            catalog.obsolete[(entry.msgid, entry.msgctxt) if entry.msgctxt else entry.msgid] = message
+        else:
+            catalog[ident] = message
+    return catalog
+
+
+
 def read_template(root: Path) -> BabelCatalog:
     target = root / POT_PATH
     if not target.exists():
@@ -257,12 +287,9 @@ def update(root: Path, *, drop_obsolete: bool = False, langs: list[str] | None =
         if langs and lang not in langs:
             continue
         shown = target.relative_to(root).as_posix()
-        try:
-            old = polib.pofile(str(target), wrapwidth=WIDTH)
-            with open(target, "rb") as handle:
-                catalog = babel_read_po(handle, abort_invalid=True)
-        except Exception as exc:  # polib and Babel raise several kinds for a broken file
-            diagnostics.append(error(Location(shown), "po-syntax", f"cannot read the catalogue: {exc}"))
+        old, problem = read_po(target, shown)
+        if old is None:
+            diagnostics.append(problem)  # type: ignore[arg-type]
             continue
         metadata = dict(old.metadata)
         header = metadata.get("Plural-Forms")
@@ -276,13 +303,15 @@ def update(root: Path, *, drop_obsolete: bool = False, langs: list[str] | None =
                 metadata["Plural-Forms"] = repaired
                 parsed = parse_plural_forms(repaired)
         nplurals = parsed[0] if parsed else 2
-        catalog._num_plurals = nplurals  # type: ignore[attr-defined]
-        previous_ctx = {(m.context, _ids(m.id)[0]): m.previous_id for m in catalog if m.previous_id and m.fuzzy}
+        catalog = from_polib(old, nplurals)
         catalog.update(template, no_fuzzy_matching=False, update_header_comment=False, update_creation_date=False)
+        kept = {(e.msgctxt, e.msgid): e for e in old if not e.obsolete and e.previous_msgid and "fuzzy" in e.flags}
         for message in catalog:
-            key = (message.context, _ids(message.id)[0])
-            if message.fuzzy and not message.previous_id and key in previous_ctx:
-                message.previous_id = previous_ctx[key]
+            entry = kept.get((message.context, _ids(message.id)[0]))
+            if message.fuzzy and not message.previous_id and entry is not None:
+                message.previous_id = (
+                    [entry.previous_msgid, entry.previous_msgid_plural] if entry.previous_msgid_plural else entry.previous_msgid
+                )
         if drop_obsolete:
             catalog.obsolete.clear()
         metadata["POT-Creation-Date"] = polib.pofile(str(root / POT_PATH)).metadata.get(

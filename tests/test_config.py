@@ -1,0 +1,63 @@
+"""site.toml: every problem at once, with its line; unknown keys rejected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ushtil.config import load_config, parse_config
+from ushtil.errors import UshtilError
+
+
+def problems(text: str, tmp_path: Path) -> list[str]:
+    _, diagnostics = parse_config(text, tmp_path)
+    return [str(d) for d in diagnostics]
+
+
+def test_sample_config_reads(tmp_path: Path) -> None:
+    config = load_config(Path(__file__).resolve().parents[1])
+    assert config.codes == ("kk", "ru", "en")
+    assert [l.name for l in config.languages] == ["Қазақша", "Русский", "English"]
+    assert config.time_zone == "Asia/Almaty"
+    assert config.fallback_chain("kk") == ("ru", "en")
+    assert config.category("news") is not None
+
+
+def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
+    text = (
+        'base_url = "astana.kz"\n'
+        'languages = ["kz", "ru", "en"]\n'
+        "per_page = \"ten\"\n"
+        'missing = "redirect"\n'
+        'time_zone = "Asia/Astana-City"\n'
+        'languagess = ["kk"]\n'
+    )
+    found = problems(text, tmp_path)
+    assert "site.toml:6: unknown key 'languagess' (did you mean 'languages'?)" in found
+    assert "site.toml:1: 'base_url' must be an absolute http(s) URL, not 'astana.kz'" in found
+    assert "site.toml:2: 'kz' is not an ISO 639-1 language code (Kazakh is 'kk'; 'kz' is the country)" in found
+    assert "site.toml:3: 'per_page' must be a whole number, not a string" in found
+    assert "site.toml:4: 'missing' must be one of 'hide', 'fallback', not 'redirect'" in found
+    assert any(m.startswith("site.toml:5: unknown time zone 'Asia/Astana-City'") for m in found)
+
+
+def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    found = problems('base_url = "https://a.kz"\nlanguages = ["kk", "ru"\nper_page = 3\n', tmp_path)
+    assert len(found) == 1 and found[0].startswith("site.toml:3: TOML syntax error")
+
+
+def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(UshtilError) as caught:
+        load_config(tmp_path)
+    assert str(caught.value) == "site.toml: no site.toml here (is this an ushtil project?)"
+
+
+def test_fallback_and_required_must_name_site_languages(tmp_path: Path) -> None:
+    text = (
+        'base_url = "https://a.kz"\nlanguages = ["kk", "ru"]\nrequired = ["kk", "en"]\n'
+        '[fallback]\nkk = ["ru", "de"]\n'
+    )
+    found = problems(text, tmp_path)
+    assert "site.toml:3: required language 'en' is not one of the site's languages" in found
+    assert "site.toml:5: fallback for 'kk' names de: use other site languages" in found

@@ -1,0 +1,118 @@
+"""Translator tooling: extract, init and update write standard, stable catalogues."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import build_ok, read
+from ushtil import translate
+from ushtil.errors import UshtilError
+
+FOOTER = "Any use of materials is allowed with the reference to the official website of Astana city"
+
+
+def msgfmt_ok(path: Path) -> None:
+    exe = shutil.which("msgfmt")
+    if exe is None:
+        pytest.fail("GNU gettext's msgfmt is not installed (python3 dev.py test installs it)")
+    result = subprocess.run([exe, "-c", "--check-format", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def po(project: Path, lang: str) -> Path:
+    return project / "locales" / lang / "LC_MESSAGES" / "messages.po"
+
+
+def test_extract_is_stable_and_complete(sample: Path) -> None:
+    pot = sample / translate.POT_PATH
+    before = pot.read_bytes()
+    changed, diagnostics = translate.extract(sample)
+    assert not changed and diagnostics == []
+    assert pot.read_bytes() == before
+    entries = {(e.msgctxt, e.msgid): e for e in polib.pofile(str(pot))}
+    footer = entries[(None, FOOTER)]
+    assert footer.comment == "Translators: the attribution footer on every page"
+    assert ("category", "News of the city") in entries
+    assert entries[(None, "%(num)s article")].msgid_plural == "%(num)s articles"
+
+
+def test_repository_template_is_up_to_date(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    project = tmp_path / "copy"
+    for name in ("templates", "i18n", "src", "site.toml"):
+        (shutil.copytree if (root / name).is_dir() else shutil.copy)(root / name, project / name if (root / name).is_dir() else project)  # type: ignore[operator]
+    changed, _ = translate.extract(project)
+    assert not changed, "i18n/messages.pot is stale: run 'ushtil i18n extract' and 'ushtil i18n update'"
+
+
+def test_update_round_trip_with_fuzzy_previous_msgid(sample: Path) -> None:
+    base = sample / "templates/base.html"
+    # A new string appears, and the long footer string changes.
+    text = base.read_text(encoding="utf-8")
+    text = text.replace(FOOTER, FOOTER.replace("Any use", "Any reuse"))
+    text = text.replace("<main id=\"content\">", "<main id=\"content\">\n<p class=\"hello\">{{ _('Welcome') }}</p>")
+    base.write_text(text, encoding="utf-8")
+    assert translate.extract(sample)[0]
+    changed, diagnostics = translate.update(sample)
+    assert len(changed) == 3 and diagnostics == []
+    for lang in ("kk", "ru", "en"):
+        msgfmt_ok(po(sample, lang))
+    ru = polib.pofile(str(po(sample, "ru")))
+    entry = next(e for e in ru if e.msgid.startswith("Any reuse"))
+    assert "fuzzy" in entry.flags and entry.previous_msgid == FOOTER
+    assert entry.msgstr.startswith("Любое использование")
+    assert "#| msgid \"\"\n#| \"Any use of materials" in po(sample, "ru").read_text(encoding="utf-8")
+    # Idempotent: a second update changes nothing.
+    assert translate.update(sample) == ([], [])
+    # The build does not use the fuzzy translation: it falls back to the source.
+    public = build_ok(sample)
+    assert "Any reuse of materials" in read(public, "/ru/news/10888/")
+    # The translator translates the new string and clears the fuzzy flag.
+    entry.flags.remove("fuzzy")
+    entry.previous_msgid = None
+    next(e for e in ru if e.msgid == "Welcome").msgstr = "Добро пожаловать"
+    ru.save(str(po(sample, "ru")))
+    public = build_ok(sample)
+    html = read(public, "/ru/news/10888/")
+    assert "Любое использование материалов" in html and "Добро пожаловать" in html
+    assert "Welcome" in read(public, "/en/news/10888/")
+
+
+def test_removed_strings_become_obsolete_or_are_dropped(sample: Path) -> None:
+    base = sample / "templates/list.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("{{ _('There are no articles here yet.') }}", ""), encoding="utf-8")
+    translate.extract(sample)
+    translate.update(sample)
+    text = po(sample, "kk").read_text(encoding="utf-8")
+    assert '#~ msgid "There are no articles here yet."' in text
+    msgfmt_ok(po(sample, "kk"))
+    translate.update(sample, drop_obsolete=True)
+    assert "There are no articles here yet." not in po(sample, "kk").read_text(encoding="utf-8")
+
+
+def test_init_writes_a_complete_header(sample: Path) -> None:
+    shutil.rmtree(sample / "locales/kk")
+    path = translate.init(sample, "kk", translator="Айгүл Серікқызы <aigul@example.kz>")
+    catalogue = polib.pofile(str(path))
+    assert catalogue.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    assert catalogue.metadata["Language"] == "kk"
+    assert catalogue.metadata["Language-Team"] == "Kazakh"
+    text = path.read_text(encoding="utf-8")
+    assert "FULL NAME" not in text and "CHARSET" not in text
+    msgfmt_ok(path)
+    with pytest.raises(UshtilError):
+        translate.init(sample, "kk")
+
+
+def test_update_repairs_a_missing_plural_forms_header(sample: Path) -> None:
+    path = po(sample, "ru")
+    path.write_text(path.read_text(encoding="utf-8").replace('"Plural-Forms: nplurals=3;', '"X-Plural-Forms: nplurals=3;'), encoding="utf-8")
+    changed, diagnostics = translate.update(sample)
+    assert path in changed
+    assert "Plural-Forms was missing or invalid" in str(diagnostics[0])
+    assert polib.pofile(str(path)).metadata["Plural-Forms"].startswith("nplurals=3;")
