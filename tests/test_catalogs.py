@@ -41,7 +41,8 @@ def set_translation(project: Path, lang: str, msgid: str, msgstr: str | dict[int
     if fuzzy:
         entry.flags.append("fuzzy")
     po.save(str(path))
-    return next(e for e in polib.pofile(str(path)) if e.msgid == msgid).linenum
+    wanted = f"msgid {polib.escape(msgid)!r}".replace("'", '"')
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line == wanted)
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -139,6 +139,22 @@ def po_syntax_error(text: str) -> tuple[int, str] | None:
     return None
 
 
+def msgid_lines(po: polib.POFile) -> dict[int, int]:
+    """Entry start line (polib's ``linenum``) → the line of its ``msgid``, as msgfmt reports it."""
+    result: dict[int, int] = {}
+    if not po.fpath:
+        return result
+    with open(po.fpath, encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
+    for entry in po:
+        start = entry.linenum
+        for number in range(max(start, 1), len(lines) + 1):
+            if lines[number - 1].lstrip("#~ ").startswith("msgid "):
+                result[start] = number
+                break
+    return result
+
+
 def read_po(path: Path, shown: str) -> tuple[polib.POFile | None, Diagnostic | None]:
     try:
         problem = po_syntax_error(path.read_text(encoding="utf-8"))
@@ -209,12 +225,13 @@ def load_catalog(
                     f"Plural-Forms says nplurals={parsed[0]}; {lang} has {expected[0]}",
                 )
             )
+    lines = msgid_lines(po)
     for entry in po:
         if entry.obsolete or "fuzzy" in entry.flags or not entry.translated():
             continue
         if entry.msgid_plural and catalog.nplurals < 1:
             continue
-        where = Location(shown, entry.linenum)
+        where = Location(shown, lines.get(entry.linenum, entry.linenum))
         why = entry_problem(entry, catalog.nplurals)
         if why:
             diagnostics.append(warning(where, "bad-translation", f"translation not used: it {why}"))

@@ -6,6 +6,7 @@ Exit codes: 0 done, 1 problems found, 2 wrong usage.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import traceback
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Callable, Sequence
 from . import __version__
 from .build import build
 from .errors import Diagnostic, UshtilError, has_errors
-from . import translate
+from . import poreport, translate
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -76,6 +77,64 @@ def cmd_i18n_update(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if has_errors(diagnostics) else EXIT_OK
 
 
+def _po_files(args: argparse.Namespace) -> list[tuple[Path, str]]:
+    if args.files:
+        return [(Path(f).resolve(), f) for f in args.files]
+    root = Path(args.project).resolve()
+    return [(p, p.relative_to(root).as_posix()) for p in sorted(root.glob("locales/*/LC_MESSAGES/*.po"))]
+
+
+def cmd_i18n_stats(args: argparse.Namespace) -> int:
+    rows, diagnostics = [], []
+    for path, shown in _po_files(args):
+        result, problems = poreport.stats(path, shown)
+        diagnostics += problems
+        if result is not None:
+            rows.append(result)
+    if args.format == "json":
+        print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+    else:
+        print(f"{'catalogue':44} {'lang':4} {'translated':>10} {'fuzzy':>6} {'untransl.':>9} {'obsolete':>8} {'words':>11} {'done':>6}")
+        for r in rows:
+            words = f"{r.translated_words}/{r.translated_words + r.fuzzy_words + r.untranslated_words}"
+            print(f"{r.path:44} {r.language:4} {r.translated:>10} {r.fuzzy:>6} {r.untranslated:>9} {r.obsolete:>8} {words:>11} {r.percent:>5}%")
+    print_diagnostics(diagnostics)
+    return EXIT_PROBLEMS if has_errors(diagnostics) else EXIT_OK
+
+
+def cmd_i18n_check(args: argparse.Namespace) -> int:
+    diagnostics: list[Diagnostic] = []
+    for path, shown in _po_files(args):
+        diagnostics += poreport.check(path, shown, strict=args.strict)
+    if args.format == "json":
+        print(json.dumps(
+            [{"path": d.location.path, "line": d.location.line, "severity": d.severity.value, "code": d.code,
+              "message": d.message.split(": ", 1)[-1]} for d in diagnostics],
+            ensure_ascii=False, indent=2,
+        ))
+    else:
+        for d in diagnostics:
+            print(d)
+    return EXIT_PROBLEMS if has_errors(diagnostics) else EXIT_OK
+
+
+def cmd_i18n_compile(args: argparse.Namespace) -> int:
+    root = Path(args.project).resolve()
+    out_root = Path(args.out).resolve() if args.out else root / "locales"
+    failed = False
+    for path in sorted(root.glob("locales/*/LC_MESSAGES/*.po")):
+        shown = path.relative_to(root).as_posix()
+        target = out_root / path.relative_to(root / "locales").with_suffix(".mo")
+        problems = poreport.compile_catalog(path, shown, target, use_fuzzy=args.use_fuzzy)
+        print_diagnostics(problems)
+        if problems:
+            failed = True
+            print(f"{shown}: not compiled", file=sys.stderr)
+        else:
+            print(f"{shown} -> {target}")
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ushtil", description="Build a trilingual (kk/ru/en) news site.")
     p.add_argument("--version", action="version", version=f"ushtil {__version__}")
@@ -105,6 +164,19 @@ def parser() -> argparse.ArgumentParser:
     u = isub.add_parser("update", help="merge the template into every catalogue")
     u.add_argument("--drop-obsolete", action="store_true", help="drop strings no longer used instead of keeping them as #~")
     u.set_defaults(func=cmd_i18n_update)
+    st = isub.add_parser("stats", help="translated / fuzzy / untranslated / obsolete per catalogue")
+    st.add_argument("files", nargs="*", help=".po files (default: the project's catalogues)")
+    st.add_argument("--format", choices=("table", "json"), default="table")
+    st.set_defaults(func=cmd_i18n_stats)
+    ch = isub.add_parser("check", help="every problem in the catalogues, as path:line: code: message")
+    ch.add_argument("files", nargs="*", help=".po files (default: the project's catalogues)")
+    ch.add_argument("--format", choices=("text", "json"), default="text")
+    ch.add_argument("--strict", action="store_true", help="fuzzy and untranslated entries are errors")
+    ch.set_defaults(func=cmd_i18n_check)
+    co = isub.add_parser("compile", help="write .mo files for other consumers (only from catalogues that pass)")
+    co.add_argument("--out", help="folder for <lang>/LC_MESSAGES/messages.mo (default: locales/)")
+    co.add_argument("--use-fuzzy", action="store_true", help="include fuzzy translations")
+    co.set_defaults(func=cmd_i18n_compile)
     return p
 
 
