@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from .catalogs import Catalog, Translator, translator
 from .errors import Diagnostic, Location, error, warning
-from .graph import ABSENT, OWN, SHOWN_IN_OTHER, ArticleLinks, Graph, Slot
+from .graph import OWN, SHOWN_IN_OTHER, ArticleLinks, Graph, Slot
 from .model import Language, Page, Site, SiteConfig, Version
 
 TEMPLATES_DIR = "templates"
