@@ -27,7 +27,6 @@ def codes(path: Path, **kw: bool) -> set[tuple[int | None, str]]:
 def test_check_finds_every_problem_in_a_hostile_catalogue() -> None:
     path = HERE / "hostile-ru.po"
     found = codes(path)
-    entry = lambda text: line_of(path, text) - (1 if text.startswith("msgid") else 0)  # noqa: E731
     assert (1, "header-plural-forms") in found  # Russian has three forms, not two
     assert (line_of(path, 'msgid "Page %(page)s'), "placeholder") in found
     assert (line_of(path, 'msgid "%(num)s article"'), "plural-count") in found
@@ -38,7 +37,6 @@ def test_check_finds_every_problem_in_a_hostile_catalogue() -> None:
     assert (line_of(path, 'msgid "Pages"'), "fuzzy") in found
     assert (line_of(path, 'msgid "Older articles"'), "untranslated") in found
     assert (line_of(path, 'msgid "{count} new"'), "placeholder") in found
-    assert entry
 
 
 def test_check_messages_read_as_path_line_code_message() -> None:

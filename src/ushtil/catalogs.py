@@ -175,7 +175,7 @@ def read_po(path: Path, shown: str) -> tuple[polib.POFile | None, Diagnostic | N
 def entry_problem(entry: polib.POEntry, nplurals: int) -> str | None:
     """Why a translated entry cannot be shown to a reader, or None."""
     sources = [entry.msgid] + ([entry.msgid_plural] if entry.msgid_plural else [])
-    forms = _forms(entry)
+    forms = msgstr_forms(entry)
     if entry.msgid_plural and len(forms) != nplurals:
         return f"has {len(forms)} plural forms, the header says {nplurals}"
     source_sets = [placeholders(s) for s in sources]
@@ -194,7 +194,8 @@ def entry_problem(entry: polib.POEntry, nplurals: int) -> str | None:
     return None
 
 
-def _forms(entry: polib.POEntry) -> list[str]:
+def msgstr_forms(entry: polib.POEntry) -> list[str]:
+    """The translation's forms in order: one, or one per plural form."""
     if entry.msgid_plural:
         return [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
     return [entry.msgstr]
@@ -236,7 +237,7 @@ def load_catalog(
         if why:
             diagnostics.append(warning(where, "bad-translation", f"translation not used: it {why}"))
             continue
-        forms = _forms(entry)
+        forms = msgstr_forms(entry)
         source_tags = tags(entry.msgid) | (tags(entry.msgid_plural) if entry.msgid_plural else frozenset())
         if any(tags(form) - source_tags for form in forms):
             diagnostics.append(

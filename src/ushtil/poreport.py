@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polib
 
-from .catalogs import PLURAL_FORMS, bare_percent, msgid_lines, parse_plural_forms, placeholders, read_po, tags
+from .catalogs import PLURAL_FORMS, bare_percent, msgid_lines, msgstr_forms, parse_plural_forms, placeholders, read_po, tags
 from .errors import Diagnostic, Location, Severity
 
 CYRILLIC_LANGS = ("kk", "ru")
@@ -50,18 +50,12 @@ class Stats:
         return {**asdict(self), "total": self.total, "percent": self.percent}
 
 
-def _forms(entry: polib.POEntry) -> list[str]:
-    if entry.msgid_plural:
-        return [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
-    return [entry.msgstr]
-
-
 def _words(entry: polib.POEntry) -> int:
     return len(WORD.findall(entry.msgid))
 
 
 def is_translated(entry: polib.POEntry, nplurals: int | None = None) -> bool:
-    forms = _forms(entry)
+    forms = msgstr_forms(entry)
     if "fuzzy" in entry.flags or not forms or not all(f for f in forms):
         return False
     return not (entry.msgid_plural and nplurals and len(forms) < nplurals)
@@ -134,7 +128,7 @@ def check(path: Path, shown: str, *, strict: bool = False) -> list[Diagnostic]:
         for source in sources:
             if bare_percent(source):
                 add(line, "bare-percent", f"the source has a '%' that is not a placeholder: {source!r} (write '%%')")
-        forms = _forms(entry)
+        forms = msgstr_forms(entry)
         if entry.msgid_plural and nplurals is not None and len(forms) != nplurals:
             add(line, "plural-count", f"{len(forms)} plural forms; the header says {nplurals}")
         if "fuzzy" in entry.flags:
