@@ -16,6 +16,7 @@ from .errors import Diagnostic, UshtilError, has_errors, sort_key
 from .graph import Graph, build_graph
 from .model import Page, Site
 from .render import render_site
+from .status import ChangeTimes, compute_status
 from .validate import validate_site
 from .write import output_lock, write_site
 
@@ -64,7 +65,8 @@ def render(root: Path, *, now: dt.datetime | None = None, strict: bool = False) 
         return [], BuildReport(sorted(diagnostics, key=sort_key)), None
     diagnostics += validate_site(loaded.site, now, strict=strict)
     graph = build_graph(loaded.site, now)
-    pages, render_diagnostics = render_site(loaded.site, graph, loaded.catalogs)
+    status = compute_status(loaded.site, changed=ChangeTimes(root))
+    pages, render_diagnostics = render_site(loaded.site, graph, loaded.catalogs, status)
     diagnostics += render_diagnostics
     return pages, BuildReport(sorted(set(diagnostics), key=sort_key), pages=len(pages)), graph
 

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import __version__
-from .build import build
+from .build import build, load_site, now_utc
 from .errors import Diagnostic, UshtilError, has_errors
-from . import poreport, translate
+from . import poreport, provenance, translate
+from .status import FAILABLE, ChangeTimes, Status, compute_status
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -48,6 +49,85 @@ def cmd_check(args: argparse.Namespace) -> int:
     if has_errors(report.diagnostics):
         return EXIT_PROBLEMS
     print(f"ok: {report.pages} pages would be built")
+    return EXIT_OK
+
+
+def _languages(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    root = Path(args.project).resolve()
+    loaded = load_site(root)
+    errors = [d for d in loaded.diagnostics if d.is_error]
+    if loaded.site is None or errors:
+        print_diagnostics(errors)
+        print("status: the project has errors; fix them first", file=sys.stderr)
+        return EXIT_PROBLEMS
+    codes = loaded.site.config.codes
+    langs = _languages(args.lang) if args.lang else list(codes)
+    fail_on = _languages(args.fail_on) if args.fail_on else []
+    for lang in langs:
+        if lang not in codes:
+            print(f"ushtil status: --lang: '{lang}' is not one of the site's languages ({', '.join(codes)})", file=sys.stderr)
+            return EXIT_USAGE
+    for state in fail_on:
+        if state not in FAILABLE:
+            print(f"ushtil status: --fail-on: '{state}' is not one of {', '.join(FAILABLE)}", file=sys.stderr)
+            return EXIT_USAGE
+    status = compute_status(loaded.site, langs, changed=ChangeTimes(root))
+    now = now_utc()
+    if args.format == "json":
+        print(json.dumps(status.as_dict(now), ensure_ascii=False, indent=2))
+    else:
+        print_status_table(status, now)
+    failing = status.failing(fail_on)
+    sys.stdout.flush()
+    if failing:
+        print(
+            f"{len(failing)} version(s) {'/'.join(fail_on)}: "
+            + ", ".join(f"{row.article.id}/{cell.lang}" for row, cell in failing[:10])
+            + (" …" if len(failing) > 10 else ""),
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def print_status_table(status: Status, now: object) -> None:
+    rows = []
+    for row in status.rows:
+        cells = []
+        for cell in row.cells:
+            text = cell.state
+            if cell.source_changed is not None:
+                days = max(0, (now - cell.source_changed).days)  # type: ignore[operator]
+                text += f" ({days} d)"
+            cells.append(text)
+        rows.append([row.article.id, row.source_lang or "-", *cells])
+    header = ["article", "source", *status.languages]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, *rows]:
+        print("  ".join(value.ljust(width) for value, width in zip(r, widths)).rstrip())
+    print()
+    for c in status.coverage():
+        rest = ", ".join(f"{c.count(s)} {s}" for s in ("outdated", "missing", "draft"))
+        print(f"{c.lang}: {c.up_to_date}/{c.total} up to date ({c.percent}%): {rest}")
+    if any(cell.source_changed for row in status.rows for cell in row.cells):
+        print("(n d): days since the original of an outdated version changed")
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    outcome = provenance.scaffold(Path(args.project).resolve(), args.id, args.to, args.from_lang)
+    print(outcome.message)
+    return EXIT_OK
+
+
+def cmd_translated(args: argparse.Namespace) -> int:
+    outcome = provenance.restamp(
+        Path(args.project).resolve(), args.id, args.lang, force=args.force, from_lang=args.from_lang
+    )
+    print(outcome.message)
     return EXIT_OK
 
 
@@ -144,12 +224,33 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build the site into the output folder")
     b.add_argument("--out", help="output folder (default: public/ in the project)")
-    b.add_argument("--strict", action="store_true", help="treat missing required versions as errors")
+    b.add_argument("--strict", action="store_true", help="missing or outdated required versions are errors")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="validate everything without writing")
-    c.add_argument("--strict", action="store_true", help="treat missing required versions as errors")
+    c.add_argument("--strict", action="store_true", help="missing or outdated required versions are errors")
     c.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("status", help="which versions are current, outdated, missing or drafts")
+    s.add_argument("--lang", help="only these languages, comma-separated (e.g. kk or kk,ru)")
+    s.add_argument("--format", choices=("table", "json"), default="table")
+    s.add_argument(
+        "--fail-on", metavar="STATES", help=f"exit 1 if any version shown is in these states ({','.join(FAILABLE)})"
+    )
+    s.set_defaults(func=cmd_status)
+
+    t = sub.add_parser("translate", help="start a new language version of an article, as a draft")
+    t.add_argument("id", help="the article ID (its folder name)")
+    t.add_argument("--to", required=True, help="the language to translate into")
+    t.add_argument("--from", dest="from_lang", help="the version to translate from (default: the original)")
+    t.set_defaults(func=cmd_translate)
+
+    td = sub.add_parser("translated", help="record that a version is up to date with its source")
+    td.add_argument("id", help="the article ID")
+    td.add_argument("lang", help="the version's language")
+    td.add_argument("--force", action="store_true", help="stamp even if the text has not changed since it went outdated")
+    td.add_argument("--from", dest="from_lang", help="declare the language it was translated from (first stamp)")
+    td.set_defaults(func=cmd_translated)
 
     i18n = sub.add_parser("i18n", help="interface catalogues: extract, init, update, stats, check, compile")
     isub = i18n.add_subparsers(dest="i18n_command", required=True, metavar="ACTION")

@@ -21,6 +21,7 @@ ARTICLES_DIR = "articles"
 ARTICLE_FILE = "article.toml"
 ARTICLE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER = "+++"
+DIGEST = re.compile(r"^[0-9a-f]{16}$")
 VERSION_KEYS = ("title", "summary", "draft", "translated_from")
 ARTICLE_KEYS = ("published", "category", "tags", "image", "missing")
 
@@ -226,15 +227,24 @@ def parse_version(
     provenance = None
     src = f.sub("translated_from")
     if src is not None:
-        src.unknown(("lang", "digest"))
+        src.unknown(("lang", "digest", "own_digest"))
         src_lang = src.string("lang", required=True)
         digest = src.string("digest", required=True) or ""
+        own_digest = src.string("own_digest")
+        for key, value in (("digest", digest), ("own_digest", own_digest)):
+            if value and not DIGEST.match(value):
+                src.fail(
+                    key,
+                    "digest",
+                    f"{key} '{value}' is not a digest (16 hex digits); let `ushtil translate` and "
+                    "`ushtil translated` write it",
+                )
         if src_lang is not None and src_lang not in codes:
             src.fail("lang", "language", f"'{src_lang}' is not one of the site's languages ({', '.join(codes)})")
         elif src_lang == lang:
             src.fail("lang", "language", "a version cannot be translated from itself")
         elif src_lang is not None:
-            provenance = Provenance(src_lang, digest)
+            provenance = Provenance(src_lang, digest, own_digest)
     if not body.strip() and not draft:
         diagnostics.append(error(Location(shown, body_line - 1), "empty-body", "the article body is empty"))
     if any(d.is_error for d in diagnostics[before:]) or title is None:

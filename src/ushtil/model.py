@@ -74,10 +74,14 @@ class SiteConfig:
 
 @dataclass(frozen=True)
 class Provenance:
-    """What a translated version was made from: the source language and its text digest."""
+    """What a translated version was made from: the source language and the digest of
+    the source's text when the translation was last brought up to date; ``own_digest``
+    is the translation's own text at that moment, so that restamping a version whose
+    text has not changed since can be refused."""
 
     lang: str
     digest: str
+    own_digest: str | None = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from .catalogs import Catalog, Translator, translator
 from .errors import Diagnostic, Location, error, warning
 from .graph import OWN, SHOWN_IN_OTHER, ArticleLinks, Graph, Slot
 from .model import Language, Page, Site, SiteConfig, Version
+from .status import OUTDATED, STATES, Status, version_state
 
 TEMPLATES_DIR = "templates"
 
@@ -49,6 +50,14 @@ class SwitchItem:
 class Alternate:
     hreflang: str
     href: str
+
+
+@dataclass(frozen=True)
+class Outdated:
+    """An outdated translation's source: its language and page (None if unpublished)."""
+
+    lang: str
+    url: str | None
 
 
 @dataclass(frozen=True)
@@ -245,6 +254,10 @@ class Renderer:
         )
         category = self.config.category(links.article.category)
         tags = [self.config.tag(t) for t in links.article.tags]
+        outdated = None
+        if version_state(links.article, version) == OUTDATED and version.translated_from is not None:
+            source = links.slot(version.translated_from.lang)
+            outdated = Outdated(source.lang, source.url if source.state == OWN else None)
         content = self._render(
             slot.lang,
             "article.html",
@@ -252,6 +265,7 @@ class Renderer:
             article=links.article,
             version=version,
             fallback=fallback,
+            outdated=outdated,
             body=self.body_html(version),
             category=category,
             tags=[t for t in tags if t is not None],
@@ -333,6 +347,38 @@ class Renderer:
         """``msgid`` translated into ``code``, whatever the page's language (the chooser)."""
         return Markup(self.translators[code].gettext(msgid))
 
+    def status_pages(self, status: Status) -> list[Page]:
+        """The editors' dashboard: ``_status/`` in the default language, ``_status/{lang}/`` in each."""
+        result: list[Page] = []
+        urls = {lang.code: f"{self.urls.prefix}/_status/{lang.code}/" for lang in self.config.languages}
+        pages = [(code, url) for code, url in urls.items()]
+        pages.append((self.config.default_language, f"{self.urls.prefix}/_status/"))
+        for code, url in pages:
+            info = PageInfo(
+                lang=self.config.language(code),
+                url=url,
+                canonical=self._abs(url),
+                alternates=(),
+                switcher=tuple(
+                    SwitchItem(other, urls[other.code], other.code == code, OWN) for other in self.config.languages
+                ),
+                noindex=True,
+                section="status",
+            )
+            content = self._render(
+                code,
+                "status.html",
+                page=info,
+                status=status,
+                coverage=status.coverage(),
+                states=STATES,
+                links={links.article.id: links for links in self.graph.articles},
+            )
+            page = self._page(url, content)
+            if page is not None:
+                result.append(page)
+        return result
+
     def all_pages(self) -> list[Page]:
         pages: list[Page | None] = [self.chooser_page()]
         for lang in self.config.codes:
@@ -350,9 +396,16 @@ class Renderer:
         return self.problems.diagnostics + list(self.fmt.problems.values())
 
 
-def render_site(site: Site, graph: Graph, catalogs: dict[str, Catalog]) -> tuple[list[Page], list[Diagnostic]]:
+def render_site(
+    site: Site,
+    graph: Graph,
+    catalogs: dict[str, Catalog],
+    status: Status | None = None,
+) -> tuple[list[Page], list[Diagnostic]]:
     renderer = Renderer(site, graph, catalogs)
     pages = renderer.all_pages()
+    if status is not None:
+        pages.extend(renderer.status_pages(status))
     pages.extend(static_pages(site.config.root, graph))
     return sorted(pages, key=lambda p: p.path), renderer.diagnostics
 

@@ -9,6 +9,7 @@ import datetime as dt
 
 from .errors import Diagnostic, error, warning
 from .model import Site
+from .status import OUTDATED, version_state
 
 
 def validate_site(site: Site, now: dt.datetime, *, strict: bool = False) -> list[Diagnostic]:
@@ -30,6 +31,19 @@ def validate_site(site: Site, now: dt.datetime, *, strict: bool = False) -> list
                 diagnostics.append(
                     make(article.location, "missing-required", f"no published '{lang}' version ({lang} is required)")
                 )
+        for version in article.versions:
+            if version_state(article, version) != OUTDATED:
+                continue
+            assert version.translated_from is not None
+            make = error if strict and version.lang in config.required else warning
+            diagnostics.append(
+                make(
+                    version.location,
+                    "outdated",
+                    f"outdated: {version.translated_from.lang}.md changed after this translation was made; "
+                    f"update it, then run `ushtil translated {article.id} {version.lang}`",
+                )
+            )
         if article.versions and all(v.translated_from is not None for v in article.versions):
             diagnostics.append(
                 error(article.location, "no-original", "every version says it was translated: one must be the original")

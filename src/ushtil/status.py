@@ -1,0 +1,227 @@
+"""Translation status: for every article × language, whether the version is current.
+
+A version made by translation records the language it was translated from and the
+digest of that source's text at the time (``[translated_from]`` in its front matter).
+It is **current** while the digest still matches the source's present text, and
+**outdated** once the source has changed. The original of an article is its
+**source**; a version marked ``draft = true`` is a **draft**; a language with no file
+is **missing**. The reader's pages, the ``_status/`` dashboard, ``ushtil status`` and
+``build --strict`` all ask :func:`version_state`, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from .model import Article, Site, Version
+
+SOURCE = "source"
+CURRENT = "current"
+OUTDATED = "outdated"
+MISSING = "missing"
+DRAFT = "draft"
+STATES = (SOURCE, CURRENT, OUTDATED, MISSING, DRAFT)
+FAILABLE = (OUTDATED, MISSING, DRAFT)  # what `status --fail-on` accepts
+
+
+def version_state(article: Article, version: Version | None) -> str:
+    """The state of one version of ``article`` (None: the language has no file)."""
+    if version is None:
+        return MISSING
+    if version.draft:
+        return DRAFT
+    provenance = version.translated_from
+    if provenance is None:
+        return SOURCE
+    source = article.version(provenance.lang)
+    if source is None or source.digest != provenance.digest:
+        return OUTDATED
+    return CURRENT
+
+
+@dataclass(frozen=True)
+class Cell:
+    lang: str
+    state: str
+    path: str | None  # the version's file, relative to the project
+    translated_from: str | None  # the language it was translated from
+    source_changed: dt.datetime | None = None  # outdated: when its source last changed
+
+
+@dataclass(frozen=True)
+class Row:
+    article: Article
+    cells: tuple[Cell, ...]  # site language order (or the languages asked for)
+
+    def cell(self, lang: str) -> Cell:
+        return next(c for c in self.cells if c.lang == lang)
+
+    @property
+    def source_lang(self) -> str | None:
+        source = self.article.source
+        return source.lang if source is not None else None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    lang: str
+    counts: tuple[tuple[str, int], ...]  # (state, n) for every state
+
+    def count(self, state: str) -> int:
+        return dict(self.counts)[state]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+    @property
+    def up_to_date(self) -> int:
+        """Versions a reader can trust: sources and current translations."""
+        return self.count(SOURCE) + self.count(CURRENT)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.up_to_date / self.total) if self.total else 100
+
+
+@dataclass(frozen=True)
+class Status:
+    languages: tuple[str, ...]
+    rows: tuple[Row, ...]  # articles newest first, then by ID
+
+    def coverage(self) -> tuple[Coverage, ...]:
+        result = []
+        for lang in self.languages:
+            states = [row.cell(lang).state for row in self.rows]
+            result.append(Coverage(lang, tuple((s, states.count(s)) for s in STATES)))
+        return tuple(result)
+
+    def failing(self, states: Iterable[str]) -> list[tuple[Row, Cell]]:
+        wanted = set(states)
+        return [(row, cell) for row in self.rows for cell in row.cells if cell.state in wanted]
+
+    def as_dict(self, now: dt.datetime) -> dict[str, Any]:
+        """The JSON form of ``ushtil status --format json`` (documented in the README)."""
+        return {
+            "languages": list(self.languages),
+            "articles": [
+                {
+                    "id": row.article.id,
+                    "published": row.article.published.isoformat(),
+                    "source": row.source_lang,
+                    "versions": {
+                        cell.lang: {
+                            "state": cell.state,
+                            "path": cell.path,
+                            "translated_from": cell.translated_from,
+                            "source_changed": _iso(cell.source_changed),
+                            "outdated_days": _days(cell.source_changed, now),
+                        }
+                        for cell in row.cells
+                    },
+                }
+                for row in self.rows
+            ],
+            "summary": {
+                c.lang: {
+                    **{state: c.count(state) for state in STATES},
+                    "total": c.total,
+                    "up_to_date_percent": c.percent,
+                }
+                for c in self.coverage()
+            },
+        }
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z") if value else None
+
+
+def _days(value: dt.datetime | None, now: dt.datetime) -> int | None:
+    return max(0, (now - value).days) if value else None
+
+
+def compute_status(
+    site: Site, languages: Iterable[str] | None = None, *, changed: "ChangeTimes | None" = None
+) -> Status:
+    """The matrix for ``languages`` (default: all of the site's)."""
+    codes = tuple(languages) if languages else site.config.codes
+    rows = []
+    for article in site.articles:
+        cells = []
+        for lang in codes:
+            version = article.version(lang)
+            state = version_state(article, version)
+            provenance = version.translated_from if version else None
+            when = None
+            if state == OUTDATED and changed is not None and provenance is not None:
+                source = article.version(provenance.lang)
+                when = changed.of(source.location.path) if source is not None else None
+            cells.append(
+                Cell(
+                    lang=lang,
+                    state=state,
+                    path=version.location.path if version else None,
+                    translated_from=provenance.lang if provenance else None,
+                    source_changed=when,
+                )
+            )
+        rows.append(Row(article, tuple(cells)))
+    return Status(codes, tuple(rows))
+
+
+class ChangeTimes:
+    """When a file's text last changed: its last commit when the project is a git
+    checkout and the file is committed unmodified, else its modification time (a fresh
+    clone gives every file the same mtime, so git's answer comes first). Git is asked
+    twice in all, however many files are looked up."""
+
+    def __init__(self, root: Path, folder: str = "articles") -> None:
+        self.root = root
+        self.folder = folder
+        self._commits: dict[str, dt.datetime] | None = None
+        self._dirty: set[str] = set()
+
+    def _git(self, *args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(self.root), *args], capture_output=True, text=True, timeout=60, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout if done.returncode == 0 else None
+
+    def _load(self) -> dict[str, dt.datetime]:
+        if self._commits is not None:
+            return self._commits
+        self._commits = {}
+        prefix = self._git("rev-parse", "--show-prefix")
+        if prefix is None:
+            return self._commits
+        prefix = prefix.strip()
+        log = self._git("log", "--format=%x00%cI", "--name-only", "--relative", "--", self.folder) or ""
+        when: dt.datetime | None = None
+        for line in log.split("\n"):
+            if line.startswith("\0"):
+                when = dt.datetime.fromisoformat(line[1:].strip())
+            elif line.strip() and when is not None:
+                self._commits.setdefault(line.strip(), when)
+        status = self._git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", self.folder) or ""
+        for entry in status.split("\0"):
+            if len(entry) > 3:
+                path = entry[3:]
+                self._dirty.add(path[len(prefix) :] if path.startswith(prefix) else path)
+        return self._commits
+
+    def of(self, path: str) -> dt.datetime | None:
+        commits = self._load()
+        if path in commits and path not in self._dirty:
+            return commits[path]
+        try:
+            return dt.datetime.fromtimestamp((self.root / path).stat().st_mtime, dt.timezone.utc)
+        except OSError:
+            return None
