@@ -111,6 +111,15 @@ def find(html: str, tag: str, **attrs: str) -> list[Element]:
     ]
 
 
+def hreflangs(html: str) -> dict[str, str]:
+    """The page's hreflang alternates (not its feed link): hreflang → href."""
+    return {
+        e.get("hreflang") or "": e.get("href") or ""
+        for e in find(html, "link", rel="alternate")
+        if e.get("type") is None
+    }
+
+
 def read(public: Path, url: str) -> str:
     path = public / url.lstrip("/")
     if url.endswith("/"):

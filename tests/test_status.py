@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, build_ok, build_report, edit, find, make_project, messages, read
+from conftest import NOW, build_ok, build_report, edit, find, hreflangs, make_project, messages, read
 from ushtil.build import load_site
 from ushtil.cli import main
 from ushtil.status import ChangeTimes, compute_status
@@ -269,7 +269,7 @@ def test_dashboard_matches_status_and_pages(status_site: Path) -> None:
         html = read(public, url)
         assert find(html, "html")[0].get("lang") == lang
         assert find(html, "meta", name="robots", content="noindex")
-        assert not find(html, "link", rel="alternate")
+        assert not hreflangs(html)
         rows = [tr.get("data-article") for tr in find(html, "tr") if tr.get("data-article")]
         assert rows == ["draft", "missing", "outdated", "current"]
     html = read(public, "/_status/en/")

@@ -34,6 +34,12 @@ class Urls:
     def article(self, lang: str, article_id: str) -> str:
         return f"{self.prefix}/{lang}/news/{article_id}/"
 
+    def feed(self, lang: str) -> str:
+        return f"{self.prefix}/{lang}/feed.xml"
+
+    def not_found(self, lang: str) -> str:
+        return f"{self.prefix}/{lang}/404.html"
+
     def root(self) -> str:
         return self.prefix + "/"
 

@@ -27,6 +27,7 @@ from .catalogs import Catalog, Translator, translator
 from .errors import Diagnostic, Location, error, warning
 from .graph import OWN, SHOWN_IN_OTHER, ArticleLinks, Graph, Slot
 from .model import Language, Page, Site, SiteConfig, Version
+from .outputs import FeedEntry, Indexed, atom_feed, robots_txt, sitemap_pages
 from .status import OUTDATED, STATES, Status, version_state
 
 TEMPLATES_DIR = "templates"
@@ -71,6 +72,7 @@ class PageInfo:
     switcher: tuple[SwitchItem, ...]
     noindex: bool = False
     section: str = ""  # "home", a category slug, or "" for articles
+    lastmod: dt.datetime | None = None  # for the sitemap
 
 
 class TemplateProblems:
@@ -204,6 +206,7 @@ class Renderer:
         }
         self.md = markdown_renderer(self.config.raw_html)
         self._html: dict[tuple[str, str], Markup] = {}
+        self.indexed: list[Indexed] = []  # every page search engines may index, for the sitemap
 
     # --- pieces -----------------------------------------------------------------
 
@@ -223,8 +226,18 @@ class Renderer:
             self.problems.add(exc, template)
         return None
 
-    def _page(self, url: str, content: bytes | None) -> Page | None:
-        return Page(self.urls.file_for(url), content) if content is not None else None
+    def _page(self, url: str, content: bytes | None, info: PageInfo | None = None) -> Page | None:
+        if content is None:
+            return None
+        if info is not None and not info.noindex:
+            self.indexed.append(
+                Indexed(info.canonical, tuple((a.hreflang, a.href) for a in info.alternates), info.lastmod)
+            )
+        return Page(self.urls.file_for(url), content)
+
+    def text(self, lang: str, msgid: str) -> str:
+        """An interface string as plain text (catalogues hold it HTML-escaped)."""
+        return Markup(self.translators[lang].gettext(msgid)).unescape()
 
     def _abs(self, url: str) -> str:
         return self.urls.absolute(url)
@@ -251,6 +264,7 @@ class Renderer:
             alternates=alternates if not fallback else (),
             switcher=switcher,
             noindex=fallback,
+            lastmod=links.article.published,
         )
         category = self.config.category(links.article.category)
         tags = [self.config.tag(t) for t in links.article.tags]
@@ -270,7 +284,7 @@ class Renderer:
             category=category,
             tags=[t for t in tags if t is not None],
         )
-        return self._page(slot.url, content)
+        return self._page(slot.url, content, info)
 
     def list_pages(self, lang_code: str, category: str | None) -> list[Page]:
         lang = self.config.language(lang_code)
@@ -297,6 +311,7 @@ class Renderer:
             )
             if category is None and number == 1:
                 alternates += (Alternate("x-default", self._abs(self.urls.root())),)
+            chunk = items[(number - 1) * per : number * per]
             info = PageInfo(
                 lang=lang,
                 url=url,
@@ -304,8 +319,8 @@ class Renderer:
                 alternates=alternates,
                 switcher=switcher,
                 section=category or "home",
+                lastmod=max((links.article.published for links, _ in chunk), default=None),
             )
-            chunk = items[(number - 1) * per : number * per]
             content = self._render(
                 lang_code,
                 "list.html",
@@ -318,7 +333,7 @@ class Renderer:
                 prev_url=self._list_url(lang_code, category, number - 1) if number > 1 else None,
                 next_url=self._list_url(lang_code, category, number + 1) if number < pages else None,
             )
-            page = self._page(url, content)
+            page = self._page(url, content, info)
             if page is not None:
                 result.append(page)
         return result
@@ -338,10 +353,63 @@ class Renderer:
             alternates=tuple(Alternate(l.code, self._abs(self.urls.home(l.code))) for l in self.config.languages)
             + (Alternate("x-default", self._abs(self.urls.root())),),
             switcher=(),
+            lastmod=max((links.article.published for links in self.graph.articles), default=None),
         )
         return self._page(
-            self.urls.root(), self._render(default, "chooser.html", page=info, choices=choices, in_language=self.in_language)
+            self.urls.root(),
+            self._render(default, "chooser.html", page=info, choices=choices, in_language=self.in_language),
+            info,
         )
+
+    def feed_page(self, lang: str) -> Page:
+        """``/{lang}/feed.xml``: the latest articles that exist in ``lang`` itself."""
+        own = [(links, slot) for links, slot in self.graph.listed(lang) if slot.state == OWN]
+        entries = [
+            FeedEntry(
+                url=self._abs(slot.url),
+                lang=lang,
+                article_id=links.article.id,
+                title=slot.version.title,
+                summary=slot.version.summary,
+                content_html=str(self.body_html(slot.version)),
+                published=links.article.published.astimezone(ZoneInfo(self.config.time_zone)),
+            )
+            for links, slot in own[: self.config.feed_size]
+            if slot.version is not None
+        ]
+        site_name = self.text(lang, "Official Website of the Mayor’s Office of Astana")
+        content = atom_feed(
+            lang=lang,
+            title=f"{site_name}: {self.text(lang, 'News')}",
+            author=site_name,
+            feed_url=self._abs(self.urls.feed(lang)),
+            home_url=self._abs(self.urls.home(lang)),
+            base_url=self.config.base_url,
+            entries=entries,
+        )
+        return Page(self.urls.file_for(self.urls.feed(lang)), content)
+
+    def not_found_pages(self) -> list[Page]:
+        """``/{lang}/404.html`` in each language, and ``/404.html`` in the default one."""
+        result = []
+        targets = [(lang.code, self.urls.not_found(lang.code)) for lang in self.config.languages]
+        targets.append((self.config.default_language, f"{self.urls.prefix}/404.html"))
+        for code, url in targets:
+            info = PageInfo(
+                lang=self.config.language(code),
+                url=url,
+                canonical="",
+                alternates=(),
+                switcher=tuple(
+                    SwitchItem(other, self.urls.home(other.code), False, OWN)
+                    for other in self.config.languages
+                ),
+                noindex=True,
+            )
+            page = self._page(url, self._render(code, "404.html", page=info))
+            if page is not None:
+                result.append(page)
+        return result
 
     def in_language(self, code: str, msgid: str) -> Markup:
         """``msgid`` translated into ``code``, whatever the page's language (the chooser)."""
@@ -380,8 +448,9 @@ class Renderer:
         return result
 
     def all_pages(self) -> list[Page]:
-        pages: list[Page | None] = [self.chooser_page()]
+        pages: list[Page | None] = [self.chooser_page(), *self.not_found_pages()]
         for lang in self.config.codes:
+            pages.append(self.feed_page(lang))
             pages.extend(self.list_pages(lang, None))
             for category in self.config.categories:
                 pages.extend(self.list_pages(lang, category.slug))
@@ -406,6 +475,8 @@ def render_site(
     pages = renderer.all_pages()
     if status is not None:
         pages.extend(renderer.status_pages(status))
+    pages.extend(sitemap_pages(renderer.indexed, site.config.base_url, graph.urls.prefix))
+    pages.append(robots_txt(site.config.base_url, graph.urls.prefix))
     pages.extend(static_pages(site.config.root, graph))
     return sorted(pages, key=lambda p: p.path), renderer.diagnostics
 
