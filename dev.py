@@ -5,8 +5,9 @@
     python3 dev.py test  [pytest options]         run the whole test suite
 
 Each command creates .venv/ and installs the package with its test dependencies when
-they are missing or pyproject.toml changed. `test` also installs the system tools the
-tests use (GNU gettext's msgfmt) with apt-get when it runs as root.
+they are missing or pyproject.toml changed. `test` also installs the system programs the
+tests use with apt-get when it runs as root: GNU gettext's msgfmt, Debian's chromium
+(driven by Playwright) and nginx with its njs module (for deploy/nginx.conf).
 """
 
 from __future__ import annotations
@@ -24,7 +25,17 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
 STAMP = VENV / ".ushtil-installed"
-APT_PACKAGES = {"msgfmt": "gettext"}
+# what the tests run → the Debian package that provides it
+APT_PACKAGES = {
+    "msgfmt": "gettext",
+    "/usr/bin/chromium": "chromium",
+    "nginx": "nginx-light",
+    "/usr/lib/nginx/modules/ngx_http_js_module.so": "libnginx-mod-http-js",
+}
+
+
+def present(tool: str) -> bool:
+    return Path(tool).exists() if tool.startswith("/") else shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin") is not None
 
 
 def run(*cmd: str | Path, **kw: object) -> None:
@@ -46,7 +57,7 @@ def ensure_venv() -> None:
 
 
 def ensure_system_tools() -> None:
-    missing = sorted({pkg for tool, pkg in APT_PACKAGES.items() if shutil.which(tool) is None})
+    missing = sorted({pkg for tool, pkg in APT_PACKAGES.items() if not present(tool)})
     if not missing:
         return
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:

@@ -43,6 +43,12 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes] | None = None, tim
     raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
 
 
+def unless_required(available: bool) -> bool:
+    """Skip when a system program is missing, except in CI (USHTIL_REQUIRE_ALL=1), where
+    a missing program must fail the run rather than pass it quietly."""
+    return not available and os.environ.get("USHTIL_REQUIRE_ALL") != "1"
+
+
 def nginx_available() -> bool:
     return Path(NGINX).exists() and JS_MODULE.exists() and MIME_TYPES.exists()
 
