@@ -154,14 +154,7 @@ def restamp(
                 "unchanged",
                 f"this is still the text copied from {source.lang}.md; translate it first",
             )
-    text, crlf = _read_raw(root / shown, shown)
-    new_text = _replace_front_matter(
-        text, shown, _provenance_lines(source.lang, source.digest, version.digest), clear_draft=True
-    )
-    if crlf:
-        new_text = new_text.replace("\n", "\r\n")
-    _verify(new_text, shown, article_id, lang, config, expect_digest=version.digest, expect_source=source)
-    _write(root / shown, new_text, create=False)
+    _stamp(root, shown, config, version, source)
     if state == CURRENT:
         return Outcome(shown, True, f"{shown}: current with {source.lang}.md; its text as it is now is recorded")
     was = "was outdated" if state == OUTDATED else "was a draft; now published"
@@ -188,15 +181,20 @@ def _declare(config: SiteConfig, article: Article, version: Version, shown: str,
             "cycle",
             f"{from_lang}.md is itself translated (directly or not) from {version.lang}.md; the article would have no original",
         )
+    _stamp(root, shown, config, version, source)
+    return Outcome(shown, True, f"{shown}: recorded as translated from {source.lang}.md and current with it")
+
+
+def _stamp(root: Path, shown: str, config: SiteConfig, version: Version, source: Version) -> None:
+    """Rewrite ``version``'s provenance: current with ``source`` as it is now; not a draft."""
     text, crlf = _read_raw(root / shown, shown)
     new_text = _replace_front_matter(
         text, shown, _provenance_lines(source.lang, source.digest, version.digest), clear_draft=True
     )
     if crlf:
         new_text = new_text.replace("\n", "\r\n")
-    _verify(new_text, shown, article.id, version.lang, config, expect_digest=version.digest, expect_source=source)
+    _verify(new_text, shown, version.article_id, version.lang, config, expect_digest=version.digest, expect_source=source)
     _write(root / shown, new_text, create=False)
-    return Outcome(shown, True, f"{shown}: recorded as translated from {source.lang}.md and current with it")
 
 
 def _read_raw(path: Path, shown: str) -> tuple[str, bool]:
