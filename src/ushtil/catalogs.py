@@ -8,6 +8,8 @@ source text. Also the Babel extractor for the labels declared in ``site.toml``.
 
 from __future__ import annotations
 
+import html
+
 import gettext as _gettext
 import re
 import tomllib
@@ -284,6 +286,14 @@ class Translator:
 
     def gettext(self, msgid: str) -> str:
         return self._find(None, msgid, None) or msgid
+
+    def label(self, context: str, msgid: str) -> str:
+        """A category or tag name from site.toml as plain text (not HTML): editors write
+        these, so neither the msgid nor its translation may carry markup."""
+        found = self._find(context, msgid, None)
+        # A translation is stored HTML-escaped where its msgid is plain text; undo that
+        # so the caller escapes every label exactly once.
+        return html.unescape(found) if found is not None and not tags(msgid) else (found or msgid)
 
     def pgettext(self, context: str, msgid: str) -> str:
         return self._find(context, msgid, None) or msgid

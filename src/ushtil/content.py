@@ -22,7 +22,7 @@ ARTICLE_FILE = "article.toml"
 ARTICLE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER = "+++"
 DIGEST = re.compile(r"^[0-9a-f]{16}$")
-VERSION_KEYS = ("title", "summary", "draft", "translated_from")
+VERSION_KEYS = ("id", "title", "summary", "draft", "translated_from")
 ARTICLE_KEYS = ("published", "category", "tags", "image", "missing")
 
 
@@ -86,9 +86,11 @@ def load_article(folder: Path, config: SiteConfig, diagnostics: list[Diagnostic]
             diagnostics.append(error(Location(vshown), "symlink", "language files must not be links"))
             continue
         version = read_version(path, vshown, article_id, lang, config, diagnostics)
-        if version is not None:
+        if version is None:
+            ok = False  # its problems are reported; checks across versions would only echo them
+        else:
             versions.append(version)
-    if not versions and facts is not None:
+    if not versions and ok and facts is not None:
         diagnostics.append(
             error(Location(shown), "no-versions", f"no language versions ({', '.join(c + '.md' for c in config.codes)})")
         )
@@ -162,6 +164,9 @@ def _read_facts(
     if image is not None and not _safe_relative(image):
         f.fail("image", "unsafe-path", f"image '{image}' must be a file inside the article folder")
         image = None
+    elif image is not None and _links_out(folder, image):
+        f.fail("image", "unsafe-path", f"image '{image}' is a link; put the file itself in {shown}/")
+        image = None
     elif image is not None and not (folder / image).is_file():
         f.fail("image", "no-image", f"image '{image}' does not exist in {shown}/")
         image = None
@@ -169,6 +174,16 @@ def _read_facts(
     if any(d.is_error for d in diagnostics[before:]) or published is None or category is None:
         return None
     return Facts(published, category, tags, image, missing)
+
+
+def _links_out(folder: Path, name: str) -> bool:
+    """Whether ``folder/name`` is, or passes through, a symbolic link."""
+    path = folder
+    for part in PurePosixPath(name).parts:
+        path = path / part
+        if path.is_symlink():
+            return True
+    return False
 
 
 def _safe_relative(name: str) -> bool:
@@ -221,6 +236,14 @@ def parse_version(
     before = len(diagnostics)
     f = Fields(data, shown, front, first_line=2, diagnostics=diagnostics)
     f.unknown(VERSION_KEYS, severity=Severity.WARNING)
+    claimed = f.string("id")
+    if claimed is not None and claimed != article_id:
+        f.fail(
+            "id",
+            "id-mismatch",
+            f"claims article ID '{claimed}', but it is in the folder of article '{article_id}' "
+            "(the folder name is the ID: move the file, or drop the id key)",
+        )
     title = f.string("title", required=True, nonempty=True)
     summary = f.string("summary") or ""
     draft = bool(f.boolean("draft"))

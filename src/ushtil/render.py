@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable
 from zoneinfo import ZoneInfo
 
 import jinja2
+import nh3
 from babel import Locale
 from babel.dates import format_date, format_time
 from jinja2 import pass_context
@@ -37,6 +38,46 @@ def markdown_renderer(raw_html: bool = False) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": raw_html, "typographer": False})
     md.enable("table")
     return md
+
+
+# What trusted raw HTML in a body may keep: document structure and media, never scripts,
+# styles, forms, frames, event handlers or javascript: URLs.
+SAFE_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
+    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time",
+    "tr", "u", "ul", "var", "audio", "video", "source", "track", "picture",
+}
+SAFE_ATTRIBUTES = {
+    "*": {"lang", "dir", "title", "id", "class"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
+    "source": {"src", "srcset", "type", "media", "sizes"},
+    "track": {"src", "kind", "srclang", "label"},
+    "audio": {"src", "controls"},
+    "video": {"src", "controls", "poster", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "col": {"span"},
+    "ol": {"start", "reversed", "type"},
+    "time": {"datetime"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+}
+SAFE_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def sanitise(html: str) -> str:
+    """Trusted raw HTML, with whatever could run or restyle the page removed (nh3/ammonia)."""
+    return nh3.clean(
+        html,
+        tags=SAFE_TAGS,
+        attributes=SAFE_ATTRIBUTES,
+        url_schemes=SAFE_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -178,6 +219,8 @@ def make_environment(config: SiteConfig, lang: Language, t: Translator, fmt: For
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     env.globals.update(gettext_callables(t, fmt))
     env.globals["N_"] = lambda msgid: msgid  # marks a string for extraction only
+    # site.toml labels are plain text: autoescape escapes them like any other data
+    env.globals["label"] = lambda kind, value: t.label(kind, value.msgid)
     zone = ZoneInfo(config.time_zone)
     locale = Locale.parse(lang.locale)
 
@@ -213,7 +256,8 @@ class Renderer:
     def body_html(self, version: Version) -> Markup:
         key = (version.article_id, version.lang)
         if key not in self._html:
-            self._html[key] = Markup(self.md.render(version.body))
+            html = self.md.render(version.body)
+            self._html[key] = Markup(sanitise(html) if self.config.raw_html else html)
         return self._html[key]
 
     def _render(self, lang: str, template: str, **context: Any) -> bytes | None:

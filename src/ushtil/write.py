@@ -23,9 +23,16 @@ from .model import Page
 @contextmanager
 def output_lock(out: Path) -> Iterator[None]:
     """Hold an exclusive lock for ``out``; a second build is told, not made to wait."""
-    out.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out.parent / f".{out.name}.lock"
-    with open(lock_path, "w") as handle:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "w")
+    except OSError as exc:
+        reason = "a file is in the way" if isinstance(exc, (FileExistsError, NotADirectoryError)) else (exc.strerror or str(exc))
+        raise UshtilError(
+            [error(Location(str(out)), "write", f"cannot write the output folder: {reason}")]
+        ) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -38,11 +45,21 @@ def output_lock(out: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def remove_leftovers(out: Path) -> None:
+    """Staging folders of a build that was killed (call with the lock held)."""
+    for stale in (*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
 def write_site(pages: Iterable[Page], out: Path) -> int:
-    """Write ``pages`` as the new content of ``out``; return how many files were written."""
+    """Write ``pages`` as the new content of ``out``; return how many files were written.
+
+    Call with :func:`output_lock` held."""
     parent = out.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
     except OSError as exc:
         raise UshtilError([error(Location(str(out)), "write", f"cannot write the output folder: {exc.strerror or exc}")]) from None
