@@ -133,6 +133,80 @@ def cmd_translated(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _memory(root: Path):  # type: ignore[no-untyped-def]
+    from .memory import build_memory
+
+    loaded = load_site(root)
+    errors = [d for d in loaded.diagnostics if d.is_error]
+    if loaded.site is None or errors:
+        raise UshtilError(errors)
+    return build_memory(loaded.site)
+
+
+def cmd_translate_export(args: argparse.Namespace) -> int:
+    from . import articlepo
+
+    root = Path(args.project).resolve()
+    out = Path(args.out).resolve() if args.out else root / articlepo.EXPORT_DIR
+    if args.pending == bool(args.id):
+        print("ushtil translate export: give an article ID or --pending (every missing or outdated version)", file=sys.stderr)
+        return EXIT_USAGE
+    ids = articlepo.pending(root, args.to) if args.pending else [args.id]
+    memory = _memory(root)
+    for article_id in ids:
+        done = articlepo.export_article(
+            root, article_id, args.to, from_lang=args.from_lang, out_dir=out, memory=memory,
+            threshold=args.match / 100,
+        )
+        shown = done.path.relative_to(root) if done.path.is_relative_to(root) else done.path
+        print(f"{shown}: {done.segments} segments, {done.translated} translated, {done.fuzzy} fuzzy")
+    if not ids:
+        print(f"nothing to export: every '{args.to}' version is current")
+    return EXIT_OK
+
+
+def cmd_translate_import(args: argparse.Namespace) -> int:
+    from . import articlepo
+
+    root = Path(args.project).resolve()
+    files: list[Path] = []
+    for name in args.files:
+        path = Path(name).resolve()
+        files += sorted(path.glob("*.po")) if path.is_dir() else [path]
+    failed = False
+    for path in files:
+        try:
+            done = articlepo.import_file(root, path, draft=args.draft, threshold=args.threshold)
+        except UshtilError as exc:
+            print_diagnostics(exc.diagnostics)
+            failed = True
+            continue
+        state = "as a draft" if done.draft else "current"
+        print(f"{done.path.relative_to(root)}: written {state} ({done.translated}/{done.total} segments)")
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def cmd_tm_stats(args: argparse.Namespace) -> int:
+    memory = _memory(Path(args.project).resolve())
+    sizes = memory.sizes()
+    for (src, tgt), size in sizes.items():
+        print(f"{src} → {tgt}: {size} segments")
+    if not sizes:
+        print("the memory is empty: no current translations yet")
+    return EXIT_OK
+
+
+def cmd_tm_lookup(args: argparse.Namespace) -> int:
+    memory = _memory(Path(args.project).resolve())
+    matches = memory.lookup(args.text, args.from_lang, args.to, threshold=args.match / 100, limit=args.limit)
+    for m in matches:
+        print(f"{round(m.score * 100)}%  {m.target}\n      ({m.origin}: {m.source})")
+    if not matches:
+        print("no match", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
 def cmd_i18n_extract(args: argparse.Namespace) -> int:
     root = Path(args.project).resolve()
     changed, diagnostics = translate.extract(root)
@@ -247,6 +321,33 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--from", dest="from_lang", help="the version to translate from (default: the original)")
     t.set_defaults(func=cmd_translate)
 
+    te = sub.add_parser("translate-export", help="(ushtil translate export) an article version as a .po file")
+    te.add_argument("id", nargs="?", help="the article ID")
+    te.add_argument("--to", required=True, help="the language to translate into")
+    te.add_argument("--from", dest="from_lang", help="the version to translate from (default: the original)")
+    te.add_argument("--out", help=f"folder for <id>.<lang>.po (default: {'i18n/articles'})")
+    te.add_argument("--pending", action="store_true", help="every article whose --to version is missing or outdated")
+    te.add_argument("--match", type=int, default=75, help="memory suggestions from this similarity, in percent (default 75)")
+    te.set_defaults(func=cmd_translate_export)
+
+    ti = sub.add_parser("translate-import", help="(ushtil translate import) write <lang>.md from translated .po files")
+    ti.add_argument("files", nargs="+", help=".po files or folders of them")
+    ti.add_argument("--draft", action="store_true", help="write even if incomplete, as a draft")
+    ti.add_argument("--threshold", type=float, default=100.0, help="percent of segments that must be translated (default 100)")
+    ti.set_defaults(func=cmd_translate_import)
+
+    tm = sub.add_parser("tm", help="the translation memory: stats, lookup")
+    tmsub = tm.add_subparsers(dest="tm_command", required=True, metavar="ACTION")
+    tms = tmsub.add_parser("stats", help="how many segments per language pair")
+    tms.set_defaults(func=cmd_tm_stats)
+    tml = tmsub.add_parser("lookup", help="translations of a text remembered from articles and catalogues")
+    tml.add_argument("text")
+    tml.add_argument("--from", dest="from_lang", required=True)
+    tml.add_argument("--to", required=True)
+    tml.add_argument("--match", type=int, default=75, help="minimum similarity in percent (default 75)")
+    tml.add_argument("--limit", type=int, default=5)
+    tml.set_defaults(func=cmd_tm_lookup)
+
     td = sub.add_parser("translated", help="record that a version is up to date with its source")
     td.add_argument("id", help="the article ID")
     td.add_argument("lang", help="the version's language")
@@ -287,8 +388,26 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _dispatch(argv: Sequence[str]) -> list[str]:
+    """``translate export`` / ``translate import`` → their own subcommands; every other
+    ``translate <id>`` stays the scaffolding command."""
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        if args[i] in ("-C", "--project"):
+            i += 2
+            continue
+        if args[i].startswith("-"):
+            i += 1
+            continue
+        if args[i] == "translate" and i + 1 < len(args) and args[i + 1] in ("export", "import"):
+            args[i : i + 2] = [f"translate-{args[i + 1]}"]
+        break
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args = parser().parse_args(_dispatch(sys.argv[1:] if argv is None else argv))
     func: Callable[[argparse.Namespace], int] = args.func
     previous = None
     if threading.current_thread() is threading.main_thread():

@@ -1,0 +1,272 @@
+"""``ushtil translate export`` / ``import``: an article version as a standard .po file.
+
+One entry per segment (:mod:`ushtil.segments`): ``msgctxt`` is ``<id>/<segment>``, the
+``msgid`` the source text, ``#.`` comments say which article and where. Exporting again
+to the same file merges like ``msgmerge``: unchanged segments keep their translations,
+changed ones become fuzzy with their previous source text (``#|``). Empty entries are
+pre-filled from the translation memory (fuzzy, with the origin in a comment).
+
+Import rebuilds ``<lang>.md`` with the source's block structure and stamps its
+provenance with the source text the file was exported from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+from babel import Locale
+
+from .catalogs import po_syntax_error
+from .content import ARTICLES_DIR, FRONT_MATTER, parse_version
+from .errors import Diagnostic, Location, UshtilError, error, warning
+from .memory import DEFAULT_THRESHOLD, Memory
+from .model import Article, SiteConfig, Version
+from .pofile import Entry, render
+from .poreport import lookalikes
+from .provenance import _load, _toml_string, _write
+from .segments import Segment, inline_problems, rebuild, split, structure, unescape_plain
+from .status import CURRENT, DRAFT, MISSING, OUTDATED, version_state
+from .text import text_digest
+from .translate import _now, plural_header
+
+EXPORT_DIR = "i18n/articles"
+HEADER_ARTICLE = "X-Ushtil-Article"
+HEADER_SOURCE = "X-Ushtil-Source-Language"
+HEADER_DIGEST = "X-Ushtil-Source-Digest"
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    segments: int
+    translated: int
+    fuzzy: int
+
+
+def export_path(out_dir: Path, article_id: str, lang: str) -> Path:
+    return out_dir / f"{article_id}.{lang}.po"
+
+
+def _source_version(article: Article, from_lang: str | None) -> Version:
+    source = article.version(from_lang) if from_lang else article.source
+    if source is None:
+        where = f"{ARTICLES_DIR}/{article.id}"
+        raise UshtilError([error(Location(where), "no-source", f"there is no '{from_lang}' version to translate from" if from_lang else "the article has no original; name one with --from")])
+    return source
+
+
+def _previous(path: Path) -> tuple[dict[str, polib.POEntry], dict[str, str]]:
+    """The entries (by msgctxt) and header of an earlier export to ``path``."""
+    if not path.is_file():
+        return {}, {}
+    text = path.read_text(encoding="utf-8")
+    problem = po_syntax_error(text)
+    if problem is not None:
+        line, message = problem
+        raise UshtilError([error(Location(str(path), line), "po-syntax", f"{message}; fix it before exporting into it again")])
+    po = polib.pofile(text)
+    return {e.msgctxt or "": e for e in po if not e.obsolete}, dict(po.metadata)
+
+
+def _aligned(target: Version | None, source: Version) -> dict[str, Segment]:
+    """The target's segments by key, when its blocks line up with the source's."""
+    if target is None or target.translated_from is None or target.translated_from.lang != source.lang:
+        return {}
+    mine, theirs = split(source), split(target)
+    if [s.kind for s in mine] != [s.kind for s in theirs]:
+        return {}
+    return {s.key: s for s in theirs}
+
+
+def export_article(
+    root: Path,
+    article_id: str,
+    to: str,
+    *,
+    from_lang: str | None = None,
+    out_dir: Path | None = None,
+    memory: Memory | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Exported:
+    config, article = _load(root, article_id)
+    if to not in config.codes:
+        raise UshtilError([error(Location("site.toml"), "language", f"--to '{to}' is not one of the site's languages ({', '.join(config.codes)})")])
+    source = _source_version(article, from_lang)
+    if source.lang == to:
+        raise UshtilError([error(source.location, "language", f"{to}.md is the version to translate from; choose another --to")])
+    path = export_path(out_dir or root / EXPORT_DIR, article_id, to)
+    previous, old_header = _previous(path)
+    target = article.version(to)
+    existing = _aligned(target, source)
+    target_current = target is not None and version_state(article, target) == CURRENT
+    segments = split(source)
+    entries: list[Entry] = []
+    for number, segment in enumerate(segments, 1):
+        context = f"{article_id}/{segment.key}"
+        entry = Entry(
+            segment.text,
+            msgctxt=context,
+            comments=[f"article {article_id}: {source.title}", f"{segment.kind}, segment {number} of {len(segments)}"],
+        )
+        old = previous.get(context)
+        if old is not None:
+            entry.msgstr = old.msgstr
+            entry.translator_comments = [c for c in (old.tcomment or "").split("\n") if c]
+            if old.msgid == segment.text:
+                entry.flags = ["fuzzy"] if old.fuzzy and old.msgstr else []
+                entry.previous_msgid = old.previous_msgid if old.fuzzy else None
+            elif old.msgstr:
+                entry.flags = ["fuzzy"]
+                entry.previous_msgid = old.msgid
+        elif segment.key in existing:
+            entry.msgstr = existing[segment.key].text
+            if not target_current:
+                entry.flags = ["fuzzy"]
+                entry.comments.append(f"from {to}.md, which is outdated: check it against the source")
+        elif memory is not None:
+            matches = memory.lookup(segment.text, source.lang, to, threshold=threshold, limit=1)
+            if matches:
+                match = matches[0]
+                entry.msgstr = match.target
+                same = match.score == 1.0 and match.article == article_id
+                entry.flags = [] if same else ["fuzzy"]
+                entry.comments.append(
+                    f"memory: {round(match.score * 100)}% match, {match.origin} ({source.lang}→{to})"
+                    + ("" if match.score == 1.0 else f": {match.source}")
+                )
+        entries.append(entry)
+    # What translators' tools set on save is kept from the previous file, so exporting
+    # again changes only what changed in the source.
+    english = Locale.parse(to).get_display_name("en") or to
+    header = [
+        ("Project-Id-Version", f"{_host(config)} article {article_id}"),
+        ("Report-Msgid-Bugs-To", old_header.get("Report-Msgid-Bugs-To", "")),
+        ("PO-Revision-Date", old_header.get("PO-Revision-Date", _now())),
+        ("Last-Translator", old_header.get("Last-Translator", "")),
+        ("Language-Team", old_header.get("Language-Team", english)),
+        ("Language", to),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "8bit"),
+        ("Plural-Forms", plural_header(to) or "nplurals=2; plural=(n != 1);"),
+        (HEADER_ARTICLE, article_id),
+        (HEADER_SOURCE, source.lang),
+        (HEADER_DIGEST, source.digest),
+    ]
+    comment = (
+        f"Article {article_id}, translated from {source.lang} into {to}.\n"
+        f"When done, run: ushtil translate import {path.name}"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = render(comment, header, entries)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        _write(path, text, create=not path.exists())
+    return Exported(
+        path,
+        len(entries),
+        sum(1 for e in entries if e.msgstr and not e.fuzzy),
+        sum(1 for e in entries if e.fuzzy),
+    )
+
+
+def _host(config: SiteConfig) -> str:
+    return config.base_url.split("://", 1)[-1].split("/", 1)[0]
+
+
+def pending(root: Path, to: str) -> list[str]:
+    """Articles whose ``to`` version is missing or outdated (drafts count as missing)."""
+    from .build import load_site
+
+    loaded = load_site(root)
+    errors = [d for d in loaded.diagnostics if d.is_error]
+    if loaded.site is None or errors:
+        raise UshtilError(errors or [error(Location("site.toml"), "config", "the project could not be read")])
+    result = []
+    for article in loaded.site.articles:
+        state = version_state(article, article.version(to))
+        if state in (MISSING, OUTDATED, DRAFT) and article.source is not None and article.source.lang != to:
+            result.append(article.id)
+    return result
+
+
+@dataclass(frozen=True)
+class Imported:
+    path: Path  # the .md written
+    translated: int
+    total: int
+    draft: bool
+
+
+def import_file(root: Path, po_path: Path, *, draft: bool = False, threshold: float = 100.0) -> Imported:
+    shown = str(po_path)
+    try:
+        text = po_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UshtilError([error(Location(shown), "read", f"cannot read: {exc}")]) from None
+    problem = po_syntax_error(text)
+    if problem is not None:
+        raise UshtilError([error(Location(shown, problem[0]), "po-syntax", problem[1])])
+    po = polib.pofile(text)
+    article_id = po.metadata.get(HEADER_ARTICLE, "")
+    src_lang = po.metadata.get(HEADER_SOURCE, "")
+    digest = po.metadata.get(HEADER_DIGEST, "")
+    lang = po.metadata.get("Language", "")
+    if not (article_id and src_lang and digest and lang):
+        raise UshtilError([error(Location(shown, 1), "header", f"not an article file: the header needs Language, {HEADER_ARTICLE}, {HEADER_SOURCE} and {HEADER_DIGEST} (made by `ushtil translate export`)")])
+    config, article = _load(root, article_id)
+    source = article.version(src_lang)
+    if source is None:
+        raise UshtilError([error(Location(shown, 1), "no-source", f"article {article_id} has no {src_lang}.md any more")])
+    segments = split(source)
+    by_context = {e.msgctxt: e for e in po if not e.obsolete}
+    if source.digest != digest or any(by_context.get(f"{article_id}/{s.key}") is None or by_context[f"{article_id}/{s.key}"].msgid != s.text for s in segments):
+        raise UshtilError([error(Location(shown, 1), "source-changed", f"{ARTICLES_DIR}/{article_id}/{src_lang}.md changed since this file was exported; export it again (`ushtil translate export {article_id} --to {lang}`): the changed segments become fuzzy and the rest keep their translations")])
+    problems: list[Diagnostic] = []
+    translations: dict[str, str] = {}
+    for segment in segments:
+        entry = by_context[f"{article_id}/{segment.key}"]
+        where = Location(shown, entry.linenum)
+        if not entry.msgstr:
+            problems.append(error(where, "untranslated", f"segment {segment.key} ({segment.kind}) is not translated"))
+            continue
+        if entry.fuzzy:
+            problems.append(error(where, "fuzzy", f"segment {segment.key} ({segment.kind}) is fuzzy: check it and clear the fuzzy mark"))
+            continue
+        broken = inline_problems(segment.text, entry.msgstr)
+        if broken:
+            problems.append(error(where, "markup", f"segment {segment.key} ({segment.kind}): " + "; ".join(broken)))
+            continue
+        for word, letters in lookalikes(entry.msgstr):
+            problems.append(warning(where, "lookalike", f"'{word}' mixes in Latin letters: {', '.join(letters)}"))
+        translations[segment.key] = entry.msgstr
+    missing = [p for p in problems if p.is_error]
+    percent = 100.0 * len(translations) / len(segments)
+    complete = not missing
+    if percent < threshold and not draft:
+        raise UshtilError(
+            missing
+            + [error(Location(shown), "incomplete", f"{len(translations)} of {len(segments)} segments usable ({percent:.0f}%, at least {threshold:.0f}% needed); nothing was written (use --draft to write a draft)")]
+        )
+    filled = {s.key: translations.get(s.key, s.text) for s in segments}
+    title = unescape_plain(filled["title"])
+    summary = unescape_plain(filled.get("summary", ""))
+    body = rebuild(source, filled)
+    own = text_digest(title, summary, body)
+    is_draft = draft or not complete
+    front = [f"title = {_toml_string(title)}"]
+    if summary:
+        front.append(f"summary = {_toml_string(summary)}")
+    if is_draft:
+        front.append("draft = true")
+    front += ["", "[translated_from]", f"lang = {_toml_string(src_lang)}", f"digest = {_toml_string(digest)}", f"own_digest = {_toml_string(own)}"]
+    content = "\n".join([FRONT_MATTER, *front, FRONT_MATTER, body.rstrip("\n")]) + "\n"
+    target_shown = f"{ARTICLES_DIR}/{article_id}/{lang}.md"
+    check: list[Diagnostic] = []
+    version = parse_version(content, target_shown, article_id, lang, config.codes, check)
+    if version is None or structure(version.body) != structure(source.body):
+        raise UshtilError(check + [error(Location(shown), "rebuild", "the translated text changes the article's block structure; check the segments for stray Markdown")])
+    target = root / target_shown
+    _write(target, content, create=not target.exists())
+    return Imported(target, len(translations), len(segments), is_draft)
