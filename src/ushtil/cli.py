@@ -147,7 +147,7 @@ def cmd_translate_export(args: argparse.Namespace) -> int:
     from . import articlepo
 
     root = Path(args.project).resolve()
-    out = Path(args.out).resolve() if args.out else root / articlepo.EXPORT_DIR
+    out = root / args.out if args.out else root / articlepo.EXPORT_DIR  # relative to the project, like -C
     if args.pending == bool(args.id):
         print("ushtil translate export: give an article ID or --pending (every missing or outdated version)", file=sys.stderr)
         return EXIT_USAGE
@@ -171,7 +171,7 @@ def cmd_translate_import(args: argparse.Namespace) -> int:
     root = Path(args.project).resolve()
     files: list[Path] = []
     for name in args.files:
-        path = Path(name).resolve()
+        path = (root / name).resolve()  # relative to the project, like -C
         files += sorted(path.glob("*.po")) if path.is_dir() else [path]
     failed = False
     for path in files:

@@ -2,9 +2,16 @@
 
 Translators' tools (Poedit, Lokalize, Weblate) and ``msgcat`` rewrite a file in GNU's
 layout; writing it that way in the first place means a round trip changes nothing, so
-version control shows only real changes. GNU fills lines up to 79 columns, breaking
-after a space or after a hyphen between letters, puts a string on the keyword's line
-when it fits and has no inner newline, and otherwise starts with ``""``.
+version control shows only real changes. GNU fills lines up to 79 columns at the line
+break opportunities of Unicode's line breaking algorithm (UAX #14: after spaces, after
+hyphens and dashes, never before closing punctuation), puts a string on the keyword's
+line when it fits and has no inner newline, and otherwise starts with ``""``; it drops
+``fuzzy`` from an entry with no translation, so this writer is never asked to write one.
+
+The tests compare this writer with msgcat on every article of the sample and generated
+sites and on random prose in the three languages: identical. Runs of punctuation that
+prose does not have (``:-«``) may still be wrapped differently; a tool that rewraps
+them changes only the layout, never the text.
 """
 
 from __future__ import annotations
@@ -92,7 +99,20 @@ def _may_break(before: str, after: str) -> bool:
 def _breaks(text: str) -> list[int]:
     """Positions in (unescaped) ``text`` after which GNU gettext may end a line."""
     classes = [_class(ch) for ch in text]
-    return [i + 1 for i in range(len(text) - 1) if _may_break(classes[i], classes[i + 1])]
+    result = []
+    last = "SP"  # the class of the last character that is not a space
+    for i in range(len(text) - 1):
+        if classes[i] != "SP":
+            last = classes[i]
+        if not _may_break(classes[i], classes[i + 1]):
+            continue
+        if classes[i] == "SP":
+            nxt = classes[i + 1]
+            # across spaces: OP SP* × (LB14), QU SP* × OP (LB15), B2 SP* × B2 (LB17)
+            if last == "OP" or (last == "QU" and nxt == "OP") or (last == "B2" and nxt == "B2"):
+                continue
+        result.append(i + 1)
+    return result
 
 
 def _fill(text: str, room: int) -> list[str]:

@@ -1,0 +1,288 @@
+"""Articles translated as .po files: segments, export/import, re-export after a source
+change, translation memory; every file checked by GNU gettext itself."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import build_ok, edit, read
+from ushtil import segments
+from ushtil.build import load_site
+from ushtil.cli import main
+from ushtil.model import Version
+from ushtil.pofile import Entry, render
+from ushtil.render import markdown_renderer
+from ushtil.status import version_state
+
+PO = "i18n/articles/10888.kk.po"
+
+
+def msgfmt_and_msgcat(path: Path) -> None:
+    """GNU gettext accepts the file, and rewriting it in GNU's layout changes nothing."""
+    for tool in ("msgfmt", "msgcat"):
+        if shutil.which(tool) is None:
+            pytest.fail(f"GNU gettext's {tool} is not installed (python3 dev.py test installs it)")
+    checked = subprocess.run(["msgfmt", "-c", "--check-format", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert checked.returncode == 0 and checked.stderr == "", checked.stderr
+    rewritten = subprocess.run(["msgcat", str(path)], capture_output=True, text=True, check=True).stdout
+    assert rewritten == path.read_text(encoding="utf-8")
+
+
+def article(project: Path, article_id: str):  # type: ignore[no-untyped-def]
+    site = load_site(project).site
+    assert site is not None
+    found = site.article(article_id)
+    assert found is not None
+    return found
+
+
+def fill(path: Path, translations: dict[str, str]) -> None:
+    """A translator at work: another tool (polib) writes the file in its own layout."""
+    po = polib.pofile(str(path))
+    for entry in po:
+        key = entry.msgctxt.split("/", 1)[1]
+        if key in translations:
+            entry.msgstr = translations[key]
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+    po.save(str(path))
+
+
+def run(project: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(["-C", str(project), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+BODY = """# Заголовок
+
+Текст с **жирным**, *курсивом*, `кодом`, [ссылкой](https://example.kz/a "Т") и ![фото](/m/x.jpg).
+
+- пункт один
+- пункт [два](http://x.kz)
+  продолжение
+
+1. первый
+
+2. второй
+
+> цитата
+> вторая строка
+
+| Город | Жители |
+| :--- | ---: |
+| Астана | 1 \\| 2 |
+
+```py
+code = 1
+```
+
+<div>html</div>
+
+---
+
+2016\\. год начался. Строка с \\* звездой и &amp; амперсандом.
+"""
+
+
+def test_segments_keep_every_block_and_hide_urls() -> None:
+    version = Version("x", "ru", "Заголовок *статьи*", "Кратко", BODY, None, 1, "")  # type: ignore[arg-type]
+    found = segments.split(version)
+    assert [(s.key, s.kind) for s in found][:4] == [("title", "title"), ("summary", "summary"), ("1", "heading 1"), ("2", "paragraph")]
+    paragraph = found[3]
+    assert paragraph.text == "Текст с **жирным**, *курсивом*, `кодом`, [ссылкой][1] и ![фото][2]."
+    assert paragraph.links == (("https://example.kz/a", "Т"), ("/m/x.jpg", ""))
+    assert "https://" not in "".join(s.text for s in found)
+    assert {s.kind for s in found} >= {"list item", "quoted paragraph", "table header cell", "table cell"}
+    # the same text back: the same HTML, block for block
+    rebuilt = segments.rebuild(version, {s.key: s.text for s in found})
+    md = markdown_renderer(raw_html=True)
+    assert md.render(rebuilt) == md.render(BODY)
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "problem"),
+    [
+        ("Текст [ссылка][1] и `код`.", "Мәтін [сілтеме][1] және `код`.", None),
+        ("Текст [ссылка][1].", "Мәтін сілтеме.", "link [1] is missing"),
+        ("Текст [ссылка][1].", "Мәтін [сілтеме][1] [тағы][2].", "link [2] is not in the source"),
+        ("Код `x = 1` здесь.", "Код `x = 2` мұнда.", "code `x = 1` is missing"),
+        ("Очень **важно**.", "Өте маңызды.", "strong is missing"),
+        ("Текст <br> тут.", "Мәтін <script>x</script>.", "HTML <br> is missing"),
+    ],
+)
+def test_translations_must_keep_the_source_markup(source: str, translation: str, problem: str | None) -> None:
+    found = segments.inline_problems(source, translation)
+    assert (problem in found) if problem else not found, found
+
+
+def test_done_when_export_fill_import_then_source_change(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    original = (sample / "articles/10888/kk.md").read_text(encoding="utf-8")
+    kk_text = {s.key: s.text for s in segments.split(article(sample, "10888").version("kk"))}
+    (sample / "articles/10888/kk.md").unlink()
+
+    code, out, err = run(sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys)
+    assert code == 0, err
+    assert out.strip() == f"{PO}: 10 segments, 0 translated, 0 fuzzy"
+    path = sample / PO
+    msgfmt_and_msgcat(path)
+    po = polib.pofile(str(path))
+    assert po.metadata["X-Ushtil-Source-Language"] == "ru" and po.metadata["Language"] == "kk"
+    first = po.find("10888/1", by="msgctxt")
+    assert first is not None and first.msgid.startswith("Сегодня на внеочередной партийной конференции")
+    assert "article 10888: Асет Исекешев возглавил" in first.comment and "paragraph, segment 3 of 10" in first.comment
+
+    fill(path, kk_text)
+    code, out, err = run(sample, "translate", "import", PO, capsys=capsys)
+    assert code == 0, err
+    assert out.strip() == "articles/10888/kk.md: written current (10/10 segments)"
+    written = (sample / "articles/10888/kk.md").read_text(encoding="utf-8")
+    assert written.split("+++\n")[2] == original.split("+++\n")[2]  # the same body, block for block
+    assert 'lang = "ru"' in written and "draft" not in written
+    assert version_state(article(sample, "10888"), article(sample, "10888").version("kk")) == "current"
+    assert "Әсет Исекешев" in read(build_ok(sample), "/kk/news/10888/")
+
+    edit(sample / "articles/10888/ru.md", "Участники конференции поддержали", "Участники конференции единогласно поддержали")
+    assert version_state(article(sample, "10888"), article(sample, "10888").version("kk")) == "outdated"
+    code, out, _ = run(sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys)
+    assert out.strip() == f"{PO}: 10 segments, 9 translated, 1 fuzzy"
+    msgfmt_and_msgcat(path)
+    fuzzy = [e for e in polib.pofile(str(path)) if e.fuzzy]
+    assert [e.msgctxt for e in fuzzy] == ["10888/8"]
+    assert fuzzy[0].previous_msgid == "Участники конференции поддержали предложенную кандидатуру."
+    assert fuzzy[0].msgstr == "Конференцияға қатысушылар ұсынылған кандидатураны қолдады."
+    # importing while a segment is still fuzzy is refused, with the entry's line
+    code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
+    assert code == 1 and "segment 8 (paragraph) is fuzzy: check it and clear the fuzzy mark" in err
+    assert f"{path}:" in err
+    fill(path, {"8": "Конференцияға қатысушылар ұсынылған кандидатураны бірауыздан қолдады."})
+    code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
+    assert code == 0, err
+    assert version_state(article(sample, "10888"), article(sample, "10888").version("kk")) == "current"
+
+
+def test_import_refuses_incomplete_files_and_changed_sources(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (sample / "articles/10888/kk.md").unlink()
+    run(sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys)
+    path = sample / PO
+    fill(path, {"title": "Әсет Исекешев «Нұр Отан» партиясының елордалық филиалын басқарды", "1": "Бүгін [сілтеме][1] жоқ."})
+    code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
+    assert code == 1
+    assert "segment summary (summary) is not translated" in err
+    assert "segment 1 (paragraph): link [1] is not in the source" in err
+    assert "1 of 10 segments usable (10%, at least 100% needed); nothing was written (use --draft to write a draft)" in err
+    assert not (sample / "articles/10888/kk.md").exists()
+    code, out, err = run(sample, "translate", "import", PO, "--draft", capsys=capsys)
+    assert code == 0 and "written as a draft (1/10 segments)" in out
+    draft = article(sample, "10888").version("kk")
+    assert draft is not None and draft.draft and draft.title.startswith("Әсет")
+    assert not (build_ok(sample) / "kk/news/10888").exists()  # drafts are never published
+
+    edit(sample / "articles/10888/ru.md", "Участники конференции поддержали", "Участники поддержали")
+    code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
+    assert code == 1 and "ru.md changed since this file was exported; export it again" in err
+
+    (sample / "broken.po").write_text('msgid "x\nmsgstr ""\n', encoding="utf-8")
+    code, _, err = run(sample, "translate", "import", "broken.po", capsys=capsys)
+    assert code == 1 and "broken.po:1:" in err
+
+
+def test_memory_prefills_a_second_article(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ru = article(sample, "10888").version("ru")
+    paragraphs = [s.text for s in segments.split(ru)[2:]]
+    folder = sample / "articles/10901"
+    folder.mkdir()
+    (folder / "article.toml").write_text('published = 2016-07-08T10:00:00+06:00\ncategory = "news"\n', encoding="utf-8")
+    reworded = paragraphs[1].replace("подчеркнул", "отметил")
+    (folder / "ru.md").write_text(
+        f'+++\ntitle = "Итоги конференции"\n+++\n{paragraphs[0]}\n\n{reworded}\n\nСовсем новый абзац о городе.\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(sample, "tm", "stats", capsys=capsys)
+    assert code == 0 and "ru → kk: " in out and "en → kk: " in out and "kk → ru: " in out
+    code, out, _ = run(sample, "tm", "lookup", paragraphs[0], "--from", "ru", "--to", "kk", capsys=capsys)
+    assert code == 0 and out.startswith("100%  Бүгін партия төрағасының") and "(article 10888:" in out
+    code, out, err = run(sample, "translate", "export", "10901", "--to", "kk", capsys=capsys)
+    assert code == 0, err
+    path = sample / "i18n/articles/10901.kk.po"
+    msgfmt_and_msgcat(path)
+    po = polib.pofile(str(path))
+    exact = po.find("10901/1", by="msgctxt")
+    close = po.find("10901/2", by="msgctxt")
+    new = po.find("10901/3", by="msgctxt")
+    assert exact.msgstr.startswith("Бүгін партия төрағасының") and exact.fuzzy  # another article: a person confirms
+    assert "memory: 100% match, article 10888 (ru→kk)" in exact.comment
+    assert close.fuzzy and close.msgstr.startswith("Әсет Исекешевті таныстыра отырып")
+    assert "% match, article 10888 (ru→kk): Представляя Асета Исекешева" in close.comment
+    assert new.msgstr == "" and not new.fuzzy
+    interface = run(sample, "tm", "lookup", "Новости", "--from", "ru", "--to", "kk", capsys=capsys)[1]
+    assert interface.startswith("100%  Жаңалықтар") and "(interface:" in interface
+
+
+def test_pending_exports_every_missing_or_outdated_version(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(sample / "articles/10888/en.md", "have supported", "unanimously supported")
+    out_dir = sample / "batch"
+    code, out, err = run(sample, "translate", "export", "--to", "ru", "--pending", "--out", str(out_dir), capsys=capsys)
+    assert code == 0, err
+    assert sorted(p.name for p in out_dir.iterdir()) == ["10888.ru.po"]
+    code, out, err = run(sample, "translate", "export", "--to", "en", "--pending", "--out", str(out_dir), capsys=capsys)
+    assert sorted(p.name for p in out_dir.iterdir()) == ["10888.ru.po", "site-languages.en.po"]
+    # an outdated target pre-fills its old translation, fuzzy, for a person to check
+    po = polib.pofile(str(out_dir / "10888.ru.po"))
+    assert all(e.fuzzy and e.msgstr for e in po)
+    for path in out_dir.iterdir():
+        msgfmt_and_msgcat(path)
+    # and a folder imports in one go
+    po.save(str(out_dir / "10888.ru.po"))
+    fill(out_dir / "10888.ru.po", {e.msgctxt.split("/", 1)[1]: e.msgstr for e in po})
+    code, out, err = run(sample, "translate", "import", str(out_dir), capsys=capsys)
+    assert code == 1  # site-languages.en.po is still empty
+    assert "articles/10888/ru.md: written current (10/10 segments)" in out
+    assert "site-languages.en.po" in err
+
+
+WORDS = (
+    "Астана әкімі «Нұр Отан» Kul-Mukhammed донор-өңіріне республикалық бюджеттің the capital's "
+    "\"quoted\" text, 2016 ж. 100% **маңызды** `код` co-operation Е-мейл — – http://x.kz/a-b (see) "
+    "қаласының Мұхтар Құл-Мұхаммед председателем городского филиала партии заместителя"
+).split()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_writer_lays_out_prose_exactly_like_msgcat(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+
+    def prose() -> str:
+        sentences = []
+        for _ in range(rng.randint(1, 6)):
+            words = [rng.choice(WORDS) for _ in range(rng.randint(3, 25))]
+            sentences.append(" ".join(words).capitalize() + rng.choice([".", "!", "?", ":", ".\n"]))
+        return " ".join(sentences).strip()
+
+    entries = [
+        Entry(prose(), prose(), msgctxt=f"a/{i}", comments=["article a", "paragraph"],
+              flags=["fuzzy"] if i % 3 == 0 else [], previous_msgid=prose() if i % 3 == 0 else None)
+        for i in range(200)
+    ]
+    path = tmp_path / "prose.po"
+    path.write_text(render("Prose", [("Content-Type", "text/plain; charset=UTF-8"), ("Language", "kk")], entries), encoding="utf-8")
+    rewritten = subprocess.run(["msgcat", str(path)], capture_output=True, text=True, check=True).stdout
+    assert rewritten == path.read_text(encoding="utf-8")
+
+
+def test_every_article_of_a_generated_site_round_trips(tmp_path: Path) -> None:
+    from generated import generate
+
+    project = tmp_path / "generated"
+    generate(project, n=40)
+    for article_id in ("g0001", "g0002", "g0004"):
+        site_article = article(project, article_id)
+        target = next(c for c in ("kk", "ru", "en") if c != site_article.source.lang)
+        assert main(["-C", str(project), "translate", "export", article_id, "--to", target]) == 0
+        msgfmt_and_msgcat(project / f"i18n/articles/{article_id}.{target}.po")
