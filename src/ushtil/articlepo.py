@@ -20,11 +20,11 @@ from babel import Locale
 
 from .catalogs import po_syntax_error
 from .content import ARTICLES_DIR, FRONT_MATTER, parse_version
-from .errors import Diagnostic, Location, UshtilError, error, warning
+from .errors import Diagnostic, Location, UshtilError, error
 from .memory import DEFAULT_THRESHOLD, Memory
 from .model import Article, SiteConfig, Version
 from .pofile import Entry, render
-from .poreport import lookalikes
+from .poreport import check as check_catalogue
 from .provenance import _load, _toml_string, _write
 from .segments import Segment, inline_problems, rebuild, split, structure, unescape_plain
 from .status import CURRENT, DRAFT, MISSING, OUTDATED, version_state
@@ -215,6 +215,10 @@ def import_file(root: Path, po_path: Path, *, draft: bool = False, threshold: fl
     lang = po.metadata.get("Language", "")
     if not (article_id and src_lang and digest and lang):
         raise UshtilError([error(Location(shown, 1), "header", f"not an article file: the header needs Language, {HEADER_ARTICLE}, {HEADER_SOURCE} and {HEADER_DIGEST} (made by `ushtil translate export`)")])
+    # the checks of the interface catalogues: look-alike letters, whitespace, markup, header
+    checked = [d for d in check_catalogue(po_path, shown) if d.is_error and d.code not in ("fuzzy", "untranslated")]
+    if checked:
+        raise UshtilError(checked + [error(Location(shown), "checks", "nothing was written: correct these first")])
     config, article = _load(root, article_id)
     source = article.version(src_lang)
     if source is None:
@@ -238,8 +242,6 @@ def import_file(root: Path, po_path: Path, *, draft: bool = False, threshold: fl
         if broken:
             problems.append(error(where, "markup", f"segment {segment.key} ({segment.kind}): " + "; ".join(broken)))
             continue
-        for word, letters in lookalikes(entry.msgstr):
-            problems.append(warning(where, "lookalike", f"'{word}' mixes in Latin letters: {', '.join(letters)}"))
         translations[segment.key] = entry.msgstr
     missing = [p for p in problems if p.is_error]
     percent = 100.0 * len(translations) / len(segments)
