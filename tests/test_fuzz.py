@@ -9,7 +9,7 @@ import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_project
@@ -121,6 +121,7 @@ def test_front_matter_reader_never_crashes(body: str, front: str) -> None:
 
 
 @given(name=st.text(alphabet=st.sampled_from(LETTERS + SYNTAX + CONTROL + "0123456789"), min_size=1, max_size=40))
+@example(name=".")
 def test_ids_and_relative_paths_stay_inside(name: str) -> None:
     urls = Urls(make_config())
     if ARTICLE_ID.match(name):

@@ -189,7 +189,8 @@ def _links_out(folder: Path, name: str) -> bool:
 def _safe_relative(name: str) -> bool:
     p = PurePosixPath(name)
     return (
-        not p.is_absolute()
+        bool(p.parts)
+        and not p.is_absolute()
         and "\\" not in name
         and all(part not in ("..", ".", "") for part in p.parts)
         and not name.startswith("/")
