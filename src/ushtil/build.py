@@ -15,7 +15,7 @@ from .content import load_articles
 from .errors import Diagnostic, UshtilError, has_errors, sort_key
 from .graph import Graph, build_graph
 from .model import Page, Site
-from .render import render_site
+from .render import default_jobs, render_site
 from .status import ChangeTimes, compute_status
 from .validate import validate_site
 from .write import output_lock, write_site
@@ -56,7 +56,9 @@ def load_site(root: Path) -> Loaded:
     return Loaded(Site(config, tuple(articles)), catalogs, diagnostics)
 
 
-def render(root: Path, *, now: dt.datetime | None = None, strict: bool = False) -> tuple[list[Page], BuildReport, Graph | None]:
+def render(
+    root: Path, *, now: dt.datetime | None = None, strict: bool = False, jobs: int | None = None
+) -> tuple[list[Page], BuildReport, Graph | None]:
     """Everything but the write: the pages and the report."""
     now = now or now_utc()
     loaded = load_site(root)
@@ -66,17 +68,26 @@ def render(root: Path, *, now: dt.datetime | None = None, strict: bool = False) 
     diagnostics += validate_site(loaded.site, now, strict=strict)
     graph = build_graph(loaded.site, now)
     status = compute_status(loaded.site, changed=ChangeTimes(root))
-    pages, render_diagnostics = render_site(loaded.site, graph, loaded.catalogs, status)
+    pages, render_diagnostics = render_site(
+        loaded.site, graph, loaded.catalogs, status, jobs=default_jobs() if jobs is None else jobs
+    )
     diagnostics += render_diagnostics
     return pages, BuildReport(sorted(set(diagnostics), key=sort_key), pages=len(pages)), graph
 
 
 def build(
-    root: Path, out: Path | None = None, *, now: dt.datetime | None = None, strict: bool = False, write: bool = True
+    root: Path,
+    out: Path | None = None,
+    *,
+    now: dt.datetime | None = None,
+    strict: bool = False,
+    write: bool = True,
+    jobs: int | None = None,
 ) -> BuildReport:
-    """Build the site at ``root`` into ``out`` (default ``root/public``)."""
+    """Build the site at ``root`` into ``out`` (default ``root/public``); ``jobs``
+    processes render article pages (default: one per available core)."""
     out = out if out is not None else root / "public"
-    pages, report, _ = render(root, now=now, strict=strict)
+    pages, report, _ = render(root, now=now, strict=strict, jobs=jobs)
     report.out = out
     if not report.ok or not write:
         return report

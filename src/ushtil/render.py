@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import multiprocessing
+import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -460,12 +462,13 @@ class Renderer:
         return Markup(self.translators[code].gettext(msgid))
 
     def status_pages(self, status: Status) -> list[Page]:
-        """The editors' dashboard: ``_status/`` in the default language, ``_status/{lang}/`` in each."""
+        """The editors' dashboard: ``_status/{lang}/`` in each language, and ``_status/``
+        (the same page as the default language's)."""
         result: list[Page] = []
         urls = {lang.code: f"{self.urls.prefix}/_status/{lang.code}/" for lang in self.config.languages}
-        pages = [(code, url) for code, url in urls.items()]
-        pages.append((self.config.default_language, f"{self.urls.prefix}/_status/"))
-        for code, url in pages:
+        coverage = status.coverage()
+        links = {links.article.id: links for links in self.graph.articles}
+        for code, url in urls.items():
             info = PageInfo(
                 lang=self.config.language(code),
                 url=url,
@@ -478,35 +481,73 @@ class Renderer:
                 section="status",
             )
             content = self._render(
-                code,
-                "status.html",
-                page=info,
-                status=status,
-                coverage=status.coverage(),
-                states=STATES,
-                links={links.article.id: links for links in self.graph.articles},
+                code, "status.html", page=info, status=status, coverage=coverage, states=STATES, links=links
             )
             page = self._page(url, content)
             if page is not None:
                 result.append(page)
+                if code == self.config.default_language:
+                    result.append(Page(self.urls.file_for(f"{self.urls.prefix}/_status/"), page.content))
         return result
 
-    def all_pages(self) -> list[Page]:
+    def all_pages(self, jobs: int = 1) -> list[Page]:
         pages: list[Page | None] = [self.chooser_page(), *self.not_found_pages()]
         for lang in self.config.codes:
             pages.append(self.feed_page(lang))
             pages.extend(self.list_pages(lang, None))
             for category in self.config.categories:
                 pages.extend(self.list_pages(lang, category.slug))
-            for links in self.graph.articles:
-                slot = links.slot(lang)
-                if slot.exists:
-                    pages.append(self.article_page(links, slot))
+        work = [
+            (index, lang)
+            for lang in self.config.codes
+            for index, links in enumerate(self.graph.articles)
+            if links.slot(lang).exists
+        ]
+        pages.extend(self.article_pages(work, jobs))
         return [p for p in pages if p is not None]
+
+    def article_pages(self, work: list[tuple[int, str]], jobs: int) -> list[Page | None]:
+        """Article pages, on ``jobs`` processes when there are enough of them to pay off."""
+        if jobs <= 1 or len(work) < PARALLEL_FROM:
+            return [self.article_page(self.graph.articles[i], self.graph.articles[i].slot(lang)) for i, lang in work]
+        global _WORKER
+        _WORKER = self
+        size = max(16, len(work) // (jobs * 8))
+        chunks = [work[k : k + size] for k in range(0, len(work), size)]
+        result: list[Page | None] = []
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for pages, indexed, problems in pool.imap(_render_articles, chunks):
+                    result.extend(pages)
+                    self.indexed.extend(indexed)
+                    for problem in problems:
+                        self.problems.seen.setdefault((problem.location.path, problem.location.line, problem.message), problem)
+        finally:
+            _WORKER = None
+        return result
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return self.problems.diagnostics + list(self.fmt.problems.values())
+
+
+PARALLEL_FROM = 600  # article pages; below this a pool costs more than it saves
+_WORKER: Renderer | None = None  # the renderer a forked worker inherits
+
+
+def _render_articles(work: list[tuple[int, str]]) -> tuple[list[Page | None], list[Indexed], list[Diagnostic]]:
+    renderer = _WORKER
+    assert renderer is not None
+    renderer.indexed = []
+    pages = [renderer.article_page(renderer.graph.articles[i], renderer.graph.articles[i].slot(lang)) for i, lang in work]
+    return pages, renderer.indexed, renderer.diagnostics
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def render_site(
@@ -514,9 +555,10 @@ def render_site(
     graph: Graph,
     catalogs: dict[str, Catalog],
     status: Status | None = None,
+    jobs: int = 1,
 ) -> tuple[list[Page], list[Diagnostic]]:
     renderer = Renderer(site, graph, catalogs)
-    pages = renderer.all_pages()
+    pages = renderer.all_pages(jobs)
     if status is not None:
         pages.extend(renderer.status_pages(status))
     pages.extend(sitemap_pages(renderer.indexed, site.config.base_url, graph.urls.prefix))
