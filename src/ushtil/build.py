@@ -18,7 +18,9 @@ from .model import Page, Site
 from .render import default_jobs, render_site
 from .status import ChangeTimes, compute_status
 from .validate import validate_site
-from .write import output_lock, write_site
+from .cache import BuildCache, fingerprint, signature
+from .cache import load as load_cache
+from .write import output_lock, unchanged, write_site
 
 
 @dataclass
@@ -44,33 +46,50 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def load_site(root: Path) -> Loaded:
+def load_site(root: Path, cache: BuildCache | None = None) -> Loaded:
     """Read the whole project (config, articles, catalogues); collect every problem."""
     try:
         config = load_config(root)
     except UshtilError as exc:
         return Loaded(None, diagnostics=list(exc.diagnostics))
-    articles, diagnostics = load_articles(config)
+    articles, diagnostics = load_articles(config, cache)
     catalogs, catalog_diagnostics = load_catalogs(config)
     diagnostics += catalog_diagnostics
     return Loaded(Site(config, tuple(articles)), catalogs, diagnostics)
 
 
 def render(
-    root: Path, *, now: dt.datetime | None = None, strict: bool = False, jobs: int | None = None
+    root: Path,
+    *,
+    now: dt.datetime | None = None,
+    strict: bool = False,
+    jobs: int | None = None,
+    cache: BuildCache | None = None,
+    out: Path | None = None,
 ) -> tuple[list[Page], BuildReport, Graph | None]:
-    """Everything but the write: the pages and the report."""
+    """Everything but the write: the pages and the report. With a ``cache`` whose
+    outputs are in ``out``, unchanged pages are taken from there instead of rendered."""
     now = now or now_utc()
-    loaded = load_site(root)
+    fp = fingerprint(root) if cache is not None else ""
+    if cache is not None and cache.fingerprint != fp:
+        cache.sources, cache.outputs, cache.diagnostics = {}, {}, []
+    loaded = load_site(root, cache)
     diagnostics = loaded.diagnostics
     if loaded.site is None:
         return [], BuildReport(sorted(diagnostics, key=sort_key)), None
     diagnostics += validate_site(loaded.site, now, strict=strict)
     graph = build_graph(loaded.site, now)
     status = compute_status(loaded.site, changed=ChangeTimes(root))
-    pages, render_diagnostics = render_site(
-        loaded.site, graph, loaded.catalogs, status, jobs=default_jobs() if jobs is None else jobs
+    previous_out = out if cache is not None and out is not None and cache.out == str(out) and cache.outputs else None
+    pages, render_diagnostics, outputs = render_site(
+        loaded.site, graph, loaded.catalogs, status,
+        jobs=default_jobs() if jobs is None else jobs, cache=cache, previous_out=previous_out, fingerprint=fp,
     )
+    if cache is not None:
+        render_diagnostics = list(dict.fromkeys([*render_diagnostics, *(cache.diagnostics if previous_out else [])]))
+        if (cache.fingerprint, cache.outputs, cache.diagnostics) != (fp, outputs, render_diagnostics):
+            cache.dirty = True
+        cache.fingerprint, cache.outputs, cache.diagnostics = fp, outputs, render_diagnostics
     diagnostics += render_diagnostics
     return pages, BuildReport(sorted(set(diagnostics), key=sort_key), pages=len(pages)), graph
 
@@ -83,17 +102,44 @@ def build(
     strict: bool = False,
     write: bool = True,
     jobs: int | None = None,
+    clean: bool = False,
 ) -> BuildReport:
     """Build the site at ``root`` into ``out`` (default ``root/public``); ``jobs``
-    processes render article pages (default: one per available core)."""
-    out = out if out is not None else root / "public"
-    pages, report, _ = render(root, now=now, strict=strict, jobs=jobs)
-    report.out = out
-    if not report.ok or not write:
-        return report
+    processes render article pages (default: one per available core). Pages whose inputs
+    did not change since the last build are taken over from it, unless ``clean``."""
+    out = (out if out is not None else root / "public").absolute()
     try:
         with output_lock(out):
-            report.written = write_site(pages, out)
+            cache = load_cache(root, clean=clean) if write else None
+            moment = now or now_utc()
+            quick = f"{signature(root, out)}:{strict}" if cache is not None else ""
+            if (
+                cache is not None and cache.report is not None and quick == cache.signature
+                and cache.out == str(out) and out.is_dir() and moment.timestamp() < cache.due
+            ):
+                diagnostics, pages = cache.report
+                return BuildReport(list(diagnostics), pages=pages, written=0, out=out)  # nothing changed
+            pages, report, graph = render(root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out)
+            report.out = out
+            if not report.ok or not write or cache is None:
+                return report
+            previous = set(cache.written) if cache.out == str(out) else set()
+            if unchanged(pages, out, previous):
+                report.written = 0
+            else:
+                report.written = write_site(pages, out)
+                cache.dirty = True
+            future = [a.published.timestamp() for a in graph.site_articles if a.published > moment] if graph else []
+            due = min(future, default=float("inf"))
+            if cache.dirty or cache.signature != quick or cache.due != due or cache.out != str(out):
+                cache.out, cache.written, cache.signature, cache.due = str(out), [p.path for p in pages], quick, due
+                cache.report = (report.diagnostics, report.pages)
+                try:
+                    cache.save()
+                except OSError:
+                    pass  # the site is written; the next build is merely a clean one
     except UshtilError as exc:
+        report = report if "report" in locals() else BuildReport([])
+        report.out = out
         report.diagnostics.extend(exc.diagnostics)
     return report

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import Diagnostic, Location, Severity, error, warning
 from .model import MISSING_POLICIES, Article, Provenance, SiteConfig, Version
 from .text import read_text, text_digest
 from .tomlfields import Fields, parse_toml
+
+if TYPE_CHECKING:
+    from .cache import BuildCache
 
 ARTICLES_DIR = "articles"
 ARTICLE_FILE = "article.toml"
@@ -26,8 +29,9 @@ VERSION_KEYS = ("id", "title", "summary", "draft", "translated_from")
 ARTICLE_KEYS = ("published", "category", "tags", "image", "missing")
 
 
-def load_articles(config: SiteConfig) -> tuple[list[Article], list[Diagnostic]]:
-    """Every article under ``articles/``, sorted newest first; and what was wrong."""
+def load_articles(config: SiteConfig, cache: "BuildCache | None" = None) -> tuple[list[Article], list[Diagnostic]]:
+    """Every article under ``articles/``, sorted newest first; and what was wrong.
+    With a ``cache``, files unchanged since the last build are not parsed again."""
     root = config.root / ARTICLES_DIR
     diagnostics: list[Diagnostic] = []
     if not root.is_dir():
@@ -47,14 +51,16 @@ def load_articles(config: SiteConfig) -> tuple[list[Article], list[Diagnostic]]:
                     error(Location(shown), "stray-file", f"articles live in folders: move it to {shown[:-3]}/<lang>.md")
                 )
             continue
-        article = load_article(folder, config, diagnostics)
+        article = load_article(folder, config, diagnostics, cache)
         if article is not None:
             articles.append(article)
     articles.sort(key=lambda a: (-a.published.timestamp(), a.id))
     return articles, diagnostics
 
 
-def load_article(folder: Path, config: SiteConfig, diagnostics: list[Diagnostic]) -> Article | None:
+def load_article(
+    folder: Path, config: SiteConfig, diagnostics: list[Diagnostic], cache: "BuildCache | None" = None
+) -> Article | None:
     article_id = folder.name
     shown = f"{ARTICLES_DIR}/{article_id}"
     ok = True
@@ -68,7 +74,7 @@ def load_article(folder: Path, config: SiteConfig, diagnostics: list[Diagnostic]
             )
         )
         ok = False
-    facts = _read_facts(folder, shown, config, diagnostics)
+    facts = _cached(cache, folder / ARTICLE_FILE, f"{shown}/{ARTICLE_FILE}", diagnostics, lambda found: _read_facts(folder, shown, config, found))
     versions: list[Version] = []
     for path in sorted(folder.glob("*.md")):
         lang = path.stem
@@ -85,7 +91,7 @@ def load_article(folder: Path, config: SiteConfig, diagnostics: list[Diagnostic]
         if path.is_symlink():
             diagnostics.append(error(Location(vshown), "symlink", "language files must not be links"))
             continue
-        version = read_version(path, vshown, article_id, lang, config, diagnostics)
+        version = _cached(cache, path, vshown, diagnostics, lambda found: read_version(path, vshown, article_id, lang, config, found))
         if version is None:
             ok = False  # its problems are reported; checks across versions would only echo them
         else:
@@ -120,6 +126,22 @@ def load_article(folder: Path, config: SiteConfig, diagnostics: list[Diagnostic]
         image=image,
         missing=missing,
     )
+
+
+def _cached(cache: "BuildCache | None", path: Path, shown: str, diagnostics: list[Diagnostic], parse: Any) -> Any:
+    """``parse(diagnostics)``, or its remembered result while the file is unchanged."""
+    if cache is not None:
+        found = cache.source(path, shown)
+        if found is not None:
+            value, problems = found
+            diagnostics.extend(problems)
+            return value
+    problems: list[Diagnostic] = []
+    value = parse(problems)
+    diagnostics.extend(problems)
+    if cache is not None and not (isinstance(value, Facts) and value.image):  # an image may vanish
+        cache.remember_source(path, shown, (value, problems))
+    return value
 
 
 class Facts(NamedTuple):

@@ -106,18 +106,22 @@ class Graph:
     urls: Urls
     articles: tuple[ArticleLinks, ...]  # newest first
     languages: tuple[str, ...]
+    site_articles: tuple[Article, ...] = ()  # every article, published or not
 
     def links(self, article_id: str) -> ArticleLinks | None:
         return next((a for a in self.articles if a.article.id == article_id), None)
 
     def listed(self, lang: str, category: str | None = None) -> tuple[tuple[ArticleLinks, Slot], ...]:
         """The articles a list page in ``lang`` shows, newest first."""
-        return tuple(
-            (links, slot)
-            for links in self.articles
-            for slot in (links.slot(lang),)
-            if slot.exists and (category is None or links.article.category == category)
-        )
+        memo = self.__dict__.setdefault("_listed", {})
+        if (lang, category) not in memo:
+            memo[(lang, category)] = tuple(
+                (links, slot)
+                for links in self.articles
+                for slot in (links.slot(lang),)
+                if slot.exists and (category is None or links.article.category == category)
+            )
+        return memo[(lang, category)]  # type: ignore[no-any-return]
 
 
 def is_published(article: Article, version: Version | None, now: dt.datetime) -> bool:
@@ -144,4 +148,4 @@ def build_graph(site: Site, now: dt.datetime) -> Graph:
                 shown = next((own[c] for c in config.fallback_chain(lang) if c in own), None)
             slots.append(Slot(lang, url, SHOWN_IN_OTHER if shown else ABSENT, shown))
         result.append(ArticleLinks(article, tuple(slots), config.default_language))
-    return Graph(urls, tuple(result), config.codes)
+    return Graph(urls, tuple(result), config.codes, site.articles)

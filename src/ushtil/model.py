@@ -129,7 +129,10 @@ class Site:
 
 @dataclass(frozen=True)
 class Page:
-    """One output file: its path inside the output folder (POSIX) and its bytes."""
+    """One output file: its path inside the output folder (POSIX) and its bytes, or the
+    file that already holds them (``source``: the previous output's copy, or a file of
+    the project such as an article's image)."""
 
     path: str
-    content: bytes = field(repr=False)
+    content: bytes = field(repr=False, default=b"")
+    source: str | None = None

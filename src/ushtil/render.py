@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import multiprocessing
 import os
+import signal
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from .errors import Diagnostic, Location, error, warning
 from .graph import OWN, SHOWN_IN_OTHER, ArticleLinks, Graph, Slot
 from .model import Language, Page, Site, SiteConfig, Version
 from .outputs import FeedEntry, Indexed, atom_feed, robots_txt, sitemap_pages
+from .cache import BuildCache, digest
 from .status import OUTDATED, STATES, Status, version_state
 
 TEMPLATES_DIR = "templates"
@@ -237,7 +239,15 @@ def make_environment(config: SiteConfig, lang: Language, t: Translator, fmt: For
 
 
 class Renderer:
-    def __init__(self, site: Site, graph: Graph, catalogs: dict[str, Catalog]) -> None:
+    def __init__(
+        self,
+        site: Site,
+        graph: Graph,
+        catalogs: dict[str, Catalog],
+        cache: BuildCache | None = None,
+        previous_out: Path | None = None,
+        fingerprint: str = "",
+    ) -> None:
         self.site = site
         self.config = site.config
         self.graph = graph
@@ -252,15 +262,46 @@ class Renderer:
         self.md = markdown_renderer(self.config.raw_html)
         self._html: dict[tuple[str, str], Markup] = {}
         self.indexed: list[Indexed] = []  # every page search engines may index, for the sitemap
+        self.cache = cache
+        self.fingerprint = fingerprint
+        self.previous_out = previous_out  # the output of the last build, when its cache is valid
+        self.previous = cache.outputs if cache is not None and previous_out is not None else {}
+        self.outputs: dict[str, tuple[str, Indexed | None]] = {}  # path → (key, sitemap entry)
+        self.new_bodies: dict[str, str] = {}
 
     # --- pieces -----------------------------------------------------------------
 
     def body_html(self, version: Version) -> Markup:
         key = (version.article_id, version.lang)
         if key not in self._html:
-            html = self.md.render(version.body)
-            self._html[key] = Markup(sanitise(html) if self.config.raw_html else html)
+            cache_key = digest("body", version.body, self.config.raw_html)
+            html = self.cache.body(cache_key) if self.cache is not None else None
+            if html is None:
+                html = self.md.render(version.body)
+                html = sanitise(html) if self.config.raw_html else html
+                self.new_bodies[cache_key] = html
+                if self.cache is not None:
+                    self.cache.remember_body(cache_key, html)
+            self._html[key] = Markup(html)
         return self._html[key]
+
+    def reuse(self, url_or_path: str, key: str, *, is_path: bool = False) -> Page | None:
+        """The previous build's file for this output, if everything it was made from is
+        unchanged (same key) and the file is still there."""
+        path = url_or_path if is_path else self.urls.file_for(url_or_path)
+        found = self.previous.get(path)
+        if found is None or found[0] != key or self.previous_out is None:
+            return None
+        old = self.previous_out / path
+        if not old.is_file():
+            return None
+        self.outputs[path] = found
+        if found[1] is not None:
+            self.indexed.append(found[1])
+        return Page(path, source=str(old))
+
+    def key(self, *parts: object) -> str:
+        return digest(self.fingerprint, *parts)
 
     def _render(self, lang: str, template: str, **context: Any) -> bytes | None:
         try:
@@ -272,14 +313,16 @@ class Renderer:
             self.problems.add(exc, template)
         return None
 
-    def _page(self, url: str, content: bytes | None, info: PageInfo | None = None) -> Page | None:
+    def _page(self, url: str, content: bytes | None, info: PageInfo | None = None, key: str = "") -> Page | None:
         if content is None:
             return None
+        entry = None
         if info is not None and not info.noindex:
-            self.indexed.append(
-                Indexed(info.canonical, tuple((a.hreflang, a.href) for a in info.alternates), info.lastmod)
-            )
-        return Page(self.urls.file_for(url), content)
+            entry = Indexed(info.canonical, tuple((a.hreflang, a.href) for a in info.alternates), info.lastmod)
+            self.indexed.append(entry)
+        path = self.urls.file_for(url)
+        self.outputs[path] = (key, entry)
+        return Page(path, content)
 
     def text(self, lang: str, msgid: str) -> str:
         """An interface string as plain text (catalogues hold it HTML-escaped)."""
@@ -290,8 +333,27 @@ class Renderer:
 
     # --- pages ------------------------------------------------------------------
 
+    def article_key(self, links: ArticleLinks, slot: Slot) -> str:
+        a = links.article
+        assert slot.version is not None
+        return self.key(
+            "article", slot.lang, a.id, a.published.isoformat(), a.category, a.tags, a.image, a.missing,
+            [
+                (s.lang, s.state, s.version.digest, s.version.lang, s.version.draft,
+                 s.version.translated_from.lang if s.version.translated_from else None)
+                if s.version else (s.lang, s.state)
+                for s in links.slots
+            ],
+            [(v.lang, v.digest, v.draft) for v in a.versions],
+            version_state(a, slot.version),
+        )
+
     def article_page(self, links: ArticleLinks, slot: Slot) -> Page | None:
         assert slot.version is not None
+        key = self.article_key(links, slot)
+        reused = self.reuse(slot.url, key)
+        if reused is not None:
+            return reused
         lang = self.config.language(slot.lang)
         version = slot.version
         fallback = slot.state == SHOWN_IN_OTHER
@@ -330,7 +392,7 @@ class Renderer:
             category=category,
             tags=[t for t in tags if t is not None],
         )
-        return self._page(slot.url, content, info)
+        return self._page(slot.url, content, info, key)
 
     def list_pages(self, lang_code: str, category: str | None) -> list[Page]:
         lang = self.config.language(lang_code)
@@ -358,6 +420,15 @@ class Renderer:
             if category is None and number == 1:
                 alternates += (Alternate("x-default", self._abs(self.urls.root())),)
             chunk = items[(number - 1) * per : number * per]
+            key = self.key(
+                "list", lang_code, category, number, pages, sorted(counts.items()), len(items),
+                [(links.article.id, s.url, s.state, s.version.digest if s.version else None,
+                  s.version.lang if s.version else None, links.article.published.isoformat()) for links, s in chunk],
+            )
+            reused = self.reuse(url, key)
+            if reused is not None:
+                result.append(reused)
+                continue
             info = PageInfo(
                 lang=lang,
                 url=url,
@@ -379,7 +450,7 @@ class Renderer:
                 prev_url=self._list_url(lang_code, category, number - 1) if number > 1 else None,
                 next_url=self._list_url(lang_code, category, number + 1) if number < pages else None,
             )
-            page = self._page(url, content, info)
+            page = self._page(url, content, info, key)
             if page is not None:
                 result.append(page)
         return result
@@ -390,6 +461,11 @@ class Renderer:
         return self.urls.category(lang, category, number)
 
     def chooser_page(self) -> Page | None:
+        newest = max((links.article.published for links in self.graph.articles), default=None)
+        key = self.key("chooser", newest.isoformat() if newest else None)
+        reused = self.reuse(self.urls.root(), key)
+        if reused is not None:
+            return reused
         default = self.config.default_language
         choices = [(lang, self.urls.home(lang.code)) for lang in self.config.languages]
         info = PageInfo(
@@ -405,11 +481,19 @@ class Renderer:
             self.urls.root(),
             self._render(default, "chooser.html", page=info, choices=choices, in_language=self.in_language),
             info,
+            key,
         )
 
     def feed_page(self, lang: str) -> Page:
         """``/{lang}/feed.xml``: the latest articles that exist in ``lang`` itself."""
         own = [(links, slot) for links, slot in self.graph.listed(lang) if slot.state == OWN]
+        latest = own[: self.config.feed_size]
+        path = self.urls.file_for(self.urls.feed(lang))
+        key = self.key("feed", lang, [(links.article.id, slot.version.digest if slot.version else None,
+                                       links.article.published.isoformat()) for links, slot in latest])
+        reused = self.reuse(path, key, is_path=True)
+        if reused is not None:
+            return reused
         entries = [
             FeedEntry(
                 url=self._abs(slot.url),
@@ -420,7 +504,7 @@ class Renderer:
                 content_html=str(self.body_html(slot.version)),
                 published=links.article.published.astimezone(ZoneInfo(self.config.time_zone)),
             )
-            for links, slot in own[: self.config.feed_size]
+            for links, slot in latest
             if slot.version is not None
         ]
         site_name = self.text(lang, "Official Website of the Mayor’s Office of Astana")
@@ -433,7 +517,8 @@ class Renderer:
             base_url=self.config.base_url,
             entries=entries,
         )
-        return Page(self.urls.file_for(self.urls.feed(lang)), content)
+        self.outputs[path] = (key, None)
+        return Page(path, content)
 
     def not_found_pages(self) -> list[Page]:
         """``/{lang}/404.html`` in each language, and ``/404.html`` in the default one."""
@@ -441,6 +526,11 @@ class Renderer:
         targets = [(lang.code, self.urls.not_found(lang.code)) for lang in self.config.languages]
         targets.append((self.config.default_language, f"{self.urls.prefix}/404.html"))
         for code, url in targets:
+            key = self.key("404", code)
+            reused = self.reuse(url, key)
+            if reused is not None:
+                result.append(reused)
+                continue
             info = PageInfo(
                 lang=self.config.language(code),
                 url=url,
@@ -452,7 +542,7 @@ class Renderer:
                 ),
                 noindex=True,
             )
-            page = self._page(url, self._render(code, "404.html", page=info))
+            page = self._page(url, self._render(code, "404.html", page=info), key=key)
             if page is not None:
                 result.append(page)
         return result
@@ -468,7 +558,19 @@ class Renderer:
         urls = {lang.code: f"{self.urls.prefix}/_status/{lang.code}/" for lang in self.config.languages}
         coverage = status.coverage()
         links = {links.article.id: links for links in self.graph.articles}
+        key = self.key(
+            "status",
+            [(row.article.id, row.article.published.isoformat(), row.article.source.title if row.article.source else None,
+              [(c.lang, c.state, c.translated_from, c.source_changed.isoformat() if c.source_changed else None) for c in row.cells],
+              [(s.lang, s.state) for s in links[row.article.id].slots]) for row in status.rows],
+        )
         for code, url in urls.items():
+            reused = [self.reuse(url, f"{key}/{code}")]
+            if code == self.config.default_language:
+                reused.append(self.reuse(f"{self.urls.prefix}/_status/", f"{key}/{code}"))
+            if all(reused):
+                result.extend(p for p in reused if p is not None)
+                continue
             info = PageInfo(
                 lang=self.config.language(code),
                 url=url,
@@ -483,11 +585,13 @@ class Renderer:
             content = self._render(
                 code, "status.html", page=info, status=status, coverage=coverage, states=STATES, links=links
             )
-            page = self._page(url, content)
+            page = self._page(url, content, key=f"{key}/{code}")
             if page is not None:
                 result.append(page)
                 if code == self.config.default_language:
-                    result.append(Page(self.urls.file_for(f"{self.urls.prefix}/_status/"), page.content))
+                    index = self.urls.file_for(f"{self.urls.prefix}/_status/")
+                    self.outputs[index] = (f"{key}/{code}", None)
+                    result.append(Page(index, page.content))
         return result
 
     def all_pages(self, jobs: int = 1) -> list[Page]:
@@ -508,20 +612,43 @@ class Renderer:
 
     def article_pages(self, work: list[tuple[int, str]], jobs: int) -> list[Page | None]:
         """Article pages, on ``jobs`` processes when there are enough of them to pay off."""
+        done: list[Page | None] = []
+        todo: list[tuple[int, str]] = []
+        for i, lang in work:
+            links = self.graph.articles[i]
+            slot = links.slot(lang)
+            reused = self.reuse(slot.url, self.article_key(links, slot))
+            if reused is not None:
+                done.append(reused)
+            else:
+                todo.append((i, lang))
+        work = todo
         if jobs <= 1 or len(work) < PARALLEL_FROM:
-            return [self.article_page(self.graph.articles[i], self.graph.articles[i].slot(lang)) for i, lang in work]
+            return done + [self.article_page(self.graph.articles[i], self.graph.articles[i].slot(lang)) for i, lang in work]
         global _WORKER
         _WORKER = self
         size = max(16, len(work) // (jobs * 8))
         chunks = [work[k : k + size] for k in range(0, len(work), size)]
-        result: list[Page | None] = []
+        result: list[Page | None] = done
         try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for pages, indexed, problems in pool.imap(_render_articles, chunks):
+            pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_signals)
+            try:
+                for pages, indexed, problems, outputs, bodies in pool.imap(_render_articles, chunks):
                     result.extend(pages)
                     self.indexed.extend(indexed)
+                    self.outputs.update(outputs)
+                    for body_key, html in bodies.items():
+                        self.new_bodies[body_key] = html
+                        if self.cache is not None:
+                            self.cache.remember_body(body_key, html)
                     for problem in problems:
                         self.problems.seen.setdefault((problem.location.path, problem.location.line, problem.message), problem)
+                pool.close()
+            except BaseException:
+                pool.terminate()
+                raise
+            finally:
+                pool.join()
         finally:
             _WORKER = None
         return result
@@ -535,12 +662,20 @@ PARALLEL_FROM = 600  # article pages; below this a pool costs more than it saves
 _WORKER: Renderer | None = None  # the renderer a forked worker inherits
 
 
-def _render_articles(work: list[tuple[int, str]]) -> tuple[list[Page | None], list[Indexed], list[Diagnostic]]:
+def _render_articles(
+    work: list[tuple[int, str]],
+) -> tuple[list[Page | None], list[Indexed], list[Diagnostic], dict[str, tuple[str, Indexed | None]], dict[str, str]]:
     renderer = _WORKER
     assert renderer is not None
-    renderer.indexed = []
+    renderer.indexed, renderer.outputs, renderer.new_bodies = [], {}, {}
     pages = [renderer.article_page(renderer.graph.articles[i], renderer.graph.articles[i].slot(lang)) for i, lang in work]
-    return pages, renderer.indexed, renderer.diagnostics
+    return pages, renderer.indexed, renderer.diagnostics, renderer.outputs, renderer.new_bodies
+
+
+def _worker_signals() -> None:
+    """Workers leave Ctrl-C to the build that started them, and end quietly when told."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def default_jobs() -> int:
@@ -556,15 +691,18 @@ def render_site(
     catalogs: dict[str, Catalog],
     status: Status | None = None,
     jobs: int = 1,
-) -> tuple[list[Page], list[Diagnostic]]:
-    renderer = Renderer(site, graph, catalogs)
+    cache: BuildCache | None = None,
+    previous_out: Path | None = None,
+    fingerprint: str = "",
+) -> tuple[list[Page], list[Diagnostic], dict[str, tuple[str, Indexed | None]]]:
+    renderer = Renderer(site, graph, catalogs, cache, previous_out, fingerprint)
     pages = renderer.all_pages(jobs)
     if status is not None:
         pages.extend(renderer.status_pages(status))
     pages.extend(sitemap_pages(renderer.indexed, site.config.base_url, graph.urls.prefix))
     pages.append(robots_txt(site.config.base_url, graph.urls.prefix))
     pages.extend(static_pages(site.config.root, graph))
-    return sorted(pages, key=lambda p: p.path), renderer.diagnostics
+    return sorted(pages, key=lambda p: p.path), renderer.diagnostics, renderer.outputs
 
 
 def static_pages(root: Path, graph: Graph) -> Iterable[Page]:
@@ -578,4 +716,4 @@ def static_pages(root: Path, graph: Graph) -> Iterable[Page]:
         image = links.article.image
         if image and any(s.exists for s in links.slots):
             source = root / "articles" / links.article.id / image
-            yield Page(f"media/{links.article.id}/{image}", source.read_bytes())
+            yield Page(f"media/{links.article.id}/{image}", source=str(source))

@@ -71,7 +71,12 @@ def write_site(pages: Iterable[Page], out: Path) -> int:
             if root not in target.parents:
                 raise UshtilError([error(Location(page.path), "unsafe-path", "output path leaves the output folder")])
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(page.content)
+            if page.source is None:
+                target.write_bytes(page.content)
+            elif Path(page.source).parent.is_relative_to(out):
+                _link(Path(page.source), target)  # unchanged since the last build
+            else:
+                shutil.copyfile(page.source, target)  # a file of the project: never linked
             count += 1
         os.chmod(staging, 0o755)
         _swap(staging, out)
@@ -85,6 +90,34 @@ def write_site(pages: Iterable[Page], out: Path) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return count
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def unchanged(pages: list[Page], out: Path, present: set[str]) -> bool:
+    """Whether ``out`` already holds exactly these files with these bytes (``present``:
+    the files the last build wrote there)."""
+    if not out.is_dir():
+        return False
+    wanted = set()
+    for page in pages:
+        target = out / page.path
+        wanted.add(page.path)
+        if page.source is not None:
+            if Path(page.source) != target:
+                return False
+        else:
+            try:
+                if target.stat().st_size != len(page.content) or target.read_bytes() != page.content:
+                    return False
+            except OSError:
+                return False
+    return present == wanted
 
 
 def _swap(staging: Path, out: Path) -> None:
