@@ -1,0 +1,139 @@
+"""Incremental builds give byte for byte what a clean build gives, after any edits."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import polib
+import pytest
+
+from conftest import NOW, edit
+from generated import generate
+from ushtil.build import build
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def clean_build(project: Path, scratch: Path) -> dict[str, str]:
+    """The same project built from nothing, elsewhere."""
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    shutil.copytree(project, scratch, ignore=shutil.ignore_patterns("public", ".ushtil-cache", ".public*"))
+    report = build(scratch, now=NOW, clean=True, jobs=1)
+    assert report.ok, [str(d) for d in report.diagnostics]
+    return tree(scratch / "public")
+
+
+def touch(path: Path) -> None:
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def translation(project: Path, article_id: str) -> Path:
+    """One of the article's versions that was translated from another."""
+    return next(p for p in sorted((project / "articles" / article_id).glob("*.md")) if "[translated_from]" in p.read_text(encoding="utf-8"))
+
+
+def append(path: Path, sentence: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
+
+
+def set_translation(project: Path, lang: str, msgid: str, msgstr: str) -> None:
+    path = project / f"locales/{lang}/LC_MESSAGES/messages.po"
+    po = polib.pofile(str(path), wrapwidth=79)
+    entry = po.find(msgid)
+    assert entry is not None
+    entry.msgstr = msgstr
+    po.save(str(path))
+
+
+EDITS: list[tuple[str, Callable[[Path], object]]] = [
+    ("nothing", lambda p: None),
+    ("a source's text", lambda p: append(p / "articles/g0003/kk.md", "Жаңа сөйлем.")),
+    ("a translation only", lambda p: append(translation(p, "g0006"), "Тағы бір сөйлем.")),
+    ("a file touched, not changed", lambda p: touch(p / "articles/g0005/article.toml")),
+    ("an article's date", lambda p: edit(p / "articles/g0010/article.toml", "published = 2025-01-16", "published = 2025-03-16")),
+    ("a version deleted", lambda p: (p / "articles/g0012/en.md").unlink(missing_ok=True) or (p / "articles/g0012/ru.md").unlink(missing_ok=True)),
+    ("an article deleted", lambda p: shutil.rmtree(p / "articles/g0020")),
+    ("an article added", lambda p: shutil.copytree(p / "articles/g0021", p / "articles/new-one")),
+    ("a draft published", lambda p: [edit(f, "draft = true\n", "") for f in sorted(p.glob("articles/*/*.md")) if "draft = true" in f.read_text(encoding="utf-8")][:1]),
+    ("a template", lambda p: edit(p / "templates/article.html", '<p class="summary">', '<p class="summary lead">')),
+    ("a catalogue entry", lambda p: set_translation(p, "ru", "News", "Новости города")),
+    ("site.toml", lambda p: edit(p / "site.toml", "per_page = 20", "per_page = 7")),
+    ("a static file", lambda p: (p / "static/site.css").write_text((p / "static/site.css").read_text() + "\n.lead { font-weight: 600; }\n")),
+]
+
+
+def test_every_edit_gives_what_a_clean_build_gives(tmp_path: Path) -> None:
+    project = tmp_path / "site"
+    generate(project, n=80)
+    first = build(project, now=NOW, jobs=1)
+    assert first.ok
+    for name, change in EDITS:
+        change(project)
+        report = build(project, now=NOW, jobs=1)
+        assert report.ok, (name, [str(d) for d in report.diagnostics])
+        assert tree(project / "public") == clean_build(project, tmp_path / "clean"), f"after: {name}"
+
+
+def test_the_pool_and_the_cache_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages rendered by worker processes, reused or not, are the same pages."""
+    import ushtil.render
+
+    monkeypatch.setattr(ushtil.render, "PARALLEL_FROM", 10)
+    project = tmp_path / "site"
+    generate(project, n=60)
+    assert build(project, now=NOW, jobs=2).ok
+    append(project / "articles/g0007/ru.md", "Тағы бір сөйлем.")  # g0007's original
+    assert build(project, now=NOW, jobs=2).ok
+    assert tree(project / "public") == clean_build(project, tmp_path / "clean")
+
+
+def test_nothing_changed_writes_nothing(tmp_path: Path) -> None:
+    project = tmp_path / "site"
+    generate(project, n=30)
+    assert build(project, now=NOW).written > 0
+    inode = (project / "public").stat().st_ino
+    again = build(project, now=NOW)
+    assert again.ok and again.written == 0
+    assert (project / "public").stat().st_ino == inode  # the very same folder
+    warnings = [str(d) for d in again.diagnostics]
+    assert warnings == [str(d) for d in build(project, now=NOW, clean=True).diagnostics]
+
+
+def test_a_damaged_cache_is_a_clean_build(tmp_path: Path) -> None:
+    project = tmp_path / "site"
+    generate(project, n=20)
+    assert build(project, now=NOW).ok
+    for name in ("state.pickle", "bodies.pickle"):
+        (project / ".ushtil-cache" / name).write_bytes(b"not a pickle")
+    (project / "articles/g0001/kk.md").write_text(
+        (project / "articles/g0001/kk.md").read_text(encoding="utf-8") + "\nСөйлем.\n", encoding="utf-8"
+    )
+    assert build(project, now=NOW).ok
+    assert tree(project / "public") == clean_build(project, tmp_path / "clean")
+
+
+def test_an_article_coming_due_is_published_without_any_edit(tmp_path: Path) -> None:
+    import datetime as dt
+
+    project = tmp_path / "site"
+    generate(project, n=10)
+    (project / "articles/g0002/article.toml").write_text(
+        'published = 2026-11-28T09:00:00+05:00\ncategory = "news"\n', encoding="utf-8"
+    )
+    assert build(project, now=NOW).ok
+    assert not (project / "public/kk/news/g0002").exists()
+    later = NOW + dt.timedelta(days=1)
+    assert build(project, now=later).ok
+    assert (project / "public/kk/news/g0002/index.html").exists() or (project / "public/ru/news/g0002/index.html").exists()
