@@ -18,6 +18,7 @@ import pytest
 
 from conftest import build_ok, build_report, edit, find, messages, parse, read
 from generated import generate
+import ushtil.write
 from ushtil.cli import main
 from ushtil.write import output_lock
 
@@ -233,16 +234,16 @@ def test_a_failing_write_leaves_the_old_site(
     before = tree(public)
     edit(basic / A / "kk.md", "Саябақта", "Жаңа саябақта")
     written = 0
-    real = Path.write_bytes
+    real = ushtil.write._write_file
 
-    def fail_after_five(self: Path, data: bytes) -> int:
+    def fail_after_five(path: str, data: bytes) -> None:
         nonlocal written
         written += 1
         if written > 5:
             raise failure
-        return real(self, data)
+        real(path, data)
 
-    monkeypatch.setattr(Path, "write_bytes", fail_after_five)
+    monkeypatch.setattr(ushtil.write, "_write_file", fail_after_five)
     code = main(["-C", str(basic), "build"])
     monkeypatch.undo()
     err = capsys.readouterr().err
@@ -255,17 +256,17 @@ def test_ctrl_c_in_the_middle_of_writing(basic: Path, monkeypatch: pytest.Monkey
     public = build_ok(basic)
     before = tree(public)
     edit(basic / A / "kk.md", "Саябақта", "Жаңа саябақта")
-    real = Path.write_bytes
+    real = ushtil.write._write_file
     calls = 0
 
-    def interrupted(self: Path, data: bytes) -> int:
+    def interrupted(path: str, data: bytes) -> None:
         nonlocal calls
         calls += 1
         if calls == 10:
             raise KeyboardInterrupt
-        return real(self, data)
+        real(path, data)
 
-    monkeypatch.setattr(Path, "write_bytes", interrupted)
+    monkeypatch.setattr(ushtil.write, "_write_file", interrupted)
     code = main(["-C", str(basic), "build"])
     monkeypatch.undo()
     assert code == 130
@@ -275,12 +276,12 @@ def test_ctrl_c_in_the_middle_of_writing(basic: Path, monkeypatch: pytest.Monkey
 
 SLOW_BUILD = """
 import sys, time
-from pathlib import Path
-real = Path.write_bytes
-def slow(self, data):
+import ushtil.write
+real = ushtil.write._write_file
+def slow(path, data):
     time.sleep(0.004)
-    return real(self, data)
-Path.write_bytes = slow
+    real(path, data)
+ushtil.write._write_file = slow
 from ushtil.cli import main
 sys.exit(main(["-C", sys.argv[1], "build"]))
 """

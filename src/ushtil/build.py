@@ -20,7 +20,7 @@ from .status import ChangeTimes, compute_status
 from .validate import validate_site
 from .cache import BuildCache, fingerprint, signature
 from .cache import load as load_cache
-from .write import output_lock, unchanged, write_site
+from .write import output_lock, unchanged, write_changes
 
 
 @dataclass
@@ -127,7 +127,7 @@ def build(
             if unchanged(pages, out, previous):
                 report.written = 0
             else:
-                report.written = write_site(pages, out)
+                report.written = write_changes(pages, out, previous)
                 cache.dirty = True
             future = [a.published.timestamp() for a in graph.site_articles if a.published > moment] if graph else []
             due = min(future, default=float("inf"))

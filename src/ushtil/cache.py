@@ -74,6 +74,8 @@ class BuildCache:
     dirty: bool = False
     _bodies: dict[str, str] | None = None
     used_bodies: set[str] = field(default_factory=set)
+    _rows: dict[str, str] | None = None
+    new_rows: dict[str, str] = field(default_factory=dict)
 
     @property
     def folder(self) -> Path:
@@ -117,6 +119,17 @@ class BuildCache:
         self.bodies[key] = html
         self.used_bodies.add(key)
 
+    # --- dashboard rows ---------------------------------------------------------
+
+    @property
+    def rows(self) -> dict[str, str]:
+        if self._rows is None:
+            self._rows = _read(self.folder / "rows.pickle") or {}
+        return self._rows
+
+    def remember_row(self, key: str, html: str) -> None:
+        self.new_rows[key] = html
+
     # --- persistence ------------------------------------------------------------
 
     def save(self) -> None:
@@ -128,6 +141,8 @@ class BuildCache:
         )
         if self._bodies is not None:
             _write(self.folder / "bodies.pickle", {k: v for k, v in self._bodies.items() if k in self.used_bodies})
+        if self.new_rows and self.new_rows != self._rows:
+            _write(self.folder / "rows.pickle", self.new_rows)
 
 
 def load(root: Path, *, clean: bool = False) -> BuildCache:

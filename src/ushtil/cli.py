@@ -35,12 +35,15 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     root = Path(args.project).resolve()
     out = Path(args.out).resolve() if args.out else root / "public"
-    report = build(root, out, strict=args.strict)
+    report = build(root, out, strict=args.strict, clean=args.clean, jobs=args.jobs)
     print_diagnostics(report.diagnostics)
     if not report.ok:
         print("build failed: nothing was written", file=sys.stderr)
         return EXIT_PROBLEMS
-    print(f"built {report.written} files into {out}")
+    if report.written:
+        print(f"built {report.written} files into {out}")
+    else:
+        print(f"{out} is up to date ({report.pages} files)")
     return EXIT_OK
 
 
@@ -301,6 +304,8 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the site into the output folder")
     b.add_argument("--out", help="output folder (default: public/ in the project)")
     b.add_argument("--strict", action="store_true", help="missing or outdated required versions are errors")
+    b.add_argument("--clean", action="store_true", help="render everything, ignoring what the last build remembered")
+    b.add_argument("--jobs", type=int, help="processes rendering article pages (default: one per core)")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="validate everything without writing")

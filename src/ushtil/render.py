@@ -582,8 +582,11 @@ class Renderer:
                 noindex=True,
                 section="status",
             )
+            rows = self.status_rows(code, status, links)
+            if rows is None:
+                continue
             content = self._render(
-                code, "status.html", page=info, status=status, coverage=coverage, states=STATES, links=links
+                code, "status.html", page=info, status=status, coverage=coverage, states=STATES, links=links, rows=rows
             )
             page = self._page(url, content, key=f"{key}/{code}")
             if page is not None:
@@ -592,6 +595,43 @@ class Renderer:
                     index = self.urls.file_for(f"{self.urls.prefix}/_status/")
                     self.outputs[index] = (f"{key}/{code}", None)
                     result.append(Page(index, page.content))
+        return result
+
+    def status_rows(self, code: str, status: Status, links: dict[str, ArticleLinks]) -> list[Markup] | None:
+        """The dashboard's rows in ``code``: each rendered by the ``status_row`` macro of
+        _status_row.html, or remembered from the last build while its data is unchanged."""
+        try:
+            module = self.envs[code].get_template("_status_row.html").make_module(
+                {"urls": self.urls, "config": self.config, "links": links}
+            )
+            macro = module.status_row  # type: ignore[attr-defined]
+        except jinja2.TemplateError as exc:
+            self.problems.add(exc, "status.html")
+            return None
+        except AttributeError:
+            macro = None
+        remembered = self.cache.rows if self.cache is not None else {}
+        result = []
+        for row in status.rows:
+            article_links = links[row.article.id]
+            key = self.key(
+                "status-row", code, row.article.id, row.article.published.isoformat(),
+                (row.article.source.lang, row.article.source.title) if row.article.source else None,
+                [(c.lang, c.state, c.translated_from, c.source_changed.isoformat() if c.source_changed else None) for c in row.cells],
+                [(s.lang, s.state, s.url) for s in article_links.slots],
+            )
+            html = remembered.get(key)
+            if html is None and macro is not None:
+                try:
+                    html = str(macro(row, article_links))
+                except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
+                    self.problems.add(exc, "status.html")
+                    return None
+                if self.cache is not None:
+                    self.cache.remember_row(key, html)
+            elif html is not None and self.cache is not None:
+                self.cache.remember_row(key, html)
+            result.append(Markup(html or ""))
         return result
 
     def all_pages(self, jobs: int = 1) -> list[Page]:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
 import shutil
+import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,7 +48,15 @@ def output_lock(out: Path) -> Iterator[None]:
 
 
 def remove_leftovers(out: Path) -> None:
-    """Staging folders of a build that was killed (call with the lock held)."""
+    """What a killed build left (call with the lock held): an update it had started to
+    apply is completed, then its staging folders are removed."""
+    journal = _journal(out)
+    if journal.is_file():
+        try:
+            _apply(out, json.loads(journal.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass  # unreadable: the staging folder goes; the next build rewrites what differs
+        journal.unlink(missing_ok=True)
     for stale in (*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")):
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)
@@ -65,19 +75,7 @@ def write_site(pages: Iterable[Page], out: Path) -> int:
         raise UshtilError([error(Location(str(out)), "write", f"cannot write the output folder: {exc.strerror or exc}")]) from None
     count = 0
     try:
-        root = staging.resolve()
-        for page in pages:
-            target = (staging / page.path).resolve()
-            if root not in target.parents:
-                raise UshtilError([error(Location(page.path), "unsafe-path", "output path leaves the output folder")])
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if page.source is None:
-                target.write_bytes(page.content)
-            elif Path(page.source).parent.is_relative_to(out):
-                _link(Path(page.source), target)  # unchanged since the last build
-            else:
-                shutil.copyfile(page.source, target)  # a file of the project: never linked
-            count += 1
+        count = _stage(pages, staging, out)
         os.chmod(staging, 0o755)
         _swap(staging, out)
     except OSError as exc:
@@ -90,6 +88,99 @@ def write_site(pages: Iterable[Page], out: Path) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return count
+
+
+SMALL_CHANGE = 0.3  # up to this share of files changed: update in place, file by file
+
+
+def _journal(out: Path) -> Path:
+    return out.parent / f".{out.name}.journal"
+
+
+def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
+    """Bring ``out`` (which holds ``previous``) to ``pages`` by replacing only what
+    changed. Changed files are staged beside ``out`` first; then a journal is written
+    and the staged files are renamed into place with Ctrl-C and SIGTERM held back, so a
+    failure before that point changes nothing, and a build killed during those renames
+    is completed by the next build. A large change rewrites the whole folder instead."""
+    changed = [p for p in pages if p.source is None or Path(p.source) != out / p.path]
+    removed = sorted(previous - {p.path for p in pages})
+    if not out.is_dir() or not previous or len(changed) + len(removed) > SMALL_CHANGE * max(len(pages), 1):
+        return write_site(pages, out)
+    parent = out.parent
+    try:
+        remove_leftovers(out)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
+    except OSError as exc:
+        raise UshtilError([error(Location(str(out)), "write", f"cannot write the output folder: {exc.strerror or exc}")]) from None
+    try:
+        _stage(changed, staging, out)
+        plan = {"staging": staging.name, "changed": [p.path for p in changed], "removed": removed}
+        journal = _journal(out)
+        journal.write_text(json.dumps(plan), encoding="utf-8")
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            _apply(out, plan)
+            journal.unlink()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        _journal(out).unlink(missing_ok=True)
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise UshtilError(
+            [error(Location(str(out)), "write", f"cannot write the site ({reason}); the previous site is unchanged")]
+        ) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return len(changed)
+
+
+def _apply(out: Path, plan: dict[str, list[str] | str]) -> None:
+    staging = out.parent / str(plan["staging"])
+    for path in plan["changed"]:
+        source = staging / path
+        if source.exists():  # not yet moved (a resumed update skips what was)
+            (out / path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, out / path)
+    for path in plan["removed"]:
+        target = out / path
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stage(pages: Iterable[Page], staging: Path, out: Path) -> int:
+    """Write ``pages`` under ``staging``; unchanged ones are links to ``out``'s copies."""
+    made: set[str] = set()
+    count = 0
+    base = os.fspath(staging)
+    for page in pages:
+        parts = page.path.split("/")
+        if page.path.startswith("/") or any(part in ("", ".", "..") for part in parts):
+            raise UshtilError([error(Location(page.path), "unsafe-path", "output path leaves the output folder")])
+        target = os.path.join(base, *parts)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        if page.source is None:
+            _write_file(target, page.content)
+        elif Path(page.source).parent.is_relative_to(out):
+            _link(Path(page.source), Path(target))  # unchanged since the last build
+        else:
+            shutil.copyfile(page.source, target)  # a file of the project: never linked
+        count += 1
+    return count
+
+
+def _write_file(path: str, content: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(content)
 
 
 def _link(source: Path, target: Path) -> None:
