@@ -20,7 +20,7 @@ from .status import ChangeTimes, compute_status
 from .validate import validate_site
 from .cache import BuildCache, fingerprint, signature
 from .cache import load as load_cache
-from .write import output_lock, unchanged, write_changes
+from .write import output_lock, write_changes
 
 
 @dataclass
@@ -124,11 +124,8 @@ def build(
             if not report.ok or not write or cache is None:
                 return report
             previous = set(cache.written) if cache.out == str(out) else set()
-            if unchanged(pages, out, previous):
-                report.written = 0
-            else:
-                report.written = write_changes(pages, out, previous)
-                cache.dirty = True
+            report.written = write_changes(pages, out, previous)
+            cache.dirty = cache.dirty or report.written > 0
             future = [a.published.timestamp() for a in graph.site_articles if a.published > moment] if graph else []
             due = min(future, default=float("inf"))
             if cache.dirty or cache.signature != quick or cache.due != due or cache.out != str(out):

@@ -209,8 +209,11 @@ def gettext_callables(t: Translator, fmt: Formatting) -> dict[str, Callable[...,
     return {"gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}
 
 
-def make_environment(config: SiteConfig, lang: Language, t: Translator, fmt: Formatting) -> jinja2.Environment:
+def make_environment(
+    config: SiteConfig, lang: Language, t: Translator, fmt: Formatting, bytecode: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
     env = jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(str(config.root / TEMPLATES_DIR)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -255,8 +258,15 @@ class Renderer:
         self.problems = TemplateProblems(self.config.root)
         self.fmt = Formatting()
         self.translators = {c: translator(self.config, catalogs, c) for c in self.config.codes}
+        bytecode = None
+        if cache is not None:
+            try:
+                (cache.folder / "jinja").mkdir(parents=True, exist_ok=True)
+                bytecode = jinja2.FileSystemBytecodeCache(str(cache.folder / "jinja"))
+            except OSError:
+                bytecode = None  # templates are compiled every time instead
         self.envs = {
-            lang.code: make_environment(self.config, lang, self.translators[lang.code], self.fmt)
+            lang.code: make_environment(self.config, lang, self.translators[lang.code], self.fmt, bytecode)
             for lang in self.config.languages
         }
         self.md = markdown_renderer(self.config.raw_html)
@@ -739,7 +749,15 @@ def render_site(
     pages = renderer.all_pages(jobs)
     if status is not None:
         pages.extend(renderer.status_pages(status))
-    pages.extend(sitemap_pages(renderer.indexed, site.config.base_url, graph.urls.prefix))
+    indexed = sorted(renderer.indexed, key=lambda i: i.loc)
+    sitemap_key = renderer.key("sitemap", indexed)
+    reused = [renderer.reuse("sitemap.xml", sitemap_key, is_path=True)]
+    if reused[0] is not None and renderer.previous.get("sitemap-1.xml") is None:
+        pages.extend(p for p in reused if p is not None)
+    else:
+        for page in sitemap_pages(indexed, site.config.base_url, graph.urls.prefix):
+            renderer.outputs[page.path] = (sitemap_key, None)
+            pages.append(page)
     pages.append(robots_txt(site.config.base_url, graph.urls.prefix))
     pages.extend(static_pages(site.config.root, graph))
     return sorted(pages, key=lambda p: p.path), renderer.diagnostics, renderer.outputs

@@ -107,6 +107,9 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
     removed = sorted(previous - {p.path for p in pages})
     if not out.is_dir() or not previous or len(changed) + len(removed) > SMALL_CHANGE * max(len(pages), 1):
         return write_site(pages, out)
+    changed = [p for p in changed if not _same(p, out)]
+    if not changed and not removed:
+        return 0
     parent = out.parent
     try:
         remove_leftovers(out)
@@ -135,6 +138,17 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return len(changed)
+
+
+def _same(page: Page, out: Path) -> bool:
+    """Whether ``out`` already has this rendered page, byte for byte."""
+    if page.source is not None:
+        return False
+    target = out / page.path
+    try:
+        return target.stat().st_size == len(page.content) and target.read_bytes() == page.content
+    except OSError:
+        return False
 
 
 def _apply(out: Path, plan: dict[str, list[str] | str]) -> None:
@@ -188,27 +202,6 @@ def _link(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
-
-
-def unchanged(pages: list[Page], out: Path, present: set[str]) -> bool:
-    """Whether ``out`` already holds exactly these files with these bytes (``present``:
-    the files the last build wrote there)."""
-    if not out.is_dir():
-        return False
-    wanted = set()
-    for page in pages:
-        target = out / page.path
-        wanted.add(page.path)
-        if page.source is not None:
-            if Path(page.source) != target:
-                return False
-        else:
-            try:
-                if target.stat().st_size != len(page.content) or target.read_bytes() != page.content:
-                    return False
-            except OSError:
-                return False
-    return present == wanted
 
 
 def _swap(staging: Path, out: Path) -> None:
