@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .catalogs import Catalog, load_catalogs
 from .config import load_config
@@ -66,6 +67,7 @@ def render(
     jobs: int | None = None,
     cache: BuildCache | None = None,
     out: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Page], BuildReport, Graph | None]:
     """Everything but the write: the pages and the report. With a ``cache`` whose
     outputs are in ``out``, unchanged pages are taken from there instead of rendered."""
@@ -84,6 +86,7 @@ def render(
     pages, render_diagnostics, outputs = render_site(
         loaded.site, graph, loaded.catalogs, status,
         jobs=default_jobs() if jobs is None else jobs, cache=cache, previous_out=previous_out, fingerprint=fp,
+        progress=progress,
     )
     if cache is not None:
         render_diagnostics = list(dict.fromkeys([*render_diagnostics, *(cache.diagnostics if previous_out else [])]))
@@ -103,6 +106,7 @@ def build(
     write: bool = True,
     jobs: int | None = None,
     clean: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Build the site at ``root`` into ``out`` (default ``root/public``); ``jobs``
     processes render article pages (default: one per available core). Pages whose inputs
@@ -119,7 +123,9 @@ def build(
             ):
                 diagnostics, pages = cache.report
                 return BuildReport(list(diagnostics), pages=pages, written=0, out=out)  # nothing changed
-            pages, report, graph = render(root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out)
+            pages, report, graph = render(
+                root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out, progress=progress
+            )
             report.out = out
             if not report.ok or not write or cache is None:
                 return report

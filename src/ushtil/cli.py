@@ -35,7 +35,9 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     root = Path(args.project).resolve()
     out = Path(args.out).resolve() if args.out else root / "public"
-    report = build(root, out, strict=args.strict, clean=args.clean, jobs=args.jobs)
+    from .serve import terminal_progress
+
+    report = build(root, out, strict=args.strict, clean=args.clean, jobs=args.jobs, progress=terminal_progress())
     print_diagnostics(report.diagnostics)
     if not report.ok:
         print("build failed: nothing was written", file=sys.stderr)
@@ -45,6 +47,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     else:
         print(f"{out} is up to date ({report.pages} files)")
     return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve, terminal_progress
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    try:
+        return serve(Path(args.project).resolve(), port=args.port, host=args.host, say=say, progress=terminal_progress())
+    except OSError as exc:
+        print(f"ushtil serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -307,6 +322,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--clean", action="store_true", help="render everything, ignoring what the last build remembered")
     b.add_argument("--jobs", type=int, help="processes rendering article pages (default: one per core)")
     b.set_defaults(func=cmd_build)
+
+    sv = sub.add_parser("serve", help="build, serve on localhost, rebuild and reload on every change")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    sv.set_defaults(func=cmd_serve)
 
     c = sub.add_parser("check", help="validate everything without writing")
     c.add_argument("--strict", action="store_true", help="missing or outdated required versions are errors")

@@ -250,6 +250,7 @@ class Renderer:
         cache: BuildCache | None = None,
         previous_out: Path | None = None,
         fingerprint: str = "",
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.site = site
         self.config = site.config
@@ -278,6 +279,7 @@ class Renderer:
         self.previous = cache.outputs if cache is not None and previous_out is not None else {}
         self.outputs: dict[str, tuple[str, Indexed | None]] = {}  # path → (key, sitemap entry)
         self.new_bodies: dict[str, str] = {}
+        self.progress = progress
 
     # --- pieces -----------------------------------------------------------------
 
@@ -673,8 +675,13 @@ class Renderer:
             else:
                 todo.append((i, lang))
         work = todo
+        report = self.progress if self.progress is not None and len(work) >= PROGRESS_FROM else None
         if jobs <= 1 or len(work) < PARALLEL_FROM:
-            return done + [self.article_page(self.graph.articles[i], self.graph.articles[i].slot(lang)) for i, lang in work]
+            for n, (i, lang) in enumerate(work, 1):
+                done.append(self.article_page(self.graph.articles[i], self.graph.articles[i].slot(lang)))
+                if report is not None and (n % 100 == 0 or n == len(work)):
+                    report(n, len(work))
+            return done
         global _WORKER
         _WORKER = self
         size = max(16, len(work) // (jobs * 8))
@@ -685,6 +692,8 @@ class Renderer:
             try:
                 for pages, indexed, problems, outputs, bodies in pool.imap(_render_articles, chunks):
                     result.extend(pages)
+                    if report is not None:
+                        report(len(result) - len(done), len(work))
                     self.indexed.extend(indexed)
                     self.outputs.update(outputs)
                     for body_key, html in bodies.items():
@@ -709,6 +718,7 @@ class Renderer:
 
 
 PARALLEL_FROM = 600  # article pages; below this a pool costs more than it saves
+PROGRESS_FROM = 300  # article pages to render before progress is worth showing
 _WORKER: Renderer | None = None  # the renderer a forked worker inherits
 
 
@@ -744,8 +754,9 @@ def render_site(
     cache: BuildCache | None = None,
     previous_out: Path | None = None,
     fingerprint: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Page], list[Diagnostic], dict[str, tuple[str, Indexed | None]]]:
-    renderer = Renderer(site, graph, catalogs, cache, previous_out, fingerprint)
+    renderer = Renderer(site, graph, catalogs, cache, previous_out, fingerprint, progress)
     pages = renderer.all_pages(jobs)
     if status is not None:
         pages.extend(renderer.status_pages(status))

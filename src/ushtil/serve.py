@@ -1,0 +1,207 @@
+"""``ushtil serve``: build, serve on localhost, rebuild on every saved change, reload.
+
+The site is built into ``public/`` as by ``ushtil build`` (incrementally, so a saved
+change is published in well under a second) and served from there. Every HTML page
+served gets a small script that listens for rebuilds (server-sent events): it reloads
+the page after a good build and shows the problems over the page after a failed one,
+while the last good site stays served. The terminal shows the same problems.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable
+
+from .build import BuildReport, build
+
+WATCHED = ("articles", "templates", "locales", "static", "site.toml")
+EVENTS = "/__ushtil__/events"
+STATE = "/__ushtil__/state"
+SCRIPT = """<script>
+(function () {
+  "use strict";
+  var seen = null;
+  function show(state) {
+    var box = document.getElementById("ushtil-problems");
+    if (state.ok) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement("pre");
+      box.id = "ushtil-problems";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;margin:0;padding:1rem;"
+        + "background:#2b0b0b;color:#ffd6d6;font:14px/1.4 monospace;z-index:2147483647;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "ushtil: the build failed; this is the last good version.\\n\\n" + state.problems.join("\\n");
+  }
+  function update(state) {
+    if (seen !== null && state.build !== seen && state.ok) { location.reload(); return; }
+    seen = state.build;
+    show(state);
+  }
+  var events = new EventSource("%s");
+  events.onmessage = function (event) { update(JSON.parse(event.data)); };
+})();
+</script>
+""" % EVENTS
+
+
+@dataclass
+class Preview:
+    """What the server knows about the builds; ``changed`` wakes the event streams."""
+
+    build: int = 0
+    ok: bool = True
+    problems: list[str] = field(default_factory=list)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, report: BuildReport) -> None:
+        with self.changed:
+            self.build += 1
+            self.ok = report.ok
+            self.problems = [str(d) for d in report.diagnostics if d.is_error]
+            self.changed.notify_all()
+
+    def state(self) -> dict[str, Any]:
+        return {"build": self.build, "ok": self.ok, "problems": self.problems}
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    preview: Preview
+    stopping: threading.Event
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass  # the terminal is for build results
+
+    def do_GET(self) -> None:  # noqa: N802
+        path = self.path.split("?", 1)[0]
+        if path == EVENTS:
+            return self.events()
+        if path == STATE:
+            return self.send_bytes(200, "application/json", json.dumps(self.preview.state()).encode())
+        file = Path(self.translate_path(path))
+        if file.is_dir():
+            if not path.endswith("/"):
+                self.send_response(301)
+                self.send_header("Location", path + "/")
+                self.end_headers()
+                return
+            file = file / "index.html"
+        if file.suffix == ".html" and file.is_file():
+            return self.send_html(200, file)
+        if not file.exists():
+            lang = path.strip("/").split("/", 1)[0]
+            page = Path(self.directory) / lang / "404.html"
+            page = page if lang and page.is_file() else Path(self.directory) / "404.html"
+            if page.is_file():
+                return self.send_html(404, page)
+        return super().do_GET()
+
+    def send_bytes(self, status: int, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def send_html(self, status: int, file: Path) -> None:
+        html = file.read_bytes()
+        marker = html.rfind(b"</body>")
+        script = SCRIPT.encode()
+        html = html[:marker] + script + html[marker:] if marker >= 0 else html + script
+        self.send_bytes(status, "text/html; charset=utf-8", html)
+
+    def events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = -1
+        try:
+            while not self.stopping.is_set():
+                with self.preview.changed:
+                    if self.preview.build == seen:
+                        self.preview.changed.wait(timeout=15)
+                    state = self.preview.state()
+                if state["build"] == seen:
+                    self.wfile.write(b": keep-alive\n\n")  # detects a closed tab
+                else:
+                    seen = state["build"]
+                    self.wfile.write(f"data: {json.dumps(state)}\n\n".encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def serve(
+    root: Path,
+    *,
+    port: int = 8000,
+    host: str = "127.0.0.1",
+    say: Callable[[str], None] = print,
+    ready: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    import watchfiles
+
+    out = root / "public"
+    stop = stop or threading.Event()
+    preview = Preview()
+
+    def rebuild(reason: str) -> None:
+        started = time.perf_counter()
+        report = build(root, out, progress=progress)
+        took = time.perf_counter() - started
+        for d in report.diagnostics:
+            say(str(d))
+        if report.ok:
+            say(f"{reason}: {report.written} files written in {took:.2f} s")
+        else:
+            say(f"{reason}: build failed; still serving the last good version")
+        preview.publish(report)
+
+    rebuild("built")
+    handler = type("PreviewHandler", (Handler,), {"preview": preview, "stopping": stop})
+    server = http.server.ThreadingHTTPServer((host, port), partial(handler, directory=str(out)))
+    server.daemon_threads = True
+    url = f"http://{host}:{server.server_address[1]}/"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    say(f"serving {url} (Ctrl-C stops)")
+    if ready is not None:
+        ready(url)
+    watched = [root / name for name in WATCHED if (root / name).exists()]
+    try:
+        for changes in watchfiles.watch(*watched, debounce=50, step=20, stop_event=stop, raise_interrupt=False):
+            names = sorted({Path(p).relative_to(root).as_posix() for _, p in changes})
+            rebuild(", ".join(names[:3]) + (" …" if len(names) > 3 else ""))
+    finally:
+        stop.set()
+        with preview.changed:
+            preview.changed.notify_all()
+        server.shutdown()
+        server.server_close()
+    return 0
+
+
+def terminal_progress(stream: Any = sys.stderr) -> Callable[[int, int], None] | None:
+    """Pages done / total on one line of a terminal; nothing when not on one."""
+    if not stream.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        stream.write(f"\r{done}/{total} pages")
+        if done >= total:
+            stream.write("\r" + " " * 24 + "\r")
+        stream.flush()
+
+    return show

@@ -1,0 +1,126 @@
+"""``ushtil serve``: a saved change is rebuilt and served, open pages reload themselves,
+and a broken build is shown over the last good page while the server keeps running."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from conftest import edit, make_project
+from servers import unless_required
+from ushtil.serve import serve
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+class Running:
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.lines: list[str] = []
+        self.stop = threading.Event()
+        self.ready = threading.Event()
+        self.url = ""
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        serve(self.project, port=0, say=self.lines.append, ready=self._ready, stop=self.stop)
+
+    def _ready(self, url: str) -> None:
+        self.url = url
+        self.ready.set()
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url.rstrip("/") + path, timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
+    def state(self) -> dict[str, Any]:
+        return json.loads(self.get("/__ushtil__/state")[1])  # type: ignore[no-any-return]
+
+    def wait(self, condition: Callable[[], bool], timeout: float = 15) -> float:
+        started = time.monotonic()
+        while not condition():
+            assert time.monotonic() - started < timeout, "\n".join(self.lines)
+            time.sleep(0.05)
+        return time.monotonic() - started
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[Running]:
+    server = Running(make_project(tmp_path))
+    server.thread.start()
+    assert server.ready.wait(30), server.lines
+    yield server
+    server.stop.set()
+    server.thread.join(10)
+
+
+def save(path: Path, old: str, new: str) -> None:
+    edit(path, old, new)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+
+
+def test_a_saved_change_is_served(running: Running) -> None:
+    status, page = running.get("/kk/news/10888/")
+    assert status == 200 and "new EventSource" in page
+    assert running.get("/static/site.css")[0] == 200
+    status, missing = running.get("/ru/news/nothing/")
+    assert status == 404 and "Страница не найдена" in missing
+    first = running.state()["build"]
+    save(running.project / "articles/10888/kk.md", "партиясының елордалық филиалын басқарды", "партиясының астаналық филиалын басқарды")
+    running.wait(lambda: running.state()["build"] > first)
+    assert running.state()["ok"] and "астаналық филиалын" in running.get("/kk/news/10888/")[1]
+    assert any(line.startswith("articles/10888/kk.md") and "files written" in line for line in running.lines)
+    # the list page that shows the article is updated too
+    assert "астаналық филиалын" in running.get("/kk/")[1]
+
+
+def test_a_broken_build_keeps_the_last_good_site(running: Running) -> None:
+    template = running.project / "templates/article.html"
+    save(template, "{% endif %}", "{% endiff %}")
+    running.wait(lambda: not running.state()["ok"])
+    problems = running.state()["problems"]
+    assert any(p.startswith("templates/article.html:") for p in problems), problems
+    assert any("build failed; still serving the last good version" in line for line in running.lines)
+    status, page = running.get("/kk/news/10888/")
+    assert status == 200 and "Әсет Исекешев" in page  # the last good version
+    save(template, "{% endiff %}", "{% endif %}")
+    running.wait(lambda: running.state()["ok"])
+
+
+@pytest.mark.skipif(unless_required(os.path.exists(CHROMIUM)), reason="needs Debian's chromium")
+def test_an_open_page_reloads_and_shows_problems(running: Running) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(running.url + "ru/news/10888/")
+            page.wait_for_function("document.readyState === 'complete'")
+            time.sleep(0.3)  # the event stream is open
+            save(running.project / "articles/10888/ru.md", "возглавил столичный филиал", "возглавил городской филиал")
+            page.wait_for_function("document.querySelector('h1').textContent.includes('городской филиал')", timeout=15000)
+            save(running.project / "templates/article.html", "{% endif %}", "{% endiff %}")
+            page.wait_for_selector("#ushtil-problems", timeout=15000)
+            assert "templates/article.html:" in page.inner_text("#ushtil-problems")
+            assert "городской филиал" in page.inner_text("h1")  # still the last good page
+            save(running.project / "templates/article.html", "{% endiff %}", "{% endif %}")
+            page.wait_for_function("!document.getElementById('ushtil-problems')", timeout=15000)
+            assert errors == []
+        finally:
+            browser.close()
