@@ -44,6 +44,14 @@ def translation(project: Path, article_id: str) -> Path:
     return next(p for p in sorted((project / "articles" / article_id).glob("*.md")) if "[translated_from]" in p.read_text(encoding="utf-8"))
 
 
+def soft_break(path: Path) -> None:
+    """Split the body's first line in two, the second starting with a marker."""
+    text = path.read_text(encoding="utf-8")
+    head, body = text.split("+++\n", 2)[1:]
+    first = body.index(" ", 10)
+    path.write_text("+++\n" + head + "+++\n" + body[:first] + "\n<<" + body[first + 1 :], encoding="utf-8")
+
+
 def append(path: Path, sentence: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
 
@@ -62,6 +70,8 @@ EDITS: list[tuple[str, Callable[[Path], object]]] = [
     ("a source's text", lambda p: append(p / "articles/g0003/kk.md", "Жаңа сөйлем.")),
     ("a translation only", lambda p: append(translation(p, "g0006"), "Тағы бір сөйлем.")),
     ("a file touched, not changed", lambda p: touch(p / "articles/g0005/article.toml")),
+    ("a soft line break", lambda p: soft_break(p / "articles/g0003/kk.md")),
+    ("the same line break made hard (two trailing spaces)", lambda p: edit(p / "articles/g0003/kk.md", "\n<<", "  \n<<")),
     ("an article's date", lambda p: edit(p / "articles/g0010/article.toml", "published = 2025-01-16", "published = 2025-03-16")),
     ("a version deleted", lambda p: (p / "articles/g0012/en.md").unlink(missing_ok=True) or (p / "articles/g0012/ru.md").unlink(missing_ok=True)),
     ("an article deleted", lambda p: shutil.rmtree(p / "articles/g0020")),

@@ -21,6 +21,7 @@ from .status import ChangeTimes, compute_status
 from .validate import validate_site
 from .cache import BuildCache, fingerprint, signature
 from .cache import load as load_cache
+from .cache import quick as quick_state
 from .write import output_lock, write_changes
 
 
@@ -114,15 +115,17 @@ def build(
     out = (out if out is not None else root / "public").absolute()
     try:
         with output_lock(out):
-            cache = load_cache(root, clean=clean) if write else None
             moment = now or now_utc()
-            quick = f"{signature(root, out)}:{strict}" if cache is not None else ""
-            if (
-                cache is not None and cache.report is not None and quick == cache.signature
-                and cache.out == str(out) and out.is_dir() and moment.timestamp() < cache.due
-            ):
-                diagnostics, pages = cache.report
-                return BuildReport(list(diagnostics), pages=pages, written=0, out=out)  # nothing changed
+            quick = f"{signature(root, out)}:{strict}" if write and not clean else ""
+            last = quick_state(root) if quick else None
+            if last is not None:
+                last_signature, last_report, due, last_out = last
+                if last_report is not None and quick == last_signature and last_out == str(out) and out.is_dir() and moment.timestamp() < due:
+                    diagnostics, pages = last_report
+                    return BuildReport(list(diagnostics), pages=pages, written=0, out=out)  # nothing changed
+            cache = load_cache(root, clean=clean) if write else None
+            if cache is not None and not quick:
+                quick = f"{signature(root, out)}:{strict}"
             pages, report, graph = render(
                 root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out, progress=progress
             )

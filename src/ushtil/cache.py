@@ -74,6 +74,7 @@ class BuildCache:
     dirty: bool = False
     _bodies: dict[str, str] | None = None
     used_bodies: set[str] = field(default_factory=set)
+    bodies_added: bool = False
     _rows: dict[str, str] | None = None
     new_rows: dict[str, str] = field(default_factory=dict)
 
@@ -118,6 +119,7 @@ class BuildCache:
     def remember_body(self, key: str, html: str) -> None:
         self.bodies[key] = html
         self.used_bodies.add(key)
+        self.bodies_added = True
 
     # --- dashboard rows ---------------------------------------------------------
 
@@ -140,9 +142,21 @@ class BuildCache:
              self.signature, self.report, self.due),
         )
         if self._bodies is not None:
-            _write(self.folder / "bodies.pickle", {k: v for k, v in self._bodies.items() if k in self.used_bodies})
+            kept = {k: v for k, v in self._bodies.items() if k in self.used_bodies}
+            if kept != self._bodies or self.bodies_added:
+                _write(self.folder / "bodies.pickle", kept)
+        _write(self.folder / "quick.pickle", (FORMAT, self.signature, self.report, self.due, self.out))
         if self.new_rows and self.new_rows != self._rows:
             _write(self.folder / "rows.pickle", self.new_rows)
+
+
+def quick(root: Path) -> tuple[str, Any, float, str] | None:
+    """The last build's signature, report, due time and output folder: all that deciding
+    "nothing changed" needs, without loading the rest."""
+    state = _read(root / CACHE_DIR / "quick.pickle")
+    if isinstance(state, tuple) and len(state) == 5 and state[0] == FORMAT:
+        return state[1], state[2], state[3], state[4]
+    return None
 
 
 def load(root: Path, *, clean: bool = False) -> BuildCache:

@@ -7,7 +7,9 @@ lines, then a Markdown body. Every problem is collected with its file and line.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -140,7 +142,8 @@ def _cached(cache: "BuildCache | None", path: Path, shown: str, diagnostics: lis
     value = parse(problems)
     diagnostics.extend(problems)
     if cache is not None and not (isinstance(value, Facts) and value.image):  # an image may vanish
-        cache.remember_source(path, shown, (value, problems))
+        kept = dataclasses.replace(value, body="", body_elided=True) if isinstance(value, Version) else value
+        cache.remember_source(path, shown, (kept, problems))
     return value
 
 
@@ -306,4 +309,5 @@ def parse_version(
         digest=text_digest(title, summary, body),
         translated_from=provenance,
         draft=draft,
+        body_hash=hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest(),
     )

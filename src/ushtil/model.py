@@ -96,6 +96,8 @@ class Version:
     digest: str  # digest of this version's own text
     translated_from: Provenance | None = None
     draft: bool = False
+    body_elided: bool = False  # remembered without its body (the build cache): read the file for it
+    body_hash: str = ""  # of the exact body text (the digest ignores what Markdown may not)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .catalogs import Catalog, Translator, translator
+from .content import read_version
 from .errors import Diagnostic, Location, error, warning
 from .graph import OWN, SHOWN_IN_OTHER, ArticleLinks, Graph, Slot
 from .model import Language, Page, Site, SiteConfig, Version
@@ -286,16 +287,33 @@ class Renderer:
     def body_html(self, version: Version) -> Markup:
         key = (version.article_id, version.lang)
         if key not in self._html:
-            cache_key = digest("body", version.body, self.config.raw_html)
+            cache_key = digest("body", version.body_hash, self.config.raw_html)
             html = self.cache.body(cache_key) if self.cache is not None else None
             if html is None:
-                html = self.md.render(version.body)
+                html = self.md.render(self.body_text(version))
                 html = sanitise(html) if self.config.raw_html else html
                 self.new_bodies[cache_key] = html
                 if self.cache is not None:
                     self.cache.remember_body(cache_key, html)
             self._html[key] = Markup(html)
         return self._html[key]
+
+    def body_text(self, version: Version) -> str:
+        """The Markdown of a version; one remembered without it is read again."""
+        if not version.body_elided:
+            return version.body
+        problems: list[Diagnostic] = []
+        again = read_version(
+            self.config.root / version.location.path, version.location.path, version.article_id, version.lang,
+            self.config, problems,
+        )
+        if again is None or again.body_hash != version.body_hash:
+            raise RuntimeError(f"{version.location.path} changed while the site was being built")
+        return again.body
+
+    def body_keys(self) -> set[str]:
+        """The cache keys of every current version's body, to keep in the cache."""
+        return {digest("body", v.body_hash, self.config.raw_html) for a in self.site.articles for v in a.versions}
 
     def reuse(self, url_or_path: str, key: str, *, is_path: bool = False) -> Page | None:
         """The previous build's file for this output, if everything it was made from is
@@ -351,7 +369,7 @@ class Renderer:
         return self.key(
             "article", slot.lang, a.id, a.published.isoformat(), a.category, a.tags, a.image, a.missing,
             [
-                (s.lang, s.state, s.version.digest, s.version.lang, s.version.draft,
+                (s.lang, s.state, s.version.digest, s.version.body_hash, s.version.lang, s.version.draft,
                  s.version.translated_from.lang if s.version.translated_from else None)
                 if s.version else (s.lang, s.state)
                 for s in links.slots
@@ -501,7 +519,8 @@ class Renderer:
         own = [(links, slot) for links, slot in self.graph.listed(lang) if slot.state == OWN]
         latest = own[: self.config.feed_size]
         path = self.urls.file_for(self.urls.feed(lang))
-        key = self.key("feed", lang, [(links.article.id, slot.version.digest if slot.version else None,
+        key = self.key("feed", lang, [(links.article.id, slot.version.body_hash if slot.version else None,
+                                       slot.version.digest if slot.version else None,
                                        links.article.published.isoformat()) for links, slot in latest])
         reused = self.reuse(path, key, is_path=True)
         if reused is not None:
@@ -758,6 +777,8 @@ def render_site(
 ) -> tuple[list[Page], list[Diagnostic], dict[str, tuple[str, Indexed | None]]]:
     renderer = Renderer(site, graph, catalogs, cache, previous_out, fingerprint, progress)
     pages = renderer.all_pages(jobs)
+    if cache is not None:
+        cache.used_bodies = renderer.body_keys()
     if status is not None:
         pages.extend(renderer.status_pages(status))
     indexed = sorted(renderer.indexed, key=lambda i: i.loc)
