@@ -147,3 +147,48 @@ def test_an_article_coming_due_is_published_without_any_edit(tmp_path: Path) -> 
     later = NOW + dt.timedelta(days=1)
     assert build(project, now=later).ok
     assert (project / "public/kk/news/g0002/index.html").exists() or (project / "public/ru/news/g0002/index.html").exists()
+
+
+KILLED_MID_UPDATE = """
+import os, sys
+import ushtil.write
+real = os.replace
+done = 0
+def replace(src, dst):
+    global done
+    if done == 2:
+        os._exit(9)  # as if killed: nothing runs after this
+    done += 1
+    real(src, dst)
+ushtil.write.os.replace = replace
+from ushtil.build import build
+from conftest import NOW
+build(__import__("pathlib").Path(sys.argv[1]), now=NOW, jobs=1)
+"""
+
+
+def test_an_update_killed_half_way_is_completed_by_the_next_build(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    project = tmp_path / "site"
+    generate(project, n=60)
+    assert build(project, now=NOW, jobs=1).ok
+    append(project / "articles/g0003/kk.md", "Тағы бір сөйлем.")  # g0003's original: several pages change
+    tests = Path(__file__).resolve().parent
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_UPDATE, str(project)], cwd=tests,
+        env={**os.environ, "PYTHONPATH": str(tests)}, capture_output=True, text=True,
+    )
+    assert killed.returncode == 9, killed.stderr
+    assert (project / ".public.journal").is_file()  # the update was under way
+    assert tree(project / "public") != clean_build(project, tmp_path / "clean")  # half-way
+    from ushtil.write import output_lock, remove_leftovers
+
+    with output_lock(project / "public"):
+        remove_leftovers(project / "public")  # what every build does first: completes it
+    assert tree(project / "public") == clean_build(project, tmp_path / "clean")
+    report = build(project, now=NOW, jobs=1)
+    assert report.ok and not (project / ".public.journal").exists()
+    assert not list(project.glob(".public.new-*"))
+    assert tree(project / "public") == clean_build(project, tmp_path / "clean")

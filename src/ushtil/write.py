@@ -73,11 +73,19 @@ def write_site(pages: Iterable[Page], out: Path) -> int:
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
     except OSError as exc:
         raise UshtilError([error(Location(str(out)), "write", f"cannot write the output folder: {exc.strerror or exc}")]) from None
-    count = 0
-    try:
+    with _until_swapped(staging, out):
         count = _stage(pages, staging, out)
         os.chmod(staging, 0o755)
         _swap(staging, out)
+    return count
+
+
+@contextmanager
+def _until_swapped(staging: Path, out: Path) -> Iterator[None]:
+    """Any failure before the new files are in place: the staging folder goes, the
+    previous site stays, and a write error becomes a message for the user."""
+    try:
+        yield
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
@@ -87,7 +95,6 @@ def write_site(pages: Iterable[Page], out: Path) -> int:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return count
 
 
 SMALL_CHANGE = 0.3  # up to this share of files changed: update in place, file by file
@@ -116,27 +123,21 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
     except OSError as exc:
         raise UshtilError([error(Location(str(out)), "write", f"cannot write the output folder: {exc.strerror or exc}")]) from None
-    try:
+    plan = {"staging": staging.name, "changed": [p.path for p in changed], "removed": removed}
+    journal = _journal(out)
+    with _until_swapped(staging, out):
         _stage(changed, staging, out)
-        plan = {"staging": staging.name, "changed": [p.path for p in changed], "removed": removed}
-        journal = _journal(out)
         journal.write_text(json.dumps(plan), encoding="utf-8")
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        try:
-            _apply(out, plan)
-            journal.unlink()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        _journal(out).unlink(missing_ok=True)
-        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        _apply(out, plan)
+        journal.unlink()
+    except OSError as exc:  # the journal stays: the next build completes the update
         raise UshtilError(
-            [error(Location(str(out)), "write", f"cannot write the site ({reason}); the previous site is unchanged")]
+            [error(Location(str(out)), "write", f"the update stopped half-way ({exc.strerror or exc}); build again to complete it")]
         ) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
     return len(changed)
 
 
