@@ -116,7 +116,8 @@ def build(
     try:
         with output_lock(out):
             moment = now or now_utc()
-            quick = f"{signature(root, out)}:{strict}" if write and not clean else ""
+            seen, stats = signature(root, out) if write and not clean else ("", {})
+            quick = f"{seen}:{strict}" if seen else ""
             last = quick_state(root) if quick else None
             if last is not None:
                 last_signature, last_report, due, last_out = last
@@ -125,7 +126,10 @@ def build(
                     return BuildReport(list(diagnostics), pages=pages, written=0, out=out)  # nothing changed
             cache = load_cache(root, clean=clean) if write else None
             if cache is not None and not quick:
-                quick = f"{signature(root, out)}:{strict}"
+                seen, stats = signature(root, out)
+                quick = f"{seen}:{strict}"
+            if cache is not None:
+                cache.stats = stats
             pages, report, graph = render(
                 root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out, progress=progress
             )

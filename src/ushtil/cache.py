@@ -29,6 +29,7 @@ from . import __version__
 
 CACHE_DIR = ".ushtil-cache"
 FORMAT = 1
+FEW_BODIES = 50  # bodies a build may ask for before the whole store is worth reading
 
 
 def digest(*parts: object) -> str:
@@ -75,6 +76,9 @@ class BuildCache:
     _bodies: dict[str, str] | None = None
     used_bodies: set[str] = field(default_factory=set)
     bodies_added: bool = False
+    body_asks: int = 0
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # seen by this build's signature
+    _extra: dict[str, str] | None = None
     _rows: dict[str, str] | None = None
     new_rows: dict[str, str] = field(default_factory=dict)
 
@@ -84,22 +88,28 @@ class BuildCache:
 
     # --- sources ----------------------------------------------------------------
 
-    def source(self, path: Path, shown: str) -> Any | None:
+    def _stat(self, path: Path) -> tuple[int, int] | None:
+        seen = self.stats.get(os.fspath(path))  # this build's signature has just looked
+        if seen is not None:
+            return seen
         try:
             stat = path.stat()
         except OSError:
             return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def source(self, path: Path, shown: str) -> Any | None:
+        stat = self._stat(path)
         found = self.sources.get(shown)
-        if found is not None and found[0] == stat.st_mtime_ns and found[1] == stat.st_size:
+        if stat is not None and found is not None and (found[0], found[1]) == stat:
             return found[2]
         return None
 
     def remember_source(self, path: Path, shown: str, value: Any) -> None:
-        try:
-            stat = path.stat()
-        except OSError:
+        stat = self._stat(path)
+        if stat is None:
             return
-        self.sources[shown] = (stat.st_mtime_ns, stat.st_size, value)
+        self.sources[shown] = (stat[0], stat[1], value)
         self.dirty = True
 
     # --- bodies -----------------------------------------------------------------
@@ -107,17 +117,32 @@ class BuildCache:
     @property
     def bodies(self) -> dict[str, str]:
         if self._bodies is None:
-            self._bodies = _read(self.folder / "bodies.pickle") or {}
+            self._bodies = {**(_read(self.folder / "bodies.pickle") or {}), **self.extra_bodies}
         return self._bodies
 
+    @property
+    def extra_bodies(self) -> dict[str, str]:
+        """Bodies rendered by builds that did not read the whole store: a small file."""
+        if self._extra is None:
+            self._extra = _read(self.folder / "bodies-extra.pickle") or {}
+        return self._extra
+
     def body(self, key: str) -> str | None:
+        """A remembered body's HTML; the whole store is read only once many are wanted
+        (a build that renders a page or two renders their bodies instead)."""
+        self.body_asks += 1
+        if self._bodies is None and self.body_asks <= FEW_BODIES:
+            return self.extra_bodies.get(key)
         found = self.bodies.get(key)
         if found is not None:
             self.used_bodies.add(key)
         return found
 
     def remember_body(self, key: str, html: str) -> None:
-        self.bodies[key] = html
+        if self._bodies is None:
+            self.extra_bodies[key] = html
+        else:
+            self.bodies[key] = html
         self.used_bodies.add(key)
         self.bodies_added = True
 
@@ -145,6 +170,9 @@ class BuildCache:
             kept = {k: v for k, v in self._bodies.items() if k in self.used_bodies}
             if kept != self._bodies or self.bodies_added:
                 _write(self.folder / "bodies.pickle", kept)
+            (self.folder / "bodies-extra.pickle").unlink(missing_ok=True)
+        elif self._extra is not None and self.bodies_added:
+            _write(self.folder / "bodies-extra.pickle", self._extra)
         _write(self.folder / "quick.pickle", (FORMAT, self.signature, self.report, self.due, self.out))
         if self.new_rows and self.new_rows != self._rows:
             _write(self.folder / "rows.pickle", self.new_rows)
@@ -170,12 +198,14 @@ def load(root: Path, *, clean: bool = False) -> BuildCache:
     return cache
 
 
-def signature(root: Path, out: Path) -> str:
+def signature(root: Path, out: Path) -> tuple[str, dict[str, tuple[int, int]]]:
     """Sizes and modification times of every input, with the templates', catalogues' and
     ushtil's own fingerprint and git's HEAD (commit times date outdated versions): equal
-    signatures mean an equal site, short of the clock passing an article's date."""
+    signatures mean an equal site, short of the clock passing an article's date. Also
+    the (modification time, size) of every file it looked at, so they are not asked twice."""
     h = hashlib.blake2b(digest_size=16)
     h.update(fingerprint(root).encode() + str(out).encode())
+    stats: dict[str, tuple[int, int]] = {}
     stack = [root / "articles", root / "static"]
     while stack:
         folder = stack.pop()
@@ -188,6 +218,7 @@ def signature(root: Path, out: Path) -> str:
                 stack.append(Path(entry.path))
             else:
                 stat = entry.stat(follow_symlinks=False)
+                stats[entry.path] = (stat.st_mtime_ns, stat.st_size)
                 h.update(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     head = root / ".git" / "HEAD"
     try:
@@ -197,7 +228,7 @@ def signature(root: Path, out: Path) -> str:
             h.update((root / ".git" / ref[5:]).read_bytes())
     except OSError:
         pass
-    return h.hexdigest()
+    return h.hexdigest(), stats
 
 
 def _read(path: Path) -> Any:

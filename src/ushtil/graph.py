@@ -77,7 +77,11 @@ class ArticleLinks:
     default_lang: str
 
     def slot(self, lang: str) -> Slot:
-        return next(s for s in self.slots if s.lang == lang)
+        by_lang = self.__dict__.get("_by_lang")
+        if by_lang is None:
+            by_lang = {s.lang: s for s in self.slots}
+            object.__setattr__(self, "_by_lang", by_lang)
+        return by_lang[lang]  # type: ignore[no-any-return]
 
     @property
     def alternates(self) -> tuple[Slot, ...]:

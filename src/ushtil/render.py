@@ -277,6 +277,7 @@ class Renderer:
         self.cache = cache
         self.fingerprint = fingerprint
         self.previous_out = previous_out  # the output of the last build, when its cache is valid
+        self.previous_root = os.fspath(previous_out) if previous_out is not None else ""
         self.previous = cache.outputs if cache is not None and previous_out is not None else {}
         self.outputs: dict[str, tuple[str, Indexed | None]] = {}  # path → (key, sitemap entry)
         self.new_bodies: dict[str, str] = {}
@@ -322,13 +323,13 @@ class Renderer:
         found = self.previous.get(path)
         if found is None or found[0] != key or self.previous_out is None:
             return None
-        old = self.previous_out / path
-        if not old.is_file():
+        old = os.path.join(self.previous_root, path)
+        if not os.path.isfile(old):
             return None
         self.outputs[path] = found
         if found[1] is not None:
             self.indexed.append(found[1])
-        return Page(path, source=str(old))
+        return Page(path, source=old)
 
     def key(self, *parts: object) -> str:
         return digest(self.fingerprint, *parts)
