@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from .catalogs import Catalog, load_catalogs
 from .config import load_config
@@ -22,7 +23,7 @@ from .validate import validate_site
 from .cache import BuildCache, fingerprint, signature
 from .cache import load as load_cache
 from .cache import quick as quick_state
-from .write import output_lock, write_changes
+from .write import Spool, output_lock, write_changes, write_site
 
 
 @dataclass
@@ -69,6 +70,7 @@ def render(
     cache: BuildCache | None = None,
     out: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    spool: Spool | None = None,
 ) -> tuple[list[Page], BuildReport, Graph | None]:
     """Everything but the write: the pages and the report. With a ``cache`` whose
     outputs are in ``out``, unchanged pages are taken from there instead of rendered."""
@@ -87,7 +89,7 @@ def render(
     pages, render_diagnostics, outputs = render_site(
         loaded.site, graph, loaded.catalogs, status,
         jobs=default_jobs() if jobs is None else jobs, cache=cache, previous_out=previous_out, fingerprint=fp,
-        progress=progress,
+        progress=progress, spool=spool if previous_out is None else None,  # everything renders: straight to disk
     )
     if cache is not None:
         render_diagnostics = list(dict.fromkeys([*render_diagnostics, *(cache.diagnostics if previous_out else [])]))
@@ -96,6 +98,15 @@ def render(
         cache.fingerprint, cache.outputs, cache.diagnostics = fp, outputs, render_diagnostics
     diagnostics += render_diagnostics
     return pages, BuildReport(sorted(set(diagnostics), key=sort_key), pages=len(pages)), graph
+
+
+@contextmanager
+def _discarding(spool: Spool) -> Iterator[None]:
+    """Whatever happens, pages rendered for a site that was not swapped in are removed."""
+    try:
+        yield
+    finally:
+        spool.discard()
 
 
 def build(
@@ -113,8 +124,9 @@ def build(
     processes render article pages (default: one per available core). Pages whose inputs
     did not change since the last build are taken over from it, unless ``clean``."""
     out = (out if out is not None else root / "public").absolute()
+    spool = Spool(out)
     try:
-        with output_lock(out):
+        with output_lock(out), _discarding(spool):
             moment = now or now_utc()
             seen, stats = signature(root, out) if write and not clean else ("", {})
             quick = f"{seen}:{strict}" if seen else ""
@@ -131,13 +143,17 @@ def build(
             if cache is not None:
                 cache.stats = stats
             pages, report, graph = render(
-                root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out, progress=progress
+                root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out, progress=progress, spool=spool
             )
             report.out = out
             if not report.ok or not write or cache is None:
                 return report
             previous = set(cache.written) if cache.out == str(out) else set()
-            report.written = write_changes(pages, out, previous)
+            if spool.path is not None:
+                report.written = write_site(pages, out, staging=spool.path)
+                spool.path = None  # swapped in
+            else:
+                report.written = write_changes(pages, out, previous)
             cache.dirty = cache.dirty or report.written > 0
             future = [a.published.timestamp() for a in graph.site_articles if a.published > moment] if graph else []
             due = min(future, default=float("inf"))

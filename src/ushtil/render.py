@@ -35,6 +35,7 @@ from .model import Language, Page, Site, SiteConfig, Version
 from .outputs import FeedEntry, Indexed, atom_feed, robots_txt, sitemap_pages
 from .cache import BuildCache, digest
 from .status import OUTDATED, STATES, Status, version_state
+from .write import Spool
 
 TEMPLATES_DIR = "templates"
 
@@ -252,6 +253,7 @@ class Renderer:
         previous_out: Path | None = None,
         fingerprint: str = "",
         progress: Callable[[int, int], None] | None = None,
+        spool: Spool | None = None,
     ) -> None:
         self.site = site
         self.config = site.config
@@ -282,6 +284,7 @@ class Renderer:
         self.outputs: dict[str, tuple[str, Indexed | None]] = {}  # path → (key, sitemap entry)
         self.new_bodies: dict[str, str] = {}
         self.progress = progress
+        self.spool = spool  # rendered pages go there at once instead of staying in memory
 
     # --- pieces -----------------------------------------------------------------
 
@@ -353,6 +356,8 @@ class Renderer:
             self.indexed.append(entry)
         path = self.urls.file_for(url)
         self.outputs[path] = (key, entry)
+        if self.spool is not None:
+            return Page(path, source=self.spool.write(path, content))
         return Page(path, content)
 
     def text(self, lang: str, msgid: str) -> str:
@@ -626,7 +631,10 @@ class Renderer:
                 if code == self.config.default_language:
                     index = self.urls.file_for(f"{self.urls.prefix}/_status/")
                     self.outputs[index] = (f"{key}/{code}", None)
-                    result.append(Page(index, page.content))
+                    assert content is not None
+                    result.append(
+                        Page(index, source=self.spool.write(index, content)) if self.spool else Page(index, content)
+                    )
         return result
 
     def status_rows(self, code: str, status: Status, links: dict[str, ArticleLinks]) -> list[Markup] | None:
@@ -775,8 +783,9 @@ def render_site(
     previous_out: Path | None = None,
     fingerprint: str = "",
     progress: Callable[[int, int], None] | None = None,
+    spool: Spool | None = None,
 ) -> tuple[list[Page], list[Diagnostic], dict[str, tuple[str, Indexed | None]]]:
-    renderer = Renderer(site, graph, catalogs, cache, previous_out, fingerprint, progress)
+    renderer = Renderer(site, graph, catalogs, cache, previous_out, fingerprint, progress, spool)
     pages = renderer.all_pages(jobs)
     if cache is not None:
         cache.used_bodies = renderer.body_keys()

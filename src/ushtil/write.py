@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import Location, UshtilError, error
+from .errors import Diagnostic, Location, UshtilError, error
 from .model import Page
 
 
@@ -62,17 +62,56 @@ def remove_leftovers(out: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def write_site(pages: Iterable[Page], out: Path) -> int:
-    """Write ``pages`` as the new content of ``out``; return how many files were written.
+class Spool:
+    """A staging folder beside ``out``, made on first use, that rendered pages go into as
+    they are made (so a large build never holds them all in memory). The build swaps it
+    in with :func:`write_site`, or discards it."""
 
-    Call with :func:`output_lock` held."""
-    parent = out.parent
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.path: Path | None = None
+
+    def open(self) -> str:
+        if self.path is None:
+            self.path = _new_staging(self.out)
+        return os.fspath(self.path)
+
+    def write(self, path: str, content: bytes) -> str:
+        """``content`` as ``path`` in the staging folder; returns where it is."""
+        target = os.path.join(self.open(), *path.split("/"))
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            _write_file(target, content)
+        except OSError as exc:
+            raise UshtilError([_write_error(self.out, exc)]) from None
+        return target
+
+    def discard(self) -> None:
+        if self.path is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.path = None
+
+
+def _new_staging(out: Path) -> Path:
     try:
-        parent.mkdir(parents=True, exist_ok=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     except OSError as exc:
         raise UshtilError([error(Location(str(out)), "write", f"cannot write the output folder: {exc.strerror or exc}")]) from None
+
+
+def _write_error(out: Path, exc: OSError) -> Diagnostic:
+    reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    return error(Location(str(out)), "write", f"cannot write the site ({reason}); the previous site is unchanged")
+
+
+def write_site(pages: Iterable[Page], out: Path, staging: Path | None = None) -> int:
+    """Write ``pages`` as the new content of ``out``; return how many files were written.
+    ``staging`` already holds the pages whose source is in it (a :class:`Spool`).
+
+    Call with :func:`output_lock` held."""
+    staging = staging if staging is not None else _new_staging(out)
     with _until_swapped(staging, out):
         count = _stage(pages, staging, out)
         os.chmod(staging, 0o755)
@@ -88,10 +127,7 @@ def _until_swapped(staging: Path, out: Path) -> Iterator[None]:
         yield
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        raise UshtilError(
-            [error(Location(str(out)), "write", f"cannot write the site ({reason}); the previous site is unchanged")]
-        ) from None
+        raise UshtilError([_write_error(out, exc)]) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -117,12 +153,7 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
     changed = [p for p in changed if not _same(p, out)]
     if not changed and not removed:
         return 0
-    parent = out.parent
-    try:
-        remove_leftovers(out)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
-    except OSError as exc:
-        raise UshtilError([error(Location(str(out)), "write", f"cannot write the output folder: {exc.strerror or exc}")]) from None
+    staging = _new_staging(out)
     plan = {"staging": staging.name, "changed": [p.path for p in changed], "removed": removed}
     journal = _journal(out)
     with _until_swapped(staging, out):
@@ -174,7 +205,11 @@ def _stage(pages: Iterable[Page], staging: Path, out: Path) -> int:
     made: set[str] = set()
     count = 0
     base = os.fspath(staging)
+    spooled = os.fspath(staging) + os.sep
     for page in pages:
+        if page.source is not None and page.source.startswith(spooled):
+            count += 1  # rendered straight into the staging folder
+            continue
         parts = page.path.split("/")
         if page.path.startswith("/") or any(part in ("", ".", "..") for part in parts):
             raise UshtilError([error(Location(page.path), "unsafe-path", "output path leaves the output folder")])
