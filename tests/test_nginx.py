@@ -3,7 +3,6 @@ sample site on a free localhost port: the language choice at "/", headers, 404 p
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 import pytest

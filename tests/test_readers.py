@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import feedparser
-import pytest
 
 from conftest import build_ok, find, hreflangs, internal_links, read, resolves
 from generated import generate

@@ -135,8 +135,8 @@ def _cached(cache: "BuildCache | None", path: Path, shown: str, diagnostics: lis
     if cache is not None:
         found = cache.source(path, shown)
         if found is not None:
-            value, problems = found
-            diagnostics.extend(problems)
+            value, remembered = found
+            diagnostics.extend(remembered)
             return value
     problems: list[Diagnostic] = []
     value = parse(problems)

@@ -16,7 +16,7 @@ import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from .errors import Diagnostic, Location, UshtilError, error
 from .model import Page
@@ -183,7 +183,7 @@ def _same(page: Page, out: Path) -> bool:
         return False
 
 
-def _apply(out: Path, plan: dict[str, list[str] | str]) -> None:
+def _apply(out: Path, plan: dict[str, Any]) -> None:
     staging = out.parent / str(plan["staging"])
     for path in plan["changed"]:
         source = staging / path
