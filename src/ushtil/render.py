@@ -1,8 +1,11 @@
-"""Stage four: the model and the language graph → :class:`Page` values (no disk writes).
+"""Stage four: the model and the language graph → :class:`Page` values.
 
 One Jinja2 environment per language (i18n extension with new-style gettext, autoescape,
 StrictUndefined); Babel formats dates in the page's language and the site's time zone.
-Template mistakes become diagnostics naming the template file and line.
+Template mistakes become diagnostics naming the template file and line. Pages whose
+inputs did not change are taken over from the previous output; in a build that renders
+everything, pages go straight into the staging folder (a :class:`~ushtil.write.Spool`)
+rather than staying in memory; nothing reaches the published folder from here.
 """
 
 from __future__ import annotations
