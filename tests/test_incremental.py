@@ -192,3 +192,17 @@ def test_an_update_killed_half_way_is_completed_by_the_next_build(tmp_path: Path
     assert report.ok and not (project / ".public.journal").exists()
     assert not list(project.glob(".public.new-*"))
     assert tree(project / "public") == clean_build(project, tmp_path / "clean")
+
+
+def test_a_split_sitemap_is_reused_and_rebuilt_like_a_clean_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ushtil.outputs
+
+    monkeypatch.setattr(ushtil.outputs, "MAX_URLS", 40)  # the protocol's 50,000, scaled down
+    project = tmp_path / "site"
+    generate(project, n=40)
+    assert build(project, now=NOW, jobs=1).ok
+    assert (project / "public/sitemap-2.xml").exists()
+    for name, change in EDITS[:3] + [EDITS[8]]:  # nothing, a source, a translation, an article deleted
+        change(project)
+        assert build(project, now=NOW, jobs=1).ok
+        assert tree(project / "public") == clean_build(project, tmp_path / "clean"), f"after: {name}"

@@ -60,10 +60,12 @@ def sitemap_pages(
     base_url: str,
     prefix: str,
     *,
-    max_urls: int = MAX_URLS,
-    max_bytes: int = MAX_BYTES,
+    max_urls: int | None = None,
+    max_bytes: int | None = None,
 ) -> list[Page]:
     """``sitemap.xml``, or past the limits ``sitemap-N.xml`` files and an index naming them."""
+    max_urls = MAX_URLS if max_urls is None else max_urls
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     chunks: list[list[str]] = [[]]
     sizes = [0]
     frame = len(URLSET_OPEN.encode()) + len(URLSET_CLOSE.encode())

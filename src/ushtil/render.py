@@ -11,6 +11,7 @@ rather than staying in memory; nothing reaches the published folder from here.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import multiprocessing
 import os
@@ -748,6 +749,14 @@ class Renderer:
         return self.problems.diagnostics + list(self.fmt.problems.values())
 
 
+def _sitemap_key(fingerprint: str, indexed: list[Indexed]) -> str:
+    """Everything the sitemap files are made of, hashed entry by entry."""
+    h = hashlib.blake2b(fingerprint.encode(), digest_size=16)
+    for item in indexed:
+        h.update(f"{item.loc}\0{item.lastmod}\0{item.alternates}\n".encode())
+    return h.hexdigest()
+
+
 PARALLEL_FROM = 600  # article pages; below this a pool costs more than it saves
 PROGRESS_FROM = 300  # article pages to render before progress is worth showing
 _WORKER: Renderer | None = None  # the renderer a forked worker inherits
@@ -795,9 +804,10 @@ def render_site(
     if status is not None:
         pages.extend(renderer.status_pages(status))
     indexed = sorted(renderer.indexed, key=lambda i: i.loc)
-    sitemap_key = renderer.key("sitemap", indexed)
-    reused = [renderer.reuse("sitemap.xml", sitemap_key, is_path=True)]
-    if reused[0] is not None and renderer.previous.get("sitemap-1.xml") is None:
+    sitemap_key = _sitemap_key(renderer.fingerprint, indexed)
+    previous_files = [p for p in renderer.previous if p == "sitemap.xml" or p.startswith("sitemap-")]
+    reused = [renderer.reuse(p, sitemap_key, is_path=True) for p in previous_files]
+    if previous_files and all(reused):
         pages.extend(p for p in reused if p is not None)
     else:
         for page in sitemap_pages(indexed, site.config.base_url, graph.urls.prefix):
