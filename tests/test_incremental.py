@@ -167,6 +167,31 @@ build(__import__("pathlib").Path(sys.argv[1]), now=NOW, jobs=1)
 """
 
 
+def test_a_killed_update_is_completed_even_if_the_edit_is_undone(tmp_path: Path) -> None:
+    """The editor restores the file exactly (same bytes, same time): the inputs look as
+    they did before the killed build, but the output is half-updated; the next build
+    must not call that "nothing changed"."""
+    import subprocess
+    import sys
+
+    project = tmp_path / "site"
+    generate(project, n=60)
+    assert build(project, now=NOW, jobs=1).ok
+    source = project / "articles/g0003/kk.md"
+    before, stat = source.read_bytes(), source.stat()
+    append(source, "Тағы бір сөйлем.")
+    tests = Path(__file__).resolve().parent
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_UPDATE, str(project)], cwd=tests,
+        env={**os.environ, "PYTHONPATH": str(tests)}, capture_output=True, text=True,
+    )
+    assert killed.returncode == 9, killed.stderr
+    source.write_bytes(before)
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert build(project, now=NOW, jobs=1).ok
+    assert tree(project / "public") == clean_build(project, tmp_path / "clean")
+
+
 def test_an_update_killed_half_way_is_completed_by_the_next_build(tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -23,7 +23,7 @@ from .validate import validate_site
 from .cache import BuildCache, fingerprint, signature
 from .cache import load as load_cache
 from .cache import quick as quick_state
-from .write import Spool, output_lock, write_changes, write_site
+from .write import Spool, output_lock, remove_leftovers, write_changes, write_site
 
 
 @dataclass
@@ -127,13 +127,17 @@ def build(
     spool = Spool(out)
     try:
         with output_lock(out), _discarding(spool):
+            recovered = remove_leftovers(out) if write else []  # completes an update a killed build began
             moment = now or now_utc()
             seen, stats = signature(root, out) if write and not clean else ("", {})
             quick = f"{seen}:{strict}" if seen else ""
             last = quick_state(root) if quick else None
             if last is not None:
                 last_signature, last_report, due, last_out = last
-                if last_report is not None and quick == last_signature and last_out == str(out) and out.is_dir() and moment.timestamp() < due:
+                if (
+                    last_report is not None and quick == last_signature and last_out == str(out) and out.is_dir()
+                    and moment.timestamp() < due and not recovered
+                ):
                     diagnostics, pages = last_report
                     return BuildReport(list(diagnostics), pages=pages, written=0, out=out)  # nothing changed
             cache = load_cache(root, clean=clean) if write else None
@@ -142,6 +146,8 @@ def build(
                 quick = f"{seen}:{strict}"
             if cache is not None:
                 cache.stats = stats
+                for path in recovered:  # on disk, but not what the cache says was written
+                    cache.outputs.pop(path, None)
             pages, report, graph = render(
                 root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out, progress=progress, spool=spool
             )

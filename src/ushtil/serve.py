@@ -193,9 +193,14 @@ def serve(
     return 0
 
 
-def terminal_progress(stream: Any = sys.stderr) -> Callable[[int, int], None] | None:
-    """Pages done / total on one line of a terminal; nothing when not on one."""
-    if not stream.isatty():
+def terminal_progress(stream: Any = None) -> Callable[[int, int], None] | None:
+    """Pages done / total on one line of a terminal (standard error by default); nothing
+    when not on one."""
+    stream = sys.stderr if stream is None else stream
+    try:
+        if not stream.isatty():
+            return None
+    except ValueError:  # a closed stream
         return None
 
     def show(done: int, total: int) -> None:

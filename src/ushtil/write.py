@@ -47,19 +47,24 @@ def output_lock(out: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def remove_leftovers(out: Path) -> None:
+def remove_leftovers(out: Path) -> list[str]:
     """What a killed build left (call with the lock held): an update it had started to
-    apply is completed, then its staging folders are removed."""
+    apply is completed, then its staging folders are removed. Returns the files that
+    update touched, which no longer are what the last complete build wrote."""
     journal = _journal(out)
+    touched: list[str] = []
     if journal.is_file():
         try:
-            _apply(out, json.loads(journal.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            pass  # unreadable: the staging folder goes; the next build rewrites what differs
+            plan = json.loads(journal.read_text(encoding="utf-8"))
+            touched = [*plan["changed"], *plan["removed"]]
+            _apply(out, plan)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # unreadable: the staging folder goes; the build rewrites what differs
         journal.unlink(missing_ok=True)
     for stale in (*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")):
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)
+    return touched
 
 
 class Spool:
@@ -138,6 +143,7 @@ SMALL_CHANGE = 0.3  # up to this share of files changed: update in place, file b
 
 def _journal(out: Path) -> Path:
     return out.parent / f".{out.name}.journal"
+
 
 
 def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
