@@ -34,7 +34,7 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     root = Path(args.project).resolve()
-    out = Path(args.out).resolve() if args.out else root / "public"
+    out = (root / args.out).resolve() if args.out else root / "public"
     from .serve import terminal_progress
 
     report = build(root, out, strict=args.strict, clean=args.clean, jobs=args.jobs, progress=terminal_progress())
@@ -252,9 +252,9 @@ def cmd_i18n_update(args: argparse.Namespace) -> int:
 
 
 def _po_files(args: argparse.Namespace) -> list[tuple[Path, str]]:
-    if args.files:
-        return [(Path(f).resolve(), f) for f in args.files]
     root = Path(args.project).resolve()
+    if args.files:
+        return [((root / f).resolve(), f) for f in args.files]  # relative to the project, like -C
     return [(p, p.relative_to(root).as_posix()) for p in sorted(root.glob("locales/*/LC_MESSAGES/*.po"))]
 
 
@@ -294,7 +294,7 @@ def cmd_i18n_check(args: argparse.Namespace) -> int:
 
 def cmd_i18n_compile(args: argparse.Namespace) -> int:
     root = Path(args.project).resolve()
-    out_root = Path(args.out).resolve() if args.out else root / "locales"
+    out_root = (root / args.out).resolve() if args.out else root / "locales"
     failed = False
     for path in sorted(root.glob("locales/*/LC_MESSAGES/*.po")):
         shown = path.relative_to(root).as_posix()
