@@ -71,11 +71,12 @@ def render(
     out: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     spool: Spool | None = None,
+    fp: str | None = None,
 ) -> tuple[list[Page], BuildReport, Graph | None]:
     """Everything but the write: the pages and the report. With a ``cache`` whose
     outputs are in ``out``, unchanged pages are taken from there instead of rendered."""
     now = now or now_utc()
-    fp = fingerprint(root) if cache is not None else ""
+    fp = (fp or fingerprint(root)) if cache is not None else ""
     if cache is not None and cache.fingerprint != fp:
         cache.sources, cache.outputs, cache.diagnostics = {}, {}, []
     loaded = load_site(root, cache)
@@ -124,14 +125,20 @@ def build(
     processes render article pages (default: one per available core). Pages whose inputs
     did not change since the last build are taken over from it, unless ``clean``."""
     out = (out if out is not None else root / "public").absolute()
+    if not write:  # a check: no lock, no cache, nothing on disk
+        _, report, _ = render(root, now=now, strict=strict, jobs=jobs)
+        report.out = out
+        return report
+    report = BuildReport([], out=out)
     spool = Spool(out)
     try:
         with output_lock(out), _discarding(spool):
-            recovered = remove_leftovers(out) if write else []  # completes an update a killed build began
+            recovered = remove_leftovers(out)  # completes an update a killed build began
             moment = now or now_utc()
-            seen, stats = signature(root, out) if write and not clean else ("", {})
-            quick = f"{seen}:{strict}" if seen else ""
-            last = quick_state(root) if quick else None
+            fp = fingerprint(root)
+            seen, stats = signature(root, out, fp)
+            quick = f"{seen}:{strict}"
+            last = None if clean else quick_state(root)
             if last is not None:
                 last_signature, last_report, due, last_out = last
                 if (
@@ -140,19 +147,15 @@ def build(
                 ):
                     diagnostics, pages = last_report
                     return BuildReport(list(diagnostics), pages=pages, written=0, out=out)  # nothing changed
-            cache = load_cache(root, clean=clean) if write else None
-            if cache is not None and not quick:
-                seen, stats = signature(root, out)
-                quick = f"{seen}:{strict}"
-            if cache is not None:
-                cache.stats = stats
-                for path in recovered:  # on disk, but not what the cache says was written
-                    cache.outputs.pop(path, None)
+            cache = load_cache(root, clean=clean)
+            cache.stats = stats
+            for path in recovered:  # on disk, but not what the cache says was written
+                cache.outputs.pop(path, None)
             pages, report, graph = render(
-                root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out, progress=progress, spool=spool
+                root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out, progress=progress, spool=spool, fp=fp
             )
             report.out = out
-            if not report.ok or not write or cache is None:
+            if not report.ok:
                 return report
             previous = set(cache.written) if cache.out == str(out) else set()
             if spool.path is not None:
@@ -171,7 +174,5 @@ def build(
                 except OSError:
                     pass  # the site is written; the next build is merely a clean one
     except UshtilError as exc:
-        report = report if "report" in locals() else BuildReport([])
-        report.out = out
         report.diagnostics.extend(exc.diagnostics)
     return report

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -335,8 +335,3 @@ def structure(body: str) -> list[str]:
     """The block structure of a body (token types and tags), to compare two versions."""
     return [f"{t.type}:{t.tag}" for t in _parser().parse(body) if t.type != "inline" and t.type != "text"]
 
-
-def block_texts(body: str) -> Iterable[str]:
-    for token in _parser().parse(body):
-        if token.type == "inline":
-            yield token.content
