@@ -389,11 +389,11 @@ class Renderer:
         )
 
     def article_page(self, links: ArticleLinks, slot: Slot) -> Page | None:
-        assert slot.version is not None
         key = self.article_key(links, slot)
-        reused = self.reuse(slot.url, key)
-        if reused is not None:
-            return reused
+        return self.reuse(slot.url, key) or self._render_article(links, slot, key)
+
+    def _render_article(self, links: ArticleLinks, slot: Slot, key: str) -> Page | None:
+        assert slot.version is not None
         lang = self.config.language(slot.lang)
         version = slot.version
         fallback = slot.state == SHOWN_IN_OTHER
@@ -697,27 +697,28 @@ class Renderer:
     def article_pages(self, work: list[tuple[int, str]], jobs: int) -> list[Page | None]:
         """Article pages, on ``jobs`` processes when there are enough of them to pay off."""
         done: list[Page | None] = []
-        todo: list[tuple[int, str]] = []
+        todo: list[tuple[int, str, str]] = []  # (article index, language, key) to render
         for i, lang in work:
             links = self.graph.articles[i]
             slot = links.slot(lang)
-            reused = self.reuse(slot.url, self.article_key(links, slot))
+            key = self.article_key(links, slot)
+            reused = self.reuse(slot.url, key)
             if reused is not None:
                 done.append(reused)
             else:
-                todo.append((i, lang))
-        work = todo
-        report = self.progress if self.progress is not None and len(work) >= PROGRESS_FROM else None
-        if jobs <= 1 or len(work) < PARALLEL_FROM:
-            for n, (i, lang) in enumerate(work, 1):
-                done.append(self.article_page(self.graph.articles[i], self.graph.articles[i].slot(lang)))
-                if report is not None and (n % 100 == 0 or n == len(work)):
-                    report(n, len(work))
+                todo.append((i, lang, key))
+        report = self.progress if self.progress is not None and len(todo) >= PROGRESS_FROM else None
+        if jobs <= 1 or len(todo) < PARALLEL_FROM:
+            for n, (i, lang, key) in enumerate(todo, 1):
+                links = self.graph.articles[i]
+                done.append(self._render_article(links, links.slot(lang), key))
+                if report is not None and (n % 100 == 0 or n == len(todo)):
+                    report(n, len(todo))
             return done
         global _WORKER
         _WORKER = self
-        size = max(16, len(work) // (jobs * 8))
-        chunks = [work[k : k + size] for k in range(0, len(work), size)]
+        size = max(16, len(todo) // (jobs * 8))
+        chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
         result: list[Page | None] = done
         try:
             pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_signals)
@@ -725,7 +726,7 @@ class Renderer:
                 for pages, indexed, problems, outputs, bodies in pool.imap(_render_articles, chunks):
                     result.extend(pages)
                     if report is not None:
-                        report(len(result) - len(done), len(work))
+                        report(len(result) - len(done), len(todo))
                     self.indexed.extend(indexed)
                     self.outputs.update(outputs)
                     for body_key, html in bodies.items():
@@ -763,12 +764,15 @@ _WORKER: Renderer | None = None  # the renderer a forked worker inherits
 
 
 def _render_articles(
-    work: list[tuple[int, str]],
+    work: list[tuple[int, str, str]],
 ) -> tuple[list[Page | None], list[Indexed], list[Diagnostic], dict[str, tuple[str, Indexed | None]], dict[str, str]]:
     renderer = _WORKER
     assert renderer is not None
     renderer.indexed, renderer.outputs, renderer.new_bodies = [], {}, {}
-    pages = [renderer.article_page(renderer.graph.articles[i], renderer.graph.articles[i].slot(lang)) for i, lang in work]
+    pages = [
+        renderer._render_article(renderer.graph.articles[i], renderer.graph.articles[i].slot(lang), key)
+        for i, lang, key in work
+    ]
     return pages, renderer.indexed, renderer.diagnostics, renderer.outputs, renderer.new_bodies
 
 
