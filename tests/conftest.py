@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -32,6 +33,20 @@ def make_project(tmp_path: Path, scenario: str | None = None) -> Path:
     else:
         shutil.copytree(SITES / scenario, project, dirs_exist_ok=True)
     return project
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """ushtil's per-user folder (key, compiled templates) for this test run only."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    os.chmod(folder, 0o700)
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from .validate import validate_site
 from .cache import BuildCache, fingerprint, signature
 from .cache import load as load_cache
 from .cache import quick as quick_state
-from .write import Spool, output_lock, remove_leftovers, write_changes, write_site
+from .write import Spool, output_lock, refuse_output, remove_leftovers, write_changes, write_site
 
 
 @dataclass
@@ -129,7 +129,9 @@ def build(
         _, report, _ = render(root, now=now, strict=strict, jobs=jobs)
         report.out = out
         return report
-    report = BuildReport([], out=out)
+    report = BuildReport(refuse_output(root, out), out=out)
+    if not report.ok:
+        return report
     spool = Spool(out)
     try:
         with output_lock(out), _discarding(spool):

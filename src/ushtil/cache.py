@@ -12,23 +12,35 @@ Every key includes a fingerprint of the templates, catalogues, ``site.toml`` and
 itself: change any of them and everything is rendered again. A cache that cannot be
 read is ignored (the build is then a clean one); ``ushtil build --clean`` ignores it on
 purpose. The output is byte-identical either way.
+
+The folder is inside the project, which is untrusted input, so nothing in it can run
+code: the files are JSON, decoded into an allow-list of ushtil's own value types, and
+each carries an HMAC made with the user's key (:mod:`ushtil.private`, outside the
+project). A file whose signature does not match (written by someone else, copied from
+another machine, damaged) is ignored. Without a usable key nothing is cached.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
 import hashlib
+import json
 import os
-import pickle
+import stat as stat_module
 import sys
 import tempfile
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from . import __version__
+from . import __version__, private
 
 CACHE_DIR = ".ushtil-cache"
-FORMAT = 1
+FORMAT = 2
+MAGIC = b"ushtil-cache"
 FEW_BODIES = 50  # bodies a build may ask for before the whole store is worth reading
 
 
@@ -82,6 +94,8 @@ class BuildCache:
     _rows: dict[str, str] | None = None
     new_rows: dict[str, str] = field(default_factory=dict)
 
+    secret: bytes | None = None  # the user's key; None: nothing is read or written
+
     @property
     def folder(self) -> Path:
         return self.root / CACHE_DIR
@@ -117,14 +131,14 @@ class BuildCache:
     @property
     def bodies(self) -> dict[str, str]:
         if self._bodies is None:
-            self._bodies = {**(_read(self.folder / "bodies.pickle") or {}), **self.extra_bodies}
+            self._bodies = {**(_read(self.secret, self.folder / "bodies.json") or {}), **self.extra_bodies}
         return self._bodies
 
     @property
     def extra_bodies(self) -> dict[str, str]:
         """Bodies rendered by builds that did not read the whole store: a small file."""
         if self._extra is None:
-            self._extra = _read(self.folder / "bodies-extra.pickle") or {}
+            self._extra = _read(self.secret, self.folder / "bodies-extra.json") or {}
         return self._extra
 
     def body(self, key: str) -> str | None:
@@ -151,7 +165,7 @@ class BuildCache:
     @property
     def rows(self) -> dict[str, str]:
         if self._rows is None:
-            self._rows = _read(self.folder / "rows.pickle") or {}
+            self._rows = _read(self.secret, self.folder / "rows.json") or {}
         return self._rows
 
     def remember_row(self, key: str, html: str) -> None:
@@ -160,38 +174,42 @@ class BuildCache:
     # --- persistence ------------------------------------------------------------
 
     def save(self) -> None:
-        self.folder.mkdir(exist_ok=True)
+        """Remember this build (signed); does nothing without a key or where the cache
+        folder is not a real folder of the project (a symbolic link is never followed)."""
+        if self.secret is None or not _own_folder(self.folder):
+            return
         _write(
-            self.folder / "state.pickle",
+            self.secret,
+            self.folder / "state.json",
             (FORMAT, self.fingerprint, self.sources, self.outputs, self.diagnostics, self.out, self.written,
              self.signature, self.report, self.due),
         )
         if self._bodies is not None:
             kept = {k: v for k, v in self._bodies.items() if k in self.used_bodies}
             if kept != self._bodies or self.bodies_added:
-                _write(self.folder / "bodies.pickle", kept)
-            (self.folder / "bodies-extra.pickle").unlink(missing_ok=True)
+                _write(self.secret, self.folder / "bodies.json", kept)
+            (self.folder / "bodies-extra.json").unlink(missing_ok=True)
         elif self._extra is not None and self.bodies_added:
-            _write(self.folder / "bodies-extra.pickle", self._extra)
-        _write(self.folder / "quick.pickle", (FORMAT, self.signature, self.report, self.due, self.out))
+            _write(self.secret, self.folder / "bodies-extra.json", self._extra)
+        _write(self.secret, self.folder / "quick.json", (FORMAT, self.signature, self.report, self.due, self.out))
         if self.new_rows and self.new_rows != self._rows:
-            _write(self.folder / "rows.pickle", self.new_rows)
+            _write(self.secret, self.folder / "rows.json", self.new_rows)
 
 
 def quick(root: Path) -> tuple[str, Any, float, str] | None:
     """The last build's signature, report, due time and output folder: all that deciding
     "nothing changed" needs, without loading the rest."""
-    state = _read(root / CACHE_DIR / "quick.pickle")
+    state = _read(private.key(root), root / CACHE_DIR / "quick.json")
     if isinstance(state, tuple) and len(state) == 5 and state[0] == FORMAT:
         return state[1], state[2], state[3], state[4]
     return None
 
 
 def load(root: Path, *, clean: bool = False) -> BuildCache:
-    cache = BuildCache(root)
+    cache = BuildCache(root, secret=private.key(root))
     if clean:
         return cache
-    state = _read(cache.folder / "state.pickle")
+    state = _read(cache.secret, cache.folder / "state.json")
     if isinstance(state, tuple) and len(state) == 10 and state[0] == FORMAT:
         (_, cache.fingerprint, cache.sources, cache.outputs, cache.diagnostics, cache.out, cache.written,
          cache.signature, cache.report, cache.due) = state
@@ -231,20 +249,109 @@ def signature(root: Path, out: Path, fp: str) -> tuple[str, dict[str, tuple[int,
     return h.hexdigest(), stats
 
 
-def _read(path: Path) -> Any:
+def _own_folder(path: Path) -> bool:
+    """``path`` is (made as) a real folder, not a symbolic link to somewhere else."""
     try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # a missing, old or damaged cache is no cache
+        path.mkdir(exist_ok=True)
+        return stat_module.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _read(secret: bytes | None, path: Path) -> Any:
+    """The value in a cache file, if its signature is this user's; else None."""
+    if secret is None:
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            head = handle.readline()
+            data = handle.read()
+        magic, mac = head.rstrip(b"\n").split(b" ")
+        if magic != MAGIC or not private.verify(secret, path.name.encode() + b"\0" + data, mac.decode("ascii")):
+            return None
+        return json.loads(data, object_hook=_decode_object)
+    except Exception:  # a missing, old, foreign or damaged cache is no cache
         return None
 
 
-def _write(path: Path, value: Any) -> None:
+def _write(secret: bytes | None, path: Path, value: Any) -> None:
+    if secret is None:
+        return
+    data = json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    mac = private.sign(secret, path.name.encode() + b"\0" + data)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(MAGIC + b" " + mac.encode("ascii") + b"\n" + data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# --- a JSON form for the values a build remembers -------------------------------------
+# Only the types named in _types() are ever made from a cache file, field by field: no
+# class, function or code is named by the data itself.
+
+
+def _types() -> dict[str, type]:
+    from .content import Facts
+    from .errors import Diagnostic, Location, Severity
+    from .model import Provenance, Version
+    from .outputs import Indexed
+
+    return {t.__name__: t for t in (Location, Diagnostic, Severity, Version, Provenance, Indexed, Facts)}
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return {"$e": type(value).__name__, "v": value.value}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple
+        return {"$c": type(value).__name__, "f": [_encode(v) for v in value]}
+    if isinstance(value, tuple):
+        return {"$t": [_encode(v) for v in value]}
+    if isinstance(value, dict):
+        return {"$d": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, dt.datetime):
+        return _encode_datetime(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return {"$c": type(value).__name__, "f": [_encode(getattr(value, f.name)) for f in fields]}
+    raise TypeError(f"cannot remember a {type(value).__name__}")
+
+
+def _encode_datetime(value: dt.datetime) -> dict[str, Any]:
+    zone = value.tzinfo
+    if isinstance(zone, zoneinfo.ZoneInfo):
+        return {"$dt": value.replace(tzinfo=None).isoformat(), "z": zone.key, "fold": value.fold}
+    if zone is None or isinstance(zone, dt.timezone):
+        return {"$dt": value.isoformat()}
+    raise TypeError(f"cannot remember a time in {zone!r}")
+
+
+_TYPES: dict[str, type] = {}
+_DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "$t": lambda o: tuple(o["$t"]),
+    "$d": lambda o: {k: v for k, v in o["$d"]},
+    "$e": lambda o: _TYPES[o["$e"]](o["v"]),
+    "$c": lambda o: _TYPES[o["$c"]](*o["f"]),
+}
+
+
+def _decode_object(obj: dict[str, Any]) -> Any:
+    if not _TYPES:
+        _TYPES.update(_types())
+    if "$dt" in obj:
+        moment = dt.datetime.fromisoformat(obj["$dt"])
+        if "z" in obj:
+            moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(obj["z"]), fold=obj["fold"])
+        return moment
+    for tag, decode in _DECODERS.items():
+        if tag in obj:
+            return decode(obj)
+    raise ValueError("not a cache value")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -19,6 +20,7 @@ from .build import build, load_site, now_utc
 from .errors import Diagnostic, UshtilError, has_errors
 from . import poreport, provenance, translate
 from .status import FAILABLE, ChangeTimes, Status, compute_status
+from .write import refuse_output
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -34,7 +36,11 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     root = Path(args.project).resolve()
-    out = (root / args.out).resolve() if args.out else root / "public"
+    out = Path(os.path.abspath(root / args.out)) if args.out else root / "public"  # a link is not followed
+    refused = refuse_output(root, out)
+    if refused:
+        print_diagnostics(refused)
+        return EXIT_USAGE
     from .serve import terminal_progress
 
     report = build(root, out, strict=args.strict, clean=args.clean, jobs=args.jobs, progress=terminal_progress())

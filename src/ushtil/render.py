@@ -16,6 +16,7 @@ import math
 import multiprocessing
 import os
 import signal
+import stat
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from jinja2.runtime import Context
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from . import private
 from .catalogs import Catalog, Translator, translator
 from .content import read_version
 from .errors import Diagnostic, Location, error, warning
@@ -215,6 +217,22 @@ def gettext_callables(t: Translator, fmt: Formatting) -> dict[str, Callable[...,
     return {"gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}
 
 
+def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates are code: they are kept only in the user's own folder
+    (:mod:`ushtil.private`), never in the project, one subfolder per project."""
+    home = private.folder(root)
+    if home is None:
+        return None  # templates are compiled every time instead
+    folder = home / "jinja" / hashlib.blake2b(os.fsencode(os.path.realpath(root)), digest_size=8).hexdigest()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return None
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def make_environment(
     config: SiteConfig, lang: Language, t: Translator, fmt: Formatting, bytecode: jinja2.BytecodeCache | None = None
 ) -> jinja2.Environment:
@@ -266,13 +284,7 @@ class Renderer:
         self.problems = TemplateProblems(self.config.root)
         self.fmt = Formatting()
         self.translators = {c: translator(self.config, catalogs, c) for c in self.config.codes}
-        bytecode = None
-        if cache is not None:
-            try:
-                (cache.folder / "jinja").mkdir(parents=True, exist_ok=True)
-                bytecode = jinja2.FileSystemBytecodeCache(str(cache.folder / "jinja"))
-            except OSError:
-                bytecode = None  # templates are compiled every time instead
+        bytecode = _bytecode_cache(self.config.root) if cache is not None else None
         self.envs = {
             lang.code: make_environment(self.config, lang, self.translators[lang.code], self.fmt, bytecode)
             for lang in self.config.languages

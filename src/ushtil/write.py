@@ -3,6 +3,16 @@
 Everything is written into a temporary folder beside the output, which replaces the
 output only when every file is written; a failure leaves the previous site as it was.
 A lock keeps two builds of one output from interleaving.
+
+An output folder belongs to ushtil only if ushtil made it: :func:`refuse_output` lets a
+build write only into a folder that does not exist, is empty, or carries the
+:data:`MARKER` file an earlier build left in it, and never into the project itself, a
+folder that contains the project or lies inside its sources, a symbolic link or a file.
+Staging folders carry the marker too, so leftovers are removed only when ushtil made
+them. Nothing outside the output folder and its own staging siblings is removed or
+renamed; the journal of an interrupted update is believed only for paths inside the
+output, and the lock, the journal and the output's files are opened without following
+symbolic links.
 """
 
 from __future__ import annotations
@@ -11,8 +21,10 @@ import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 import signal
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,18 +34,96 @@ from .errors import Diagnostic, Location, UshtilError, error
 from .model import Page
 
 
+MARKER = ".ushtil-output"
+MARKER_TEXT = b"This folder is made by ushtil build, which replaces everything in it.\n"
+# the project's own folders and files: an output may be beside them, never around or in them
+SOURCES = ("site.toml", "articles", "templates", "locales", "static", "i18n", ".git", ".ushtil-cache")
+SHOWN_FOREIGN = 3
+
+
+def refuse_output(root: Path, out: Path) -> list[Diagnostic]:
+    """Why ``out`` cannot be the output folder of the project at ``root`` (nothing if it
+    can). Decided before anything is touched; ``out`` is taken as given (a symbolic link
+    is not followed)."""
+
+    def refused(why: str) -> list[Diagnostic]:
+        return [error(Location(str(out)), "output-refused", f"not building into this folder: {why}; nothing was changed")]
+
+    out = Path(os.path.abspath(out))
+    try:
+        info = os.lstat(out)
+    except (FileNotFoundError, NotADirectoryError):
+        info = None  # a new folder (a file on its way is reported when it is made)
+    except OSError as exc:
+        return refused(f"it cannot be read ({exc.strerror or exc})")
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        return refused(f"it is a symbolic link (to {os.readlink(out)}); give the folder itself")
+    if info is not None and not stat.S_ISDIR(info.st_mode):
+        return refused("it is a file, not a folder")
+    real_out, real_root = os.path.realpath(out), os.path.realpath(root)
+    if real_out == real_root:
+        return refused("it is the project folder itself")
+    if _within(real_root, real_out):
+        return refused("it contains the project")
+    for name in SOURCES:
+        source = os.path.join(real_root, name)
+        if _within(real_out, source) or _within(source, real_out):
+            return refused(f"it {'is or lies inside' if _within(real_out, source) else 'contains'} the project's {name}")
+    if info is not None and not _is_ours(out):
+        try:
+            foreign = sorted(e.name + ("/" if e.is_dir(follow_symlinks=False) else "") for e in os.scandir(out))
+        except OSError as exc:
+            return refused(f"it cannot be read ({exc.strerror or exc})")
+        if foreign:
+            shown = ", ".join(foreign[:SHOWN_FOREIGN]) + (f" and {len(foreign) - SHOWN_FOREIGN} more" if len(foreign) > SHOWN_FOREIGN else "")
+            return refused(
+                f"it holds files ushtil did not make ({shown}); build into a new or empty folder "
+                f"(a site's own files such as CNAME or .well-known/ belong in static/)"
+            )
+    return []
+
+
+def _within(path: str, folder: str) -> bool:
+    """``path`` is ``folder`` or lies inside it (both real, absolute paths)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _is_ours(folder: Path | str) -> bool:
+    """``folder`` is a real folder holding ushtil's marker (a regular file)."""
+    try:
+        return stat.S_ISDIR(os.lstat(folder).st_mode) and stat.S_ISREG(os.lstat(os.path.join(folder, MARKER)).st_mode)
+    except OSError:
+        return False
+
+
+def _mark(folder: Path) -> None:
+    fd = os.open(os.path.join(folder, MARKER), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(MARKER_TEXT)
+
+
 @contextmanager
 def output_lock(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock for ``out``; a second build is told, not made to wait."""
+    """Hold an exclusive lock for ``out``; a second build is told, not made to wait.
+    The lock file is never truncated, and a symbolic link in its place is refused."""
     lock_path = out.parent / f".{out.name}.lock"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(lock_path, "w")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as exc:
-        reason = "a file is in the way" if isinstance(exc, (FileExistsError, NotADirectoryError)) else (exc.strerror or str(exc))
+        if exc.errno == errno.ELOOP:
+            reason = f"{lock_path.name} beside it is a symbolic link; remove it"
+        elif isinstance(exc, (FileExistsError, NotADirectoryError)):
+            reason = "a file is in the way"
+        else:
+            reason = exc.strerror or str(exc)
         raise UshtilError(
             [error(Location(str(out)), "write", f"cannot write the output folder: {reason}")]
         ) from None
+    handle = os.fdopen(fd, "r+b")
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        handle.close()
+        raise UshtilError([error(Location(str(out)), "write", f"cannot write the output folder: {lock_path.name} beside it is not a file")])
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -53,18 +143,60 @@ def remove_leftovers(out: Path) -> list[str]:
     update touched, which no longer are what the last complete build wrote."""
     journal = _journal(out)
     touched: list[str] = []
-    if journal.is_file():
-        try:
-            plan = json.loads(journal.read_text(encoding="utf-8"))
-            touched = [*plan["changed"], *plan["removed"]]
-            _apply(out, plan)
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # unreadable: the staging folder goes; the build rewrites what differs
+    if os.path.lexists(journal):
+        plan = _read_journal(journal, out)
+        if plan is not None:
+            try:
+                _apply(out, plan)
+                touched = [*plan["changed"], *plan["removed"]]
+            except OSError:
+                pass  # the staging folder goes; the build rewrites what differs
         journal.unlink(missing_ok=True)
     for stale in (*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")):
-        if stale.is_dir() and not stale.is_symlink():
+        if _is_ours(stale):
             shutil.rmtree(stale, ignore_errors=True)
     return touched
+
+
+def _read_journal(journal: Path, out: Path) -> dict[str, Any] | None:
+    """The plan of an interrupted update, if it is one ushtil could have written: its
+    staging folder is one of ``out``'s (with the marker), and every path is a plain
+    relative path inside ``out``. Anything else is not believed (and not acted on)."""
+    try:
+        fd = os.open(journal, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            plan = json.loads(handle.read().decode("utf-8"))
+        staging, changed, removed = plan["staging"], plan["changed"], plan["removed"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not (isinstance(staging, str) and re.fullmatch(rf"\.{re.escape(out.name)}\.new-[A-Za-z0-9_]+", staging)):
+        return None
+    if not _is_ours(out.parent / staging) or not _is_ours(out):
+        return None
+    paths = [*changed, *removed] if isinstance(changed, list) and isinstance(removed, list) else [None]
+    if not all(isinstance(p, str) and _plain(p) for p in paths):
+        return None
+    return {"staging": staging, "changed": changed, "removed": removed}
+
+
+def _plain(path: str) -> bool:
+    """A relative POSIX path with no empty, ``.`` or ``..`` part (and no NUL)."""
+    parts = path.split("/")
+    return bool(path) and "\0" not in path and not path.startswith("/") and all(p not in ("", ".", "..") for p in parts)
+
+
+def _real_folder_inside(out: Path, path: str) -> bool:
+    """Every folder on the way from ``out`` to ``path``'s file is a real folder (or not
+    there yet): no symbolic link redirects a rename or a removal out of ``out``."""
+    folder = out
+    for part in path.split("/")[:-1]:
+        folder = folder / part
+        try:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                return False
+        except FileNotFoundError:
+            return True
+    return True
 
 
 class Spool:
@@ -101,7 +233,9 @@ def _new_staging(out: Path) -> Path:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out)
-        return Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        _mark(staging)
+        return staging
     except OSError as exc:
         raise UshtilError([error(Location(str(out)), "write", f"cannot write the output folder: {exc.strerror or exc}")]) from None
 
@@ -164,7 +298,7 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
     journal = _journal(out)
     with _until_swapped(staging, out):
         _stage(changed, staging, out)
-        journal.write_text(json.dumps(plan), encoding="utf-8")
+        _write_journal(journal, plan)
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         _apply(out, plan)
@@ -176,6 +310,19 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
     return len(changed)
+
+
+def _write_journal(journal: Path, plan: dict[str, Any]) -> None:
+    """Written beside the journal and renamed over it: a symbolic link in its place is
+    replaced, never written through."""
+    fd, tmp = tempfile.mkstemp(prefix=f"{journal.name}.", dir=journal.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(plan))
+        os.replace(tmp, journal)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _same(page: Page, out: Path) -> bool:
@@ -193,14 +340,18 @@ def _apply(out: Path, plan: dict[str, Any]) -> None:
     staging = out.parent / str(plan["staging"])
     for path in plan["changed"]:
         source = staging / path
-        if source.exists():  # not yet moved (a resumed update skips what was)
+        if not (_real_folder_inside(out, path) and _real_folder_inside(staging, path)):
+            raise OSError(errno.ELOOP, f"a symbolic link is in the way of {path}")
+        if os.path.lexists(source):  # not yet moved (a resumed update skips what was)
             (out / path).parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, out / path)
     for path in plan["removed"]:
+        if not _real_folder_inside(out, path):
+            raise OSError(errno.ELOOP, f"a symbolic link is in the way of {path}")
         target = out / path
         target.unlink(missing_ok=True)
         folder = target.parent
-        while folder != out and folder.is_dir() and not any(folder.iterdir()):
+        while folder != out and not folder.is_symlink() and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
             folder = folder.parent
     shutil.rmtree(staging, ignore_errors=True)
