@@ -20,9 +20,8 @@ from .model import Page, Site
 from .render import default_jobs, render_site
 from .status import ChangeTimes, compute_status
 from .validate import validate_site
-from .cache import BuildCache, fingerprint, signature
+from .cache import BuildCache, LastBuild, fingerprint, last_build, signature
 from .cache import load as load_cache
-from .cache import quick as quick_state
 from .write import Spool, output_lock, refuse_output, remove_leftovers, write_changes, write_site
 
 
@@ -77,8 +76,8 @@ def render(
     outputs are in ``out``, unchanged pages are taken from there instead of rendered."""
     now = now or now_utc()
     fp = (fp or fingerprint(root)) if cache is not None else ""
-    if cache is not None and cache.fingerprint != fp:
-        cache.sources, cache.outputs, cache.diagnostics = {}, {}, []
+    if cache is not None:
+        cache.start(fp)
     loaded = load_site(root, cache)
     diagnostics = loaded.diagnostics
     if loaded.site is None:
@@ -86,17 +85,15 @@ def render(
     diagnostics += validate_site(loaded.site, now, strict=strict)
     graph = build_graph(loaded.site, now)
     status = compute_status(loaded.site, changed=ChangeTimes(root))
-    previous_out = out if cache is not None and out is not None and cache.out == str(out) and cache.outputs else None
+    previous_out = out if cache is not None and out is not None and cache.state.out == str(out) and cache.state.outputs else None
     pages, render_diagnostics, outputs = render_site(
         loaded.site, graph, loaded.catalogs, status,
         jobs=default_jobs() if jobs is None else jobs, cache=cache, previous_out=previous_out, fingerprint=fp,
         progress=progress, spool=spool if previous_out is None else None,  # everything renders: straight to disk
     )
     if cache is not None:
-        render_diagnostics = list(dict.fromkeys([*render_diagnostics, *(cache.diagnostics if previous_out else [])]))
-        if (cache.fingerprint, cache.outputs, cache.diagnostics) != (fp, outputs, render_diagnostics):
-            cache.dirty = True
-        cache.fingerprint, cache.outputs, cache.diagnostics = fp, outputs, render_diagnostics
+        render_diagnostics = list(dict.fromkeys([*render_diagnostics, *(cache.state.diagnostics if previous_out else [])]))
+        cache.record(fp, outputs, render_diagnostics)
     diagnostics += render_diagnostics
     return pages, BuildReport(sorted(set(diagnostics), key=sort_key), pages=len(pages)), graph
 
@@ -139,27 +136,23 @@ def build(
             moment = now or now_utc()
             fp = fingerprint(root)
             seen, stats = signature(root, out, fp)
-            quick = f"{seen}:{strict}"
-            last = None if clean else quick_state(root)
-            if last is not None:
-                last_signature, last_report, due, last_out = last
-                if (
-                    last_report is not None and quick == last_signature and last_out == str(out) and out.is_dir()
-                    and moment.timestamp() < due and not recovered
-                ):
-                    diagnostics, pages = last_report
-                    return BuildReport(list(diagnostics), pages=pages, written=0, out=out)  # nothing changed
+            last = None if clean else last_build(root)
+            if (
+                last is not None and (last.signature, last.strict, last.out) == (seen, strict, str(out))
+                and out.is_dir() and moment.timestamp() < last.due and not recovered
+            ):
+                return BuildReport(list(last.diagnostics), pages=last.pages, written=0, out=out)  # nothing changed
             cache = load_cache(root, clean=clean)
             cache.stats = stats
             for path in recovered:  # on disk, but not what the cache says was written
-                cache.outputs.pop(path, None)
+                cache.state.outputs.pop(path, None)
             pages, report, graph = render(
                 root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out, progress=progress, spool=spool, fp=fp
             )
             report.out = out
             if not report.ok:
                 return report
-            previous = set(cache.written) if cache.out == str(out) else set()
+            previous = set(cache.state.written) if cache.state.out == str(out) else set()
             if spool.path is not None:
                 report.written = write_site(pages, out, staging=spool.path)
                 spool.path = None  # swapped in
@@ -167,10 +160,8 @@ def build(
                 report.written = write_changes(pages, out, previous)
             cache.dirty = cache.dirty or report.written > 0
             future = [a.published.timestamp() for a in graph.site_articles if a.published > moment] if graph else []
-            due = min(future, default=float("inf"))
-            if cache.dirty or cache.signature != quick or cache.due != due or cache.out != str(out):
-                cache.out, cache.written, cache.signature, cache.due = str(out), [p.path for p in pages], quick, due
-                cache.report = (report.diagnostics, report.pages)
+            done = LastBuild(seen, strict, str(out), min(future, default=float("inf")), tuple(report.diagnostics), report.pages)
+            if cache.finish(done, [p.path for p in pages]):
                 try:
                     cache.save()
                 except OSError:

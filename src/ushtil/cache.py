@@ -14,33 +14,28 @@ read is ignored (the build is then a clean one); ``ushtil build --clean`` ignore
 purpose. The output is byte-identical either way.
 
 The folder is inside the project, which is untrusted input, so nothing in it can run
-code: the files are JSON, decoded into an allow-list of ushtil's own value types, and
-each carries an HMAC made with the user's key (:mod:`ushtil.private`, outside the
-project). A file whose signature does not match (written by someone else, copied from
-another machine, damaged) is ignored. Without a usable key nothing is cached.
+code: the files are signed JSON (:mod:`ushtil.store`), rebuilt into ushtil's own value
+types by explicit converters. A file whose signature does not match (written by
+someone else, copied from another machine, damaged) is ignored. Without a usable key
+nothing is cached.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import enum
 import hashlib
-import json
 import os
 import stat as stat_module
 import sys
-import tempfile
-import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
 
-from . import __version__, private
+from . import __version__, private, store
+from .errors import Diagnostic
+from .model import Facts, Version
+from .outputs import Indexed
 
 CACHE_DIR = ".ushtil-cache"
 FORMAT = 2
-MAGIC = b"ushtil-cache"
 FEW_BODIES = 50  # bodies a build may ask for before the whole store is worth reading
 
 
@@ -59,7 +54,7 @@ def fingerprint(root: Path) -> str:
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((FORMAT, __version__, sys.version_info[:2], babel.__version__, jinja2.__version__, markdown_it.__version__, nh3.__version__)).encode())
     package = Path(__file__).resolve().parent
-    files = sorted(package.glob("*.py"))
+    files = sorted(package.rglob("*.py"))
     for folder in ("templates", "locales"):
         if (root / folder).is_dir():
             files += sorted(p for p in (root / folder).rglob("*") if p.is_file() and p.suffix != ".mo")
@@ -72,33 +67,133 @@ def fingerprint(root: Path) -> str:
     return h.hexdigest()
 
 
+@dataclass(frozen=True)
+class LastBuild:
+    """All that deciding "nothing changed" needs, kept apart so it is read alone."""
+
+    signature: str  # of every input file's size and time (see signature())
+    strict: bool
+    out: str  # the output folder
+    due: float  # POSIX time when the next dated article gets published (inf: none)
+    diagnostics: tuple[Diagnostic, ...]  # that build's report
+    pages: int
+
+    def to_json(self) -> store.Json:
+        return [FORMAT, self.signature, self.strict, self.out, self.due,
+                [store.diagnostic_json(d) for d in self.diagnostics], self.pages]
+
+    @classmethod
+    def from_json(cls, data: store.Json) -> LastBuild:
+        form, signature, strict, out, due, diagnostics, pages = data
+        if form != FORMAT:
+            raise ValueError("another format")
+        return cls(signature, bool(strict), out, float(due), tuple(store.diagnostics(diagnostics)), int(pages))
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A source file's parse (None if it failed) and its problems, remembered while the
+    file keeps its modification time and size."""
+
+    mtime: int
+    size: int
+    value: Version | Facts | None
+    problems: tuple[Diagnostic, ...]
+
+    def to_json(self) -> store.Json:
+        if isinstance(self.value, Version):
+            kind, value = "version", store.version_json(self.value)
+        elif isinstance(self.value, Facts):
+            kind, value = "facts", store.facts_json(self.value)
+        else:
+            kind, value = "none", None
+        return [self.mtime, self.size, kind, value, [store.diagnostic_json(d) for d in self.problems]]
+
+    @classmethod
+    def from_json(cls, data: store.Json) -> Parsed:
+        mtime, size, kind, value, problems = data
+        parsed = store.version(value) if kind == "version" else store.facts(value) if kind == "facts" else None
+        return cls(int(mtime), int(size), parsed, tuple(store.diagnostics(problems)))
+
+
+Recorded = tuple[str, Indexed | None]  # an output's key and its sitemap entry
+
+
 @dataclass
-class BuildCache:
-    root: Path
+class State:
+    """What the next build may reuse: parses, and the key of every output file."""
+
     fingerprint: str = ""
-    sources: dict[str, tuple[int, int, Any]] = field(default_factory=dict)
-    outputs: dict[str, tuple[str, Any]] = field(default_factory=dict)  # path → (key, Indexed | None)
-    diagnostics: list[Any] = field(default_factory=list)  # render warnings of reused pages
+    sources: dict[str, Parsed] = field(default_factory=dict)
+    outputs: dict[str, Recorded] = field(default_factory=dict)  # path → (key, sitemap entry)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # render warnings of reused pages
     out: str = ""  # the output folder these outputs are in
     written: list[str] = field(default_factory=list)  # every file of that output
-    signature: str = ""  # of every input file's size and time, at the last build
-    report: Any = None  # that build's diagnostics and page count
-    due: float = float("inf")  # when the next dated article gets published (POSIX time)
+
+    def to_json(self) -> store.Json:
+        return {
+            "format": FORMAT,
+            "fingerprint": self.fingerprint,
+            "sources": {k: v.to_json() for k, v in self.sources.items()},
+            "outputs": {k: [key, store.indexed_json(entry)] for k, (key, entry) in self.outputs.items()},
+            "diagnostics": [store.diagnostic_json(d) for d in self.diagnostics],
+            "out": self.out,
+            "written": self.written,
+        }
+
+    @classmethod
+    def from_json(cls, data: store.Json) -> State:
+        if data["format"] != FORMAT:
+            raise ValueError("another format")
+        return cls(
+            str(data["fingerprint"]),
+            {k: Parsed.from_json(v) for k, v in data["sources"].items()},
+            {k: (str(key), store.indexed(entry)) for k, (key, entry) in data["outputs"].items()},
+            store.diagnostics(data["diagnostics"]),
+            str(data["out"]),
+            [str(p) for p in data["written"]],
+        )
+
+
+@dataclass
+class BuildCache:
+    """The state a build starts from and leaves for the next one, and the stores of
+    rendered bodies and dashboard rows (read only when wanted)."""
+
+    root: Path
+    secret: bytes | None = None  # the user's key; None: nothing is read or written
+    state: State = field(default_factory=State)
+    last: LastBuild | None = None
     dirty: bool = False
-    _bodies: dict[str, str] | None = None
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # seen by this build's signature
     used_bodies: set[str] = field(default_factory=set)
     bodies_added: bool = False
     body_asks: int = 0
-    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # seen by this build's signature
+    new_rows: dict[str, str] = field(default_factory=dict)
+    _bodies: dict[str, str] | None = None
     _extra: dict[str, str] | None = None
     _rows: dict[str, str] | None = None
-    new_rows: dict[str, str] = field(default_factory=dict)
-
-    secret: bytes | None = None  # the user's key; None: nothing is read or written
 
     @property
     def folder(self) -> Path:
         return self.root / CACHE_DIR
+
+    def start(self, fp: str) -> None:
+        """Forget every parse and output key made under another fingerprint."""
+        if self.state.fingerprint != fp:
+            self.state = State(fingerprint=fp, out=self.state.out, written=self.state.written)
+
+    def record(self, fp: str, outputs: dict[str, Recorded], diagnostics: list[Diagnostic]) -> None:
+        if (self.state.fingerprint, self.state.outputs, self.state.diagnostics) != (fp, outputs, diagnostics):
+            self.dirty = True
+        self.state.fingerprint, self.state.outputs, self.state.diagnostics = fp, outputs, diagnostics
+
+    def finish(self, last: LastBuild, written: list[str]) -> bool:
+        """Remember the build just written; whether anything needs saving."""
+        if not self.dirty and last == self.last and self.state.out == last.out:
+            return False
+        self.state.out, self.state.written, self.last = last.out, written, last
+        return True
 
     # --- sources ----------------------------------------------------------------
 
@@ -112,18 +207,18 @@ class BuildCache:
             return None
         return stat.st_mtime_ns, stat.st_size
 
-    def source(self, path: Path, shown: str) -> Any | None:
+    def source(self, path: Path, shown: str) -> Parsed | None:
         stat = self._stat(path)
-        found = self.sources.get(shown)
-        if stat is not None and found is not None and (found[0], found[1]) == stat:
-            return found[2]
+        found = self.state.sources.get(shown)
+        if stat is not None and found is not None and (found.mtime, found.size) == stat:
+            return found
         return None
 
-    def remember_source(self, path: Path, shown: str, value: Any) -> None:
+    def remember_source(self, path: Path, shown: str, value: Version | Facts | None, problems: list[Diagnostic]) -> None:
         stat = self._stat(path)
         if stat is None:
             return
-        self.sources[shown] = (stat[0], stat[1], value)
+        self.state.sources[shown] = Parsed(stat[0], stat[1], value, tuple(problems))
         self.dirty = True
 
     # --- bodies -----------------------------------------------------------------
@@ -131,14 +226,14 @@ class BuildCache:
     @property
     def bodies(self) -> dict[str, str]:
         if self._bodies is None:
-            self._bodies = {**(_read(self.secret, self.folder / "bodies.json") or {}), **self.extra_bodies}
+            self._bodies = {**_strings(store.read(self.secret, self.folder / "bodies.json")), **self.extra_bodies}
         return self._bodies
 
     @property
     def extra_bodies(self) -> dict[str, str]:
         """Bodies rendered by builds that did not read the whole store: a small file."""
         if self._extra is None:
-            self._extra = _read(self.secret, self.folder / "bodies-extra.json") or {}
+            self._extra = _strings(store.read(self.secret, self.folder / "bodies-extra.json"))
         return self._extra
 
     def body(self, key: str) -> str | None:
@@ -165,7 +260,7 @@ class BuildCache:
     @property
     def rows(self) -> dict[str, str]:
         if self._rows is None:
-            self._rows = _read(self.secret, self.folder / "rows.json") or {}
+            self._rows = _strings(store.read(self.secret, self.folder / "rows.json"))
         return self._rows
 
     def remember_row(self, key: str, html: str) -> None:
@@ -178,41 +273,38 @@ class BuildCache:
         folder is not a real folder of the project (a symbolic link is never followed)."""
         if self.secret is None or not _own_folder(self.folder):
             return
-        _write(
-            self.secret,
-            self.folder / "state.json",
-            (FORMAT, self.fingerprint, self.sources, self.outputs, self.diagnostics, self.out, self.written,
-             self.signature, self.report, self.due),
-        )
+        store.write(self.secret, self.folder / "state.json", self.state.to_json())
         if self._bodies is not None:
             kept = {k: v for k, v in self._bodies.items() if k in self.used_bodies}
             if kept != self._bodies or self.bodies_added:
-                _write(self.secret, self.folder / "bodies.json", kept)
+                store.write(self.secret, self.folder / "bodies.json", kept)
             (self.folder / "bodies-extra.json").unlink(missing_ok=True)
         elif self._extra is not None and self.bodies_added:
-            _write(self.secret, self.folder / "bodies-extra.json", self._extra)
-        _write(self.secret, self.folder / "quick.json", (FORMAT, self.signature, self.report, self.due, self.out))
+            store.write(self.secret, self.folder / "bodies-extra.json", self._extra)
+        if self.last is not None:
+            store.write(self.secret, self.folder / "quick.json", self.last.to_json())
         if self.new_rows and self.new_rows != self._rows:
-            _write(self.secret, self.folder / "rows.json", self.new_rows)
+            store.write(self.secret, self.folder / "rows.json", self.new_rows)
 
 
-def quick(root: Path) -> tuple[str, Any, float, str] | None:
-    """The last build's signature, report, due time and output folder: all that deciding
-    "nothing changed" needs, without loading the rest."""
-    state = _read(private.key(root), root / CACHE_DIR / "quick.json")
-    if isinstance(state, tuple) and len(state) == 5 and state[0] == FORMAT:
-        return state[1], state[2], state[3], state[4]
-    return None
+def last_build(root: Path) -> LastBuild | None:
+    """What the last build left for deciding "nothing changed", without the rest."""
+    try:
+        return LastBuild.from_json(store.read(private.key(root), root / CACHE_DIR / "quick.json"))
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return None
 
 
 def load(root: Path, *, clean: bool = False) -> BuildCache:
-    cache = BuildCache(root, secret=private.key(root))
+    secret = private.key(root)
+    cache = BuildCache(root, secret=secret)
     if clean:
         return cache
-    state = _read(cache.secret, cache.folder / "state.json")
-    if isinstance(state, tuple) and len(state) == 10 and state[0] == FORMAT:
-        (_, cache.fingerprint, cache.sources, cache.outputs, cache.diagnostics, cache.out, cache.written,
-         cache.signature, cache.report, cache.due) = state
+    try:
+        cache.state = State.from_json(store.read(secret, cache.folder / "state.json"))
+        cache.last = last_build(root)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        cache.state = State()  # none, or not one of ours
     return cache
 
 
@@ -258,100 +350,7 @@ def _own_folder(path: Path) -> bool:
         return False
 
 
-def _read(secret: bytes | None, path: Path) -> Any:
-    """The value in a cache file, if its signature is this user's; else None."""
-    if secret is None:
-        return None
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as handle:
-            head = handle.readline()
-            data = handle.read()
-        magic, mac = head.rstrip(b"\n").split(b" ")
-        if magic != MAGIC or not private.verify(secret, path.name.encode() + b"\0" + data, mac.decode("ascii")):
-            return None
-        return json.loads(data, object_hook=_decode_object)
-    except Exception:  # a missing, old, foreign or damaged cache is no cache
-        return None
-
-
-def _write(secret: bytes | None, path: Path, value: Any) -> None:
-    if secret is None:
-        return
-    data = json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    mac = private.sign(secret, path.name.encode() + b"\0" + data)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + b" " + mac.encode("ascii") + b"\n" + data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-# --- a JSON form for the values a build remembers -------------------------------------
-# Only the types named in _types() are ever made from a cache file, field by field: no
-# class, function or code is named by the data itself.
-
-
-def _types() -> dict[str, type]:
-    from .content import Facts
-    from .errors import Diagnostic, Location, Severity
-    from .model import Provenance, Version
-    from .outputs import Indexed
-
-    return {t.__name__: t for t in (Location, Diagnostic, Severity, Version, Provenance, Indexed, Facts)}
-
-
-def _encode(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    if isinstance(value, enum.Enum):
-        return {"$e": type(value).__name__, "v": value.value}
-    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple
-        return {"$c": type(value).__name__, "f": [_encode(v) for v in value]}
-    if isinstance(value, tuple):
-        return {"$t": [_encode(v) for v in value]}
-    if isinstance(value, dict):
-        return {"$d": [[_encode(k), _encode(v)] for k, v in value.items()]}
-    if isinstance(value, dt.datetime):
-        return _encode_datetime(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = dataclasses.fields(value)
-        return {"$c": type(value).__name__, "f": [_encode(getattr(value, f.name)) for f in fields]}
-    raise TypeError(f"cannot remember a {type(value).__name__}")
-
-
-def _encode_datetime(value: dt.datetime) -> dict[str, Any]:
-    zone = value.tzinfo
-    if isinstance(zone, zoneinfo.ZoneInfo):
-        return {"$dt": value.replace(tzinfo=None).isoformat(), "z": zone.key, "fold": value.fold}
-    if zone is None or isinstance(zone, dt.timezone):
-        return {"$dt": value.isoformat()}
-    raise TypeError(f"cannot remember a time in {zone!r}")
-
-
-_TYPES: dict[str, type] = {}
-_DECODERS: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "$t": lambda o: tuple(o["$t"]),
-    "$d": lambda o: {k: v for k, v in o["$d"]},
-    "$e": lambda o: _TYPES[o["$e"]](o["v"]),
-    "$c": lambda o: _TYPES[o["$c"]](*o["f"]),
-}
-
-
-def _decode_object(obj: dict[str, Any]) -> Any:
-    if not _TYPES:
-        _TYPES.update(_types())
-    if "$dt" in obj:
-        moment = dt.datetime.fromisoformat(obj["$dt"])
-        if "z" in obj:
-            moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(obj["z"]), fold=obj["fold"])
-        return moment
-    for tag, decode in _DECODERS.items():
-        if tag in obj:
-            return decode(obj)
-    raise ValueError("not a cache value")
+def _strings(data: store.Json) -> dict[str, str]:
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, str)}

@@ -12,10 +12,10 @@ import datetime as dt
 import hashlib
 import re
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic, Location, Severity, error, warning
-from .model import MISSING_POLICIES, Article, Provenance, SiteConfig, Version
+from .model import MISSING_POLICIES, Article, Facts, Provenance, SiteConfig, Version
 from .text import read_text, text_digest
 from .tomlfields import Fields, parse_toml
 
@@ -135,24 +135,15 @@ def _cached(cache: "BuildCache | None", path: Path, shown: str, diagnostics: lis
     if cache is not None:
         found = cache.source(path, shown)
         if found is not None:
-            value, remembered = found
-            diagnostics.extend(remembered)
-            return value
+            diagnostics.extend(found.problems)
+            return found.value
     problems: list[Diagnostic] = []
     value = parse(problems)
     diagnostics.extend(problems)
     if cache is not None and not (isinstance(value, Facts) and value.image):  # an image may vanish
         kept = dataclasses.replace(value, body="", body_elided=True) if isinstance(value, Version) else value
-        cache.remember_source(path, shown, (kept, problems))
+        cache.remember_source(path, shown, kept, problems)
     return value
-
-
-class Facts(NamedTuple):
-    published: dt.datetime
-    category: str
-    tags: tuple[str, ...]
-    image: str | None
-    missing: str | None
 
 
 def _read_facts(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import Location
 
@@ -98,6 +99,16 @@ class Version:
     draft: bool = False
     body_elided: bool = False  # remembered without its body (the build cache): read the file for it
     body_hash: str = ""  # of the exact body text (the digest ignores what Markdown may not)
+
+
+class Facts(NamedTuple):
+    """What ``article.toml`` says: the facts every language version shares."""
+
+    published: dt.datetime
+    category: str
+    tags: tuple[str, ...]
+    image: str | None
+    missing: str | None
 
 
 @dataclass(frozen=True)

@@ -296,7 +296,7 @@ class Renderer:
         self.fingerprint = fingerprint
         self.previous_out = previous_out  # the output of the last build, when its cache is valid
         self.previous_root = os.fspath(previous_out) if previous_out is not None else ""
-        self.previous = cache.outputs if cache is not None and previous_out is not None else {}
+        self.previous = cache.state.outputs if cache is not None and previous_out is not None else {}
         self.outputs: dict[str, tuple[str, Indexed | None]] = {}  # path → (key, sitemap entry)
         self.new_bodies: dict[str, str] = {}
         self.progress = progress
