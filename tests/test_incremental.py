@@ -231,3 +231,30 @@ def test_a_split_sitemap_is_reused_and_rebuilt_like_a_clean_one(tmp_path: Path, 
         change(project)
         assert build(project, now=NOW, jobs=1).ok
         assert tree(project / "public") == clean_build(project, tmp_path / "clean"), f"after: {name}"
+
+
+def files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_ino) for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: edit(p / "articles" / "10888" / "en.md", "Astana", "Astana city"),  # one paragraph
+        lambda p: edit(p / "templates" / "base.html", "</footer>", "<!-- -->\n</footer>"),  # every page renders
+    ],
+    ids=["one-paragraph", "template"],
+)
+def test_a_build_replaces_only_files_whose_bytes_changed(sample: Path, change: Callable[[Path], None]) -> None:
+    public = sample / "public"
+    assert build(sample, now=NOW).ok
+    before = files(public)
+    change(sample)
+    report = build(sample, now=NOW)
+    assert report.ok
+    after = files(public)
+    same = [path for path in after if path in before and after[path][0] == before[path][0]]
+    changed = [path for path in after if path not in same]
+    assert changed and same  # the edit changed some files and left others
+    assert [p for p in same if after[p][1] != before[p][1]] == []  # unchanged bytes: the very same file
+    assert [p for p in changed if p in before and after[p][1] == before[p][1]] == []

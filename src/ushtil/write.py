@@ -96,7 +96,14 @@ def _is_ours(folder: Path | str) -> bool:
         return False
 
 
-def _mark(folder: Path) -> None:
+def _mark(folder: Path, out: Path) -> None:
+    """Put the marker in a new staging ``folder`` (the output's own, when it has one)."""
+    if _is_ours(out):
+        try:
+            os.link(os.path.join(out, MARKER), os.path.join(folder, MARKER))
+            return
+        except OSError:
+            pass
     fd = os.open(os.path.join(folder, MARKER), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     with os.fdopen(fd, "wb") as handle:
         handle.write(MARKER_TEXT)
@@ -218,7 +225,7 @@ class Spool:
         target = os.path.join(self.open(), *path.split("/"))
         try:
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            _write_file(target, content)
+            _write_or_keep(target, content, os.path.join(self.out, *path.split("/")))
         except OSError as exc:
             raise UshtilError([_write_error(self.out, exc)]) from None
         return target
@@ -234,7 +241,7 @@ def _new_staging(out: Path) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-        _mark(staging)
+        _mark(staging, out)
         return staging
     except OSError as exc:
         raise UshtilError([error(Location(str(out)), "write", f"cannot write the output folder: {exc.strerror or exc}")]) from None
@@ -376,13 +383,29 @@ def _stage(pages: Iterable[Page], staging: Path, out: Path) -> int:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
         if page.source is None:
-            _write_file(target, page.content)
+            _write_or_keep(target, page.content, os.path.join(out, *parts))
         elif Path(page.source).parent.is_relative_to(out):
             _link(Path(page.source), Path(target))  # unchanged since the last build
         else:
             shutil.copyfile(page.source, target)  # a file of the project: never linked
         count += 1
     return count
+
+
+def _write_or_keep(path: str, content: bytes, previous: str) -> None:
+    """``content`` as ``path``; when the previous output's file ``previous`` has exactly
+    these bytes, it is linked instead, so a file whose bytes did not change keeps its
+    inode (and a deploy tool comparing inodes or times sees no change)."""
+    try:
+        info = os.lstat(previous)
+        if stat.S_ISREG(info.st_mode) and info.st_size == len(content):
+            with open(previous, "rb") as handle:
+                if handle.read() == content:
+                    os.link(previous, path)
+                    return
+    except OSError:
+        pass
+    _write_file(path, content)
 
 
 def _write_file(path: str, content: bytes) -> None:
