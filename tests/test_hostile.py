@@ -261,7 +261,7 @@ def test_ctrl_c_in_the_middle_of_writing(basic: Path, monkeypatch: pytest.Monkey
     def interrupted(path: str, data: bytes) -> None:
         nonlocal calls
         calls += 1
-        if calls == 10:
+        if calls == 2:  # a few files in (unchanged ones are linked, not written)
             raise KeyboardInterrupt
         real(path, data)
 
