@@ -169,6 +169,11 @@ def serve(
             say(f"{reason}: build failed; still serving the last good version")
         preview.publish(report)
 
+    watched = [root / name for name in WATCHED if (root / name).exists()]
+    watching = watchfiles.watch(
+        *watched, debounce=50, step=20, stop_event=stop, raise_interrupt=False, rust_timeout=200, yield_on_timeout=True
+    )
+    next(watching, None)  # the watcher is running from here on: a save after this is never missed
     rebuild("built")
     handler = type("PreviewHandler", (Handler,), {"preview": preview, "stopping": stop})
     server = http.server.ThreadingHTTPServer((host, port), partial(handler, directory=str(out)))
@@ -179,9 +184,10 @@ def serve(
     say(f"serving {url} (Ctrl-C stops)")
     if ready is not None:
         ready(url)
-    watched = [root / name for name in WATCHED if (root / name).exists()]
     try:
-        for changes in watchfiles.watch(*watched, debounce=50, step=20, stop_event=stop, raise_interrupt=False):
+        for changes in watching:
+            if not changes:
+                continue  # a quiet moment: the watcher checks the stop event
             names = sorted({Path(p).relative_to(root).as_posix() for _, p in changes})
             rebuild(", ".join(names[:3]) + (" …" if len(names) > 3 else ""))
     finally:
