@@ -24,9 +24,10 @@ if TYPE_CHECKING:
 
 ARTICLES_DIR = "articles"
 ARTICLE_FILE = "article.toml"
-ARTICLE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Matched against the whole string (fullmatch; \Z, unlike $, does not accept a final newline).
+ARTICLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 FRONT_MATTER = "+++"
-DIGEST = re.compile(r"^[0-9a-f]{16}$")
+DIGEST = re.compile(r"[0-9a-f]{16}\Z")
 VERSION_KEYS = ("id", "title", "summary", "draft", "translated_from")
 ARTICLE_KEYS = ("published", "category", "tags", "image", "missing")
 
@@ -66,7 +67,7 @@ def load_article(
     article_id = folder.name
     shown = f"{ARTICLES_DIR}/{article_id}"
     ok = True
-    if not ARTICLE_ID.match(article_id):
+    if not ARTICLE_ID.fullmatch(article_id):
         diagnostics.append(
             error(
                 Location(shown),
@@ -76,7 +77,16 @@ def load_article(
             )
         )
         ok = False
-    facts = _cached(cache, folder / ARTICLE_FILE, f"{shown}/{ARTICLE_FILE}", diagnostics, lambda found: _read_facts(folder, shown, config, found))
+    fshown = f"{shown}/{ARTICLE_FILE}"
+    if (folder / ARTICLE_FILE).is_symlink():  # it could be any file, anywhere
+        message = f"{ARTICLE_FILE} must be a file, not a link"
+        diagnostics.append(error(Location(fshown), "symlink", message))
+        facts = None
+    else:
+        facts = _cached(
+            cache, folder / ARTICLE_FILE, fshown, diagnostics,
+            lambda found: _read_facts(folder, shown, config, found),
+        )
     versions: list[Version] = []
     for path in sorted(folder.glob("*.md")):
         lang = path.stem
@@ -281,7 +291,7 @@ def parse_version(
         digest = src.string("digest", required=True) or ""
         own_digest = src.string("own_digest")
         for key, value in (("digest", digest), ("own_digest", own_digest)):
-            if value and not DIGEST.match(value):
+            if value and not DIGEST.fullmatch(value):
                 src.fail(
                     key,
                     "digest",
