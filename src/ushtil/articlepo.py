@@ -21,11 +21,12 @@ from babel import Locale
 from .catalogs import po_syntax_error
 from .content import ARTICLES_DIR, FRONT_MATTER, parse_version
 from .errors import Diagnostic, Location, UshtilError, error
+from .files import check_writable, is_within, write_text
 from .memory import DEFAULT_THRESHOLD, Memory
 from .model import Article, SiteConfig, Version
 from .pofile import Entry, render
 from .poreport import check as check_catalogue
-from .provenance import _load, _toml_string, _write
+from .provenance import _load, _toml_string
 from .segments import Segment, inline_problems, rebuild, split, structure, unescape_plain
 from .status import CURRENT, DRAFT, MISSING, OUTDATED, version_state
 from .text import text_digest
@@ -96,7 +97,10 @@ def export_article(
     source = _source_version(article, from_lang)
     if source.lang == to:
         raise UshtilError([error(source.location, "language", f"{to}.md is the version to translate from; choose another --to")])
-    path = export_path(out_dir or root / EXPORT_DIR, article_id, to)
+    out = out_dir or root / EXPORT_DIR
+    within = None if is_within(out, root) else out  # a folder outside was the user's choice
+    path = export_path(out, article_id, to)
+    check_writable(root, path, within=within)  # before an earlier export there is read
     previous, old_header = _previous(path)
     target = article.version(to)
     existing = _aligned(target, source)
@@ -159,10 +163,9 @@ def export_article(
         f"Article {article_id}, translated from {source.lang} into {to}.\n"
         f"When done, run: ushtil translate import {path.name}"
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = render(comment, header, entries)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
-        _write(path, text, create=not path.exists())
+        write_text(root, path, text, create=not path.exists(), within=within)
     return Exported(
         path,
         len(entries),
@@ -270,5 +273,5 @@ def import_file(root: Path, po_path: Path, *, draft: bool = False, threshold: fl
     if version is None or structure(version.body) != structure(source.body):
         raise UshtilError(check + [error(Location(shown), "rebuild", "the translated text changes the article's block structure; check the segments for stray Markdown")])
     target = root / target_shown
-    _write(target, content, create=not target.exists())
+    write_text(root, target, content, create=not target.exists())
     return Imported(target, len(translations), len(segments), is_draft)
