@@ -455,7 +455,13 @@ def exported(basic: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 
 
 def line_of(path: Path, start: str) -> int:
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line.startswith(start))
+    """The first line that starts with ``start``; an entry's ``msgctxt`` stands for the
+    entry, which starts at its first comment line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, line in enumerate(lines, 1) if line.startswith(start))
+    while start.startswith("msgctxt") and lines[number - 2].startswith("#"):
+        number -= 1
+    return number
 
 
 @pytest.mark.parametrize(

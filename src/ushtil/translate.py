@@ -242,8 +242,8 @@ def read_template(root: Path) -> BabelCatalog:
 def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: bool = False) -> Path:
     """A new catalogue for ``lang`` from the template, with a complete header."""
     if not LANGUAGE.fullmatch(lang):
-        message = f"'{lang}' is not a language code (such as kk, or pt_BR)"
-        raise UshtilError([error(Location("locales"), "language", message)])
+        problem = f"'{lang}' is not a language code (such as kk, or pt_BR)"
+        raise UshtilError([error(Location("locales"), "language", problem)])
     target = catalog_path(root, lang)
     check_writable(root, target)
     if target.exists() and not force:
