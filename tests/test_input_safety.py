@@ -280,12 +280,12 @@ def test_a_final_newline_does_not_pass_the_name_checks(
 # --- 4. the preview server stays inside the output folder --------------------------------
 
 
-def raw_get(url: str, target: str) -> tuple[int, bytes]:
+def raw_get(url: str, target: str, method: str = "GET") -> tuple[int, bytes]:
     """A request sent as written: HTTP clients would normalise the ``..`` away."""
     parts = urlsplit(url)
     assert parts.hostname is not None and parts.port is not None
     with socket.create_connection((parts.hostname, parts.port), timeout=10) as s:
-        s.sendall(f"GET {target} HTTP/1.0\r\nHost: {parts.hostname}\r\n\r\n".encode())
+        s.sendall(f"{method} {target} HTTP/1.0\r\nHost: {parts.hostname}\r\n\r\n".encode())
         data = b""
         while chunk := s.recv(65536):
             data += chunk
@@ -320,6 +320,9 @@ def test_serve_never_answers_with_a_file_outside_the_output(preview: Running, tm
         status, response = raw_get(preview.url, target)
         assert b"SECRET" not in response, target
         assert status in (301, 400, 404), (target, status)
+    for target in ("/leak.txt", "/leak/secret.txt", "/kk/leak/"):
+        assert raw_get(preview.url, target, "HEAD")[0] == 404, target
+    assert raw_get(preview.url, "/kk/", "HEAD")[0] == 200
 
 
 # --- 5. -C names a project --------------------------------------------------------------
