@@ -102,7 +102,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return self.not_found(path)
         return super().do_GET()
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         file = Path(self.translate_path(self.path.split("?", 1)[0]))
         if not self.inside(file) or (file.is_dir() and not self.inside(file / "index.html")):
             return self.send_error(404)
