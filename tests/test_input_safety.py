@@ -12,22 +12,24 @@ import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 import polib
 import pytest
-
 from conftest import build_ok, edit, make_project
 from test_serve import Running
+
 from ushtil.cli import main
 
 A = "articles/a-full"
 XML_FORBIDDEN = "cannot be published (XML feeds and sitemaps forbid it); delete it"
 
 
-def run(project: Path | str, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+def run(
+    project: Path | str, *args: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
     code = main(["-C", str(project), *args])
     out, err = capsys.readouterr()
     assert "Traceback" not in err and "internal error" not in err, err
@@ -104,30 +106,51 @@ FORBIDDEN: list[tuple[str, Callable[[Path], None], str]] = [
     ),
     (
         "an escaped control character in a category's name in site.toml",
-        lambda p: put(p / "site.toml", 'news = "News of the city"', 'news = "News of\\u0008 the city"'),
+        lambda p: put(
+            p / "site.toml", 'news = "News of the city"', 'news = "News of\\u0008 the city"'
+        ),
         f"site.toml:13: 'categories.news' contains control character U+0008, which {XML_FORBIDDEN}",
     ),
     (
         "U+FFFE in the base URL",
-        lambda p: put(p / "site.toml", 'base_url = "https://example.kz"', 'base_url = "https://example.kz/\ufffe"'),
+        lambda p: put(
+            p / "site.toml",
+            'base_url = "https://example.kz"',
+            'base_url = "https://example.kz/\ufffe"',
+        ),
         f"site.toml:1: noncharacter U+FFFE at column 32 {XML_FORBIDDEN}",
     ),
     (
         "an escaped control character in the base URL",
-        lambda p: put(p / "site.toml", 'base_url = "https://example.kz"', 'base_url = "https://example.kz/\\u0001"'),
+        lambda p: put(
+            p / "site.toml",
+            'base_url = "https://example.kz"',
+            'base_url = "https://example.kz/\\u0001"',
+        ),
         f"site.toml:1: 'base_url' contains control character U+0001, which {XML_FORBIDDEN}",
     ),
     (
         "an escaped control character in a language's name",
-        lambda p: put(p / "site.toml", "[categories]", '[language.en]\nname = "Eng\\u0002lish"\nlocale = "en_US"\n\n[categories]'),
-        f"site.toml:13: 'language.en.name' contains control character U+0002, which {XML_FORBIDDEN}",
+        lambda p: put(
+            p / "site.toml",
+            "[categories]",
+            '[language.en]\nname = "Eng\\u0002lish"\nlocale = "en_US"\n\n[categories]',
+        ),
+        (
+            f"site.toml:13: 'language.en.name' contains control character U+0002, "
+            f"which {XML_FORBIDDEN}"
+        ),
     ),
 ]
 
 
 @pytest.mark.parametrize(("name", "breaks", "expected"), FORBIDDEN, ids=[f[0] for f in FORBIDDEN])
 def test_characters_xml_forbids_are_an_error_with_their_line(
-    basic: Path, name: str, breaks: Callable[[Path], None], expected: str, capsys: pytest.CaptureFixture[str]
+    basic: Path,
+    name: str,
+    breaks: Callable[[Path], None],
+    expected: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     public = build_ok(basic)
     before = tree(public)
@@ -146,10 +169,14 @@ def test_tabs_line_ends_and_other_characters_xml_allows_still_build(basic: Path)
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     public = build_ok(basic)
     assert_well_formed(public)
-    assert "ағаштар \u0085 \u200b \U0001f333" in (public / "kk/feed.xml").read_text(encoding="utf-8")
+    assert "ағаштар \u0085 \u200b \U0001f333" in (public / "kk/feed.xml").read_text(
+        encoding="utf-8"
+    )
 
 
-def test_many_lines_with_such_characters_are_reported_up_to_a_limit(basic: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_many_lines_with_such_characters_are_reported_up_to_a_limit(
+    basic: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     body = "\n\n".join(f"Жол\x0b {n}" for n in range(30))
     (basic / A / "kk.md").write_text(f'+++\ntitle = "Қала"\n+++\n{body}\n', encoding="utf-8")
     code, _, err = run(basic, "build", capsys=capsys)
@@ -165,22 +192,35 @@ def test_many_lines_with_such_characters_are_reported_up_to_a_limit(basic: Path,
 @pytest.mark.parametrize(
     ("published", "expected"),
     [
-        ("9999-12-31T23:59:00+00:00", "'published' 9999-12-31T23:59:00+00:00 is out of range: the year must be 1970 to 2999"),
-        ("0001-01-01T00:00:00+05:00", "'published' 0001-01-01T00:00:00+05:00 is out of range: the year must be 1970 to 2999"),
-        ("3000-01-01T00:00:00-12:00", "'published' 3000-01-01T00:00:00-12:00 is out of range: the year must be 1970 to 2999"),
+        (
+            "9999-12-31T23:59:00+00:00",
+            "'published' 9999-12-31T23:59:00+00:00 is out of range: the year must be 1970 to 2999",
+        ),
+        (
+            "0001-01-01T00:00:00+05:00",
+            "'published' 0001-01-01T00:00:00+05:00 is out of range: the year must be 1970 to 2999",
+        ),
+        (
+            "3000-01-01T00:00:00-12:00",
+            "'published' 3000-01-01T00:00:00-12:00 is out of range: the year must be 1970 to 2999",
+        ),
     ],
 )
 def test_a_date_out_of_range_is_an_error_at_its_line(
     basic: Path, published: str, expected: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (basic / A / "article.toml").write_text(f'category = "news"\npublished = {published}\n', encoding="utf-8")
+    (basic / A / "article.toml").write_text(
+        f'category = "news"\npublished = {published}\n', encoding="utf-8"
+    )
     code, _, err = run(basic, "build", capsys=capsys)
     assert code == 1 and f"{A}/article.toml:2: {expected}" in err.splitlines(), err
 
 
 @pytest.mark.parametrize("published", ["1970-01-01T00:00:00+14:00", "2999-12-31T23:59:59-12:00"])
 def test_the_edges_of_the_range_build(basic: Path, published: str) -> None:
-    (basic / A / "article.toml").write_text(f'category = "news"\npublished = {published}\n', encoding="utf-8")
+    (basic / A / "article.toml").write_text(
+        f'category = "news"\npublished = {published}\n', encoding="utf-8"
+    )
     assert_well_formed(build_ok(basic))
 
 
@@ -190,10 +230,21 @@ RECURSION = "template recursion: it includes, extends or calls itself without en
 @pytest.mark.parametrize(
     ("template", "expected"),
     [
-        ('{% extends "base.html" %}\n{% block content %}\n{% include "404.html" %}\n{% endblock %}\n', 3),
+        (
+            (
+                '{% extends "base.html" %}\n{% block content %}\n'
+                '{% include "404.html" %}\n{% endblock %}\n'
+            ),
+            3,
+        ),
         ('{% extends "404.html" %}\n', 1),
-        ('{% extends "base.html" %}\n{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}\n'
-         "{% block content %}\n{{ down(1) }}\n{% endblock %}\n", 2),
+        (
+            (
+                '{% extends "base.html" %}\n{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}\n'
+                "{% block content %}\n{{ down(1) }}\n{% endblock %}\n"
+            ),
+            2,
+        ),
     ],
     ids=["includes itself", "extends itself", "a recursive macro"],
 )
@@ -208,12 +259,17 @@ def test_a_template_that_never_stops_is_an_error_at_its_line(
     assert tree(public) == before
 
 
-def test_export_into_a_file_given_as_the_output_folder(basic: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_into_a_file_given_as_the_output_folder(
+    basic: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (basic / "notes.txt").write_text("mine\n", encoding="utf-8")
-    code, out, err = run(basic, "translate", "export", "a-full", "--to", "ru", "--out", "notes.txt", capsys=capsys)
+    code, out, err = run(
+        basic, "translate", "export", "a-full", "--to", "ru", "--out", "notes.txt", capsys=capsys
+    )
     assert code == 2 and out == ""
     assert err.strip() == (
-        "ushtil translate export: --out notes.txt: not a folder (it names the folder for the <id>.<lang>.po files)"
+        "ushtil translate export: --out notes.txt: not a folder "
+        "(it names the folder for the <id>.<lang>.po files)"
     )
     assert (basic / "notes.txt").read_text(encoding="utf-8") == "mine\n"
 
@@ -222,10 +278,16 @@ def test_export_into_a_file_given_as_the_output_folder(basic: Path, capsys: pyte
 def test_serve_checks_the_port_before_building(basic: Path, port: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "ushtil.cli", "-C", str(basic), "serve", "--port", port],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 2, done.stderr
-    assert done.stderr.splitlines()[-1] == f"ushtil serve: error: argument --port: '{port}' is not a port number (1 to 65535)"
+    assert (
+        done.stderr.splitlines()[-1]
+        == f"ushtil serve: error: argument --port: '{port}' is not a port number (1 to 65535)"
+    )
     assert not (basic / "public").exists()
 
 
@@ -235,8 +297,10 @@ NEWLINES: list[tuple[str, Callable[[Path], object], str]] = [
     (
         "an article folder",
         lambda p: (p / A).rename(p / "articles/evil\n"),
-        "articles/evil\\n: article ID 'evil\\n' must be lowercase Latin letters, digits and single hyphens "
-        "(it becomes the URL /{lang}/news/{id}/)",
+        (
+            "articles/evil\\n: article ID 'evil\\n' must be lowercase Latin letters, digits and "
+            "single hyphens (it becomes the URL /{lang}/news/{id}/)"
+        ),
     ),
     (
         "a category slug",
@@ -250,26 +314,40 @@ NEWLINES: list[tuple[str, Callable[[Path], object], str]] = [
     ),
     (
         "a language code",
-        lambda p: put(p / "site.toml", '"en"]', '"en\\n"]\n[language."en\\n"]\nname = "English"\nlocale = "en_US"'),
+        lambda p: put(
+            p / "site.toml",
+            '"en"]',
+            '"en\\n"]\n[language."en\\n"]\nname = "English"\nlocale = "en_US"',
+        ),
         "site.toml:3: 'en\\n' is not an ISO 639-1 language code",
     ),
     (
         "the base URL",
-        lambda p: put(p / "site.toml", 'base_url = "https://example.kz"', 'base_url = "https://example.kz\\n"'),
+        lambda p: put(
+            p / "site.toml", 'base_url = "https://example.kz"', 'base_url = "https://example.kz\\n"'
+        ),
         "site.toml:1: 'base_url' must be an absolute http(s) URL, not 'https://example.kz\\n'",
     ),
     (
         "a digest",
-        lambda p: put(p / A / "ru.md", 'digest = "7d06e2c9d417b5f7"', 'digest = "7d06e2c9d417b5f7\\n"'),
-        f"{A}/ru.md:7: digest '7d06e2c9d417b5f7\\n' is not a digest (16 hex digits); let `ushtil translate` and "
-        "`ushtil translated` write it",
+        lambda p: put(
+            p / A / "ru.md", 'digest = "7d06e2c9d417b5f7"', 'digest = "7d06e2c9d417b5f7\\n"'
+        ),
+        (
+            f"{A}/ru.md:7: digest '7d06e2c9d417b5f7\\n' is not a digest (16 hex digits); "
+            "let `ushtil translate` and `ushtil translated` write it"
+        ),
     ),
 ]
 
 
 @pytest.mark.parametrize(("name", "breaks", "expected"), NEWLINES, ids=[n[0] for n in NEWLINES])
 def test_a_final_newline_does_not_pass_the_name_checks(
-    basic: Path, name: str, breaks: Callable[[Path], object], expected: str, capsys: pytest.CaptureFixture[str]
+    basic: Path,
+    name: str,
+    breaks: Callable[[Path], object],
+    expected: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     breaks(basic)
     code, _, err = run(basic, "build", capsys=capsys)
@@ -302,7 +380,9 @@ def preview(tmp_path: Path) -> Iterator[Running]:
     server.thread.join(10)
 
 
-def test_serve_never_answers_with_a_file_outside_the_output(preview: Running, tmp_path: Path) -> None:
+def test_serve_never_answers_with_a_file_outside_the_output(
+    preview: Running, tmp_path: Path
+) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("SECRET-OUTSIDE", encoding="utf-8")
     (preview.project / "404.html").write_text("<p>SECRET-PROJECT</p></body>", encoding="utf-8")
@@ -314,8 +394,19 @@ def test_serve_never_answers_with_a_file_outside_the_output(preview: Running, tm
     (public / "kk/leak/index.html").symlink_to(preview.project / "404.html")
     assert raw_get(preview.url, "/kk/")[0] == 200
     for target in (
-        "/../secret.txt", "/../x", "/../../x", "/%2e%2e/secret.txt", "/%2E%2E/%2e%2e/secret.txt", "/..%2fsecret.txt",
-        "/kk/../../secret.txt", "/leak.txt", "/leak/secret.txt", "/kk/leak/", "/leak/", "..", "../secret.txt",
+        "/../secret.txt",
+        "/../x",
+        "/../../x",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/kk/../../secret.txt",
+        "/leak.txt",
+        "/leak/secret.txt",
+        "/kk/leak/",
+        "/leak/",
+        "..",
+        "../secret.txt",
     ):
         status, response = raw_get(preview.url, target)
         assert b"SECRET" not in response, target
@@ -328,7 +419,9 @@ def test_serve_never_answers_with_a_file_outside_the_output(preview: Running, tm
 # --- 5. -C names a project --------------------------------------------------------------
 
 
-def test_a_missing_project_folder_is_not_created(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_project_folder_is_not_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = tmp_path / "nonexistent"
     code, out, err = run(missing, "build", capsys=capsys)
     assert code == 2 and out == ""
@@ -350,7 +443,13 @@ def test_a_folder_that_is_not_a_project(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_the_current_folder_must_be_a_project_too(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "ushtil.cli", "build"], cwd=tmp_path, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "ushtil.cli", "build"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "ushtil: this folder is not an ushtil project (no site.toml here); "
@@ -365,7 +464,9 @@ LINK = "is a symbolic link; ushtil does not write through links (replace it with
 OUT_OF_PROJECT = "its folder leads out of the project (through a symbolic link)"
 
 
-def test_extract_does_not_write_through_a_dangling_link(basic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_extract_does_not_write_through_a_dangling_link(
+    basic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     outside = tmp_path / "outside.pot"
     (basic / "i18n/messages.pot").unlink()
     (basic / "i18n/messages.pot").symlink_to(outside)
@@ -374,7 +475,9 @@ def test_extract_does_not_write_through_a_dangling_link(basic: Path, tmp_path: P
     assert not outside.exists() and (basic / "i18n/messages.pot").is_symlink()
 
 
-def test_init_does_not_write_through_a_link(basic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_does_not_write_through_a_link(
+    basic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     outside = tmp_path / "outside.po"
     (basic / "locales/de/LC_MESSAGES").mkdir(parents=True)
     (basic / "locales/de/LC_MESSAGES/messages.po").symlink_to(outside)
@@ -386,7 +489,9 @@ def test_init_does_not_write_through_a_link(basic: Path, tmp_path: Path, capsys:
     assert not (tmp_path / "x").exists() and not (basic.parent / "x").exists()
 
 
-def test_update_does_not_write_through_a_link(basic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_update_does_not_write_through_a_link(
+    basic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     outside = tmp_path / "outside.po"
     outside.write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: ru\\n"\n'
@@ -403,7 +508,9 @@ def test_update_does_not_write_through_a_link(basic: Path, tmp_path: Path, capsy
     assert outside.read_bytes() == before and catalogue.is_symlink()
 
 
-def test_export_does_not_write_through_links(basic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_does_not_write_through_links(
+    basic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     (basic / "i18n/articles").symlink_to(outside)
@@ -418,7 +525,9 @@ def test_export_does_not_write_through_links(basic: Path, tmp_path: Path, capsys
     assert list(outside.iterdir()) == [] and (basic / "i18n/articles/a-full.ru.po").is_symlink()
 
 
-def test_export_does_not_create_folders_through_a_link(basic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_does_not_create_folders_through_a_link(
+    basic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     shutil.rmtree(basic / "i18n")
@@ -431,17 +540,29 @@ def test_export_does_not_create_folders_through_a_link(basic: Path, tmp_path: Pa
 # --- 7. article.toml is read only from inside the article --------------------------------
 
 
-def test_an_article_toml_that_is_a_link_is_refused(basic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_article_toml_that_is_a_link_is_refused(
+    basic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     outside = tmp_path / "outside.toml"
-    outside.write_text('published = 2024-01-10T09:00:00+05:00\ncategory = "news"\n', encoding="utf-8")
+    outside.write_text(
+        'published = 2024-01-10T09:00:00+05:00\ncategory = "news"\n', encoding="utf-8"
+    )
     (basic / A / "article.toml").unlink()
     (basic / A / "article.toml").symlink_to(outside)
     code, _, err = run(basic, "build", capsys=capsys)
-    assert code == 1 and f"{A}/article.toml: article.toml must be a file, not a link" in err.splitlines(), err
+    assert (
+        code == 1
+        and f"{A}/article.toml: article.toml must be a file, not a link" in err.splitlines()
+    ), err
     (basic / A / "article.toml").unlink()
-    (basic / A / "article.toml").symlink_to("../b-no-english/article.toml")  # even inside the project
+    (basic / A / "article.toml").symlink_to(
+        "../b-no-english/article.toml"
+    )  # even inside the project
     code, _, err = run(basic, "build", capsys=capsys)
-    assert code == 1 and f"{A}/article.toml: article.toml must be a file, not a link" in err.splitlines(), err
+    assert (
+        code == 1
+        and f"{A}/article.toml: article.toml must be a file, not a link" in err.splitlines()
+    ), err
 
 
 # --- 8. translate import writes only the version the file is for -------------------------
@@ -470,28 +591,86 @@ def line_of(path: Path, start: str) -> int:
 @pytest.mark.parametrize(
     ("old", "new", "at", "expected"),
     [
-        ('"Language: en', '"Language: ../../README', '"Language:',
-         "Language '../../README' is not one of the site's languages (kk, ru, en)"),
-        ('"Language: en', '"Language: ../../../outside', '"Language:',
-         "Language '../../../outside' is not one of the site's languages (kk, ru, en)"),
-        ('"Language: en', '"Language: de', '"Language:', "Language 'de' is not one of the site's languages (kk, ru, en)"),
-        ('"Language: en', '"Language: kk', '"Language:',
-         "Language 'kk' is the language of the version translated from; the file must be for another"),
-        ('"X-Ushtil-Source-Language: kk', '"X-Ushtil-Source-Language: ../kk', '"X-Ushtil-Source-Language:',
-         "X-Ushtil-Source-Language '../kk' is not one of the site's languages (kk, ru, en)"),
-        ('"X-Ushtil-Article: a-full', '"X-Ushtil-Article: ../../x', '"X-Ushtil-Article:',
-         "X-Ushtil-Article '../../x' is not an article ID (lowercase Latin letters, digits and single hyphens)"),
-        ('"X-Ushtil-Article: a-full', '"X-Ushtil-Article: no-such-article', '"X-Ushtil-Article:',
-         "X-Ushtil-Article 'no-such-article' names no article (there is no folder articles/no-such-article/)"),
-        ('msgctxt "a-full/summary"', 'msgctxt "b-no-english/summary"', 'msgctxt "b-no-english/summary"',
-         "msgctxt 'b-no-english/summary' is not a segment of article 'a-full' (X-Ushtil-Article)"),
+        (
+            '"Language: en',
+            '"Language: ../../README',
+            '"Language:',
+            "Language '../../README' is not one of the site's languages (kk, ru, en)",
+        ),
+        (
+            '"Language: en',
+            '"Language: ../../../outside',
+            '"Language:',
+            "Language '../../../outside' is not one of the site's languages (kk, ru, en)",
+        ),
+        (
+            '"Language: en',
+            '"Language: de',
+            '"Language:',
+            "Language 'de' is not one of the site's languages (kk, ru, en)",
+        ),
+        (
+            '"Language: en',
+            '"Language: kk',
+            '"Language:',
+            (
+                "Language 'kk' is the language of the version translated from; "
+                "the file must be for another"
+            ),
+        ),
+        (
+            '"X-Ushtil-Source-Language: kk',
+            '"X-Ushtil-Source-Language: ../kk',
+            '"X-Ushtil-Source-Language:',
+            "X-Ushtil-Source-Language '../kk' is not one of the site's languages (kk, ru, en)",
+        ),
+        (
+            '"X-Ushtil-Article: a-full',
+            '"X-Ushtil-Article: ../../x',
+            '"X-Ushtil-Article:',
+            (
+                "X-Ushtil-Article '../../x' is not an article ID "
+                "(lowercase Latin letters, digits and single hyphens)"
+            ),
+        ),
+        (
+            '"X-Ushtil-Article: a-full',
+            '"X-Ushtil-Article: no-such-article',
+            '"X-Ushtil-Article:',
+            (
+                "X-Ushtil-Article 'no-such-article' names no article "
+                "(there is no folder articles/no-such-article/)"
+            ),
+        ),
+        (
+            'msgctxt "a-full/summary"',
+            'msgctxt "b-no-english/summary"',
+            'msgctxt "b-no-english/summary"',
+            (
+                "msgctxt 'b-no-english/summary' is not a segment of article 'a-full' "
+                "(X-Ushtil-Article)"
+            ),
+        ),
     ],
-    ids=["up into README", "out of the project", "not a site language", "the source's language",
-         "a source language that is a path", "an article ID that is a path",
-         "no such article", "an entry of another article"],
+    ids=[
+        "up into README",
+        "out of the project",
+        "not a site language",
+        "the source's language",
+        "a source language that is a path",
+        "an article ID that is a path",
+        "no such article",
+        "an entry of another article",
+    ],
 )
 def test_import_writes_only_the_version_the_file_is_for(
-    basic: Path, tmp_path: Path, exported: Path, old: str, new: str, at: str, expected: str,
+    basic: Path,
+    tmp_path: Path,
+    exported: Path,
+    old: str,
+    new: str,
+    at: str,
+    expected: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     (basic / "README.md").write_text("# the project's own file\n", encoding="utf-8")
@@ -505,7 +684,9 @@ def test_import_writes_only_the_version_the_file_is_for(
     assert sorted(p.name for p in tmp_path.iterdir()) == outside
 
 
-def test_import_still_writes_the_version_the_file_is_for(basic: Path, exported: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_still_writes_the_version_the_file_is_for(
+    basic: Path, exported: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     edit(basic / A / "en.md", "The park has trees", "The park has old trees")
     code, out, err = run(basic, "translate", "import", str(exported), capsys=capsys)
     assert code == 0, err
@@ -513,7 +694,9 @@ def test_import_still_writes_the_version_the_file_is_for(basic: Path, exported: 
     assert "The park has trees and benches." in (basic / A / "en.md").read_text(encoding="utf-8")
 
 
-def test_import_refuses_control_characters_in_a_translation(basic: Path, exported: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_refuses_control_characters_in_a_translation(
+    basic: Path, exported: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     po = polib.pofile(str(exported))
     entry = po.find("a-full/summary", by="msgctxt")
     assert entry is not None
