@@ -68,7 +68,7 @@ def put(path: Path, old: str, new: str) -> None:
 
 # --- 1. characters that XML 1.0 forbids -------------------------------------------------
 
-FORBIDDEN: list[tuple[str, Callable[[Path], None], str]] = [
+FORBIDDEN: list[tuple[str, Callable[[Path], object], str]] = [
     (
         "vertical tab pasted into a body",
         lambda p: put(p / A / "kk.md", "Саябақта ағаштар", "Саябақта\x0b ағаштар"),
@@ -93,6 +93,25 @@ FORBIDDEN: list[tuple[str, Callable[[Path], None], str]] = [
         "U+FFFF in article.toml",
         lambda p: put(p / A / "article.toml", 'category = "news"', 'category = "news" # \uffff'),
         f"{A}/article.toml:2: noncharacter U+FFFF at column 21 {XML_FORBIDDEN}",
+    ),
+    (
+        "a character reference in a body",
+        lambda p: put(p / A / "kk.md", "Саябақта ағаштар", "Саябақта&#12; ағаштар"),
+        (
+            f"{A}/kk.md:7: character reference &#12; stands for control character U+000C, "
+            f"which {XML_FORBIDDEN}"
+        ),
+    ),
+    (
+        "a character reference in trusted raw HTML",
+        lambda p: (
+            put(p / "site.toml", "[categories]", "[markdown]\nraw_html = true\n\n[categories]"),
+            put(p / A / "en.md", "The park has", '<p title="&#xfffe;">The</p>\n\nThe park has'),
+        ),
+        (
+            f"{A}/en.md:12: character reference &#xfffe; stands for noncharacter U+FFFE, "
+            f"which {XML_FORBIDDEN}"
+        ),
     ),
     (
         "an escaped control character in a title",
@@ -148,7 +167,7 @@ FORBIDDEN: list[tuple[str, Callable[[Path], None], str]] = [
 def test_characters_xml_forbids_are_an_error_with_their_line(
     basic: Path,
     name: str,
-    breaks: Callable[[Path], None],
+    breaks: Callable[[Path], object],
     expected: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import Diagnostic, Location, Severity, error, warning
 from .model import MISSING_POLICIES, Article, Provenance, SiteConfig, Version
-from .text import read_text, text_digest
+from .text import read_text, reference_problems, text_digest
 from .tomlfields import Fields, parse_toml
 
 if TYPE_CHECKING:
@@ -304,6 +304,7 @@ def parse_version(
             src.fail("lang", "language", "a version cannot be translated from itself")
         elif src_lang is not None:
             provenance = Provenance(src_lang, digest, own_digest)
+    diagnostics.extend(reference_problems(body, shown, body_line))
     if not body.strip() and not draft:
         diagnostics.append(error(Location(shown, body_line - 1), "empty-body", "the article body is empty"))
     if any(d.is_error for d in diagnostics[before:]) or title is None:

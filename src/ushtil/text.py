@@ -50,6 +50,25 @@ def publishable_problems(text: str, shown: str, first_line: int = 1) -> list[Dia
     return problems
 
 
+NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def reference_problems(text: str, shown: str, first_line: int = 1) -> list[Diagnostic]:
+    """Markdown and HTML character references (``&#12;``, ``&#x0B;``) to a character that
+    cannot be published: Markdown and the HTML sanitiser turn some of them into the
+    character itself. One error per reference, with its line."""
+    problems: list[Diagnostic] = []
+    for number, line in enumerate(text.split("\n"), first_line):
+        for found in NUMERIC_REFERENCE.finditer(line):
+            code = int(found.group(1), 16) if found.group(1) else int(found.group(2))
+            what = unpublishable(chr(code)) if code < 0x110000 else None
+            if what is not None:
+                message = f"character reference {found.group()} stands for {what[1]}, which "
+                where = Location(shown, number)
+                problems.append(error(where, "character", message + CANNOT_PUBLISH))
+    return problems
+
+
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
     """The file's text (BOM dropped, CRLF → LF, NFC), or None with the reason (not
     UTF-8, or characters that cannot be published)."""
