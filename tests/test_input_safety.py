@@ -348,6 +348,18 @@ NEWLINES: list[tuple[str, Callable[[Path], object], str]] = [
         "site.toml:1: 'base_url' must be an absolute http(s) URL, not 'https://example.kz\\n'",
     ),
     (
+        "an image's name",
+        lambda p: (
+            (p / A / "photo\n.jpg").write_bytes(b"\xff\xd8\xff"),
+            put(
+                p / A / "article.toml",
+                'category = "news"',
+                'category = "news"\nimage = "photo\\n.jpg"',
+            ),
+        ),
+        f"{A}/article.toml:3: image 'photo\\n.jpg' must be a file inside the article folder",
+    ),
+    (
         "a digest",
         lambda p: put(
             p / A / "ru.md", 'digest = "7d06e2c9d417b5f7"', 'digest = "7d06e2c9d417b5f7\\n"'

@@ -28,6 +28,7 @@ ARTICLE_FILE = "article.toml"
 ARTICLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 FRONT_MATTER = "+++"
 DIGEST = re.compile(r"[0-9a-f]{16}\Z")
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 VERSION_KEYS = ("id", "title", "summary", "draft", "translated_from")
 ARTICLE_KEYS = ("published", "category", "tags", "image", "missing")
 
@@ -229,6 +230,7 @@ def _safe_relative(name: str) -> bool:
         and "\\" not in name
         and all(part not in ("..", ".", "") for part in p.parts)
         and not name.startswith("/")
+        and CONTROL.search(name) is None  # it becomes a URL: no newline, tab or the like
     )
 
 
