@@ -568,6 +568,24 @@ def test_export_does_not_create_folders_through_a_link(
     assert list(outside.iterdir()) == []
 
 
+def test_compile_does_not_write_through_a_link(
+    basic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "outside.mo"
+    (basic / "locales/ru/LC_MESSAGES/messages.mo").symlink_to(outside)
+    code, out, err = run(basic, "i18n", "compile", capsys=capsys)
+    assert code == 1
+    assert f"locales/ru/LC_MESSAGES/messages.mo: {LINK}" in err.splitlines(), err
+    assert "locales/ru/LC_MESSAGES/messages.po: not compiled" in err.splitlines()
+    assert not outside.exists() and (basic / "locales/ru/LC_MESSAGES/messages.mo").is_symlink()
+    assert (basic / "locales/kk/LC_MESSAGES/messages.mo").is_file()  # the others are compiled
+    (basic / "notes.txt").write_text("mine\n", encoding="utf-8")
+    code, out, err = run(basic, "i18n", "compile", "--out", "notes.txt", capsys=capsys)
+    assert code == 2 and out == ""
+    assert err.strip() == "ushtil i18n compile: --out notes.txt: not a folder"
+    assert (basic / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+
+
 # --- 7. article.toml is read only from inside the article --------------------------------
 
 

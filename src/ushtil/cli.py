@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 from . import __version__
 from .build import build, load_site, now_utc
 from .errors import Diagnostic, UshtilError, has_errors
+from .files import check_writable, is_within
 from . import poreport, provenance, translate
 from .status import FAILABLE, ChangeTimes, Status, compute_status
 
@@ -299,11 +300,20 @@ def cmd_i18n_check(args: argparse.Namespace) -> int:
 def cmd_i18n_compile(args: argparse.Namespace) -> int:
     root = Path(args.project).resolve()
     out_root = (root / args.out).resolve() if args.out else root / "locales"
+    if out_root.exists() and not out_root.is_dir():
+        print(f"ushtil i18n compile: --out {args.out}: not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    within = None if is_within(out_root, root) else out_root  # a folder outside: the user's choice
     failed = False
     for path in sorted(root.glob("locales/*/LC_MESSAGES/*.po")):
         shown = path.relative_to(root).as_posix()
         target = out_root / path.relative_to(root / "locales").with_suffix(".mo")
-        problems = poreport.compile_catalog(path, shown, target, use_fuzzy=args.use_fuzzy)
+        try:
+            check_writable(root, target, within=within)
+        except UshtilError as exc:
+            problems = list(exc.diagnostics)
+        else:
+            problems = poreport.compile_catalog(path, shown, target, use_fuzzy=args.use_fuzzy)
         print_diagnostics(problems)
         if problems:
             failed = True
