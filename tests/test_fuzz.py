@@ -154,7 +154,8 @@ def test_any_folder_name_is_an_id_or_a_clear_error(tmp_path_factory, name: str) 
         assert name in {a.id for a in articles}
     else:
         assert name not in {a.id for a in articles}
-        assert any(str(d).startswith(printable(f"articles/{name}: article ID")) for d in diagnostics), diagnostics
+        shown = printable(f"articles/{name}: article ID")
+        assert any(str(d).startswith(shown) for d in diagnostics), diagnostics
 
 
 @given(source=markdownish)

@@ -292,9 +292,11 @@ def import_file(root: Path, po_path: Path, *, draft: bool = False, threshold: fl
     if wrong:
         raise UshtilError(wrong)
     # the checks of the interface catalogues: look-alike letters, whitespace, markup, header
-    checked = [d for d in check_catalogue(po_path, shown) if d.is_error and d.code not in ("fuzzy", "untranslated")]
+    found = check_catalogue(po_path, shown)
+    checked = [d for d in found if d.is_error and d.code not in ("fuzzy", "untranslated")]
     if checked:
-        raise UshtilError(checked + [error(Location(shown), "checks", "nothing was written: correct these first")])
+        stop = error(Location(shown), "checks", "nothing was written: correct these first")
+        raise UshtilError([*checked, stop])
     by_context = {e.msgctxt: e for e in po if not e.obsolete}
     if source.digest != digest or any(by_context.get(f"{article_id}/{s.key}") is None or by_context[f"{article_id}/{s.key}"].msgid != s.text for s in segments):
         raise UshtilError([error(Location(shown, 1), "source-changed", f"{ARTICLES_DIR}/{article_id}/{src_lang}.md changed since this file was exported; export it again (`ushtil translate export {article_id} --to {lang}`): the changed segments become fuzzy and the rest keep their translations")])

@@ -40,7 +40,8 @@ def check_writable(root: Path, path: Path, *, within: Path | None = None) -> Non
     if path.exists() and not path.is_file():
         raise _refuse(root, path, "not-a-file", "is not a regular file; nothing was written")
     if not is_within(path.parent.resolve() / path.name, bound):
-        raise _refuse(root, path, "outside", f"its folder leads out of {what} (through a symbolic link)")
+        message = f"its folder leads out of {what} (through a symbolic link)"
+        raise _refuse(root, path, "outside", message)
 
 
 def _make_folders(root: Path, path: Path) -> None:
@@ -50,14 +51,17 @@ def _make_folders(root: Path, path: Path) -> None:
     while not folder.is_dir():
         if folder.is_symlink() or folder.exists():
             problem = "is a symbolic link" if folder.is_symlink() else "is a file"
-            raise _refuse(root, path, "folder", f"cannot create its folder: {display_path(folder, root)} {problem}")
+            message = f"cannot create its folder: {display_path(folder, root)} {problem}"
+            raise _refuse(root, path, "folder", message)
         missing.append(folder)
         folder = folder.parent
     for folder in reversed(missing):
         os.mkdir(folder)
 
 
-def write_text(root: Path, path: Path, text: str, *, create: bool = False, within: Path | None = None) -> None:
+def write_text(
+    root: Path, path: Path, text: str, *, create: bool = False, within: Path | None = None
+) -> None:
     """Write ``text`` (UTF-8, as given) to ``path`` atomically, after
     :func:`check_writable`; missing folders are created. With ``create``, a file that is
     already there (or appears meanwhile) is left alone and reported."""

@@ -695,7 +695,8 @@ class Renderer:
                 try:
                     html = str(macro(row, article_links))
                 except (
-                    jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError, RecursionError
+                    jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError,
+                    RecursionError,
                 ) as exc:
                     self.problems.add(exc, "status.html")
                     return None
