@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from conftest import make_project
 from ushtil.config import load_config
 from ushtil.content import ARTICLE_ID, _safe_relative, load_articles, parse_version
-from ushtil.errors import Diagnostic
+from ushtil.errors import Diagnostic, printable
 from ushtil.graph import Urls
 from ushtil.render import SAFE_TAGS, markdown_renderer, sanitise
 from ushtil.text import decode
@@ -154,7 +154,8 @@ def test_any_folder_name_is_an_id_or_a_clear_error(tmp_path_factory, name: str) 
         assert name in {a.id for a in articles}
     else:
         assert name not in {a.id for a in articles}
-        assert any(str(d).startswith(f"articles/{name}: article ID") for d in diagnostics), diagnostics
+        shown = printable(f"articles/{name}: article ID")
+        assert any(str(d).startswith(shown) for d in diagnostics), diagnostics
 
 
 @given(source=markdownish)

@@ -19,16 +19,18 @@ import polib
 from babel import Locale
 
 from .catalogs import po_syntax_error
-from .content import ARTICLES_DIR, FRONT_MATTER, parse_version
+from .config import load_config
+from .content import ARTICLE_ID, ARTICLES_DIR, FRONT_MATTER, parse_version
 from .errors import Diagnostic, Location, UshtilError, error
+from .files import check_writable, is_within, write_text
 from .memory import DEFAULT_THRESHOLD, Memory
 from .model import Article, SiteConfig, Version
 from .pofile import Entry, render
 from .poreport import check as check_catalogue
-from .provenance import _load, _toml_string, _write
+from .provenance import _load, _toml_string
 from .segments import Segment, inline_problems, rebuild, split, structure, unescape_plain
 from .status import CURRENT, DRAFT, MISSING, OUTDATED, version_state
-from .text import text_digest
+from .text import CANNOT_PUBLISH, text_digest, unpublishable
 from .translate import _now, plural_header
 
 EXPORT_DIR = "i18n/articles"
@@ -96,7 +98,10 @@ def export_article(
     source = _source_version(article, from_lang)
     if source.lang == to:
         raise UshtilError([error(source.location, "language", f"{to}.md is the version to translate from; choose another --to")])
-    path = export_path(out_dir or root / EXPORT_DIR, article_id, to)
+    out = out_dir or root / EXPORT_DIR
+    within = None if is_within(out, root) else out  # a folder outside was the user's choice
+    path = export_path(out, article_id, to)
+    check_writable(root, path, within=within)  # before an earlier export there is read
     previous, old_header = _previous(path)
     target = article.version(to)
     existing = _aligned(target, source)
@@ -159,10 +164,9 @@ def export_article(
         f"Article {article_id}, translated from {source.lang} into {to}.\n"
         f"When done, run: ushtil translate import {path.name}"
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = render(comment, header, entries)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
-        _write(path, text, create=not path.exists())
+        write_text(root, path, text, create=not path.exists(), within=within)
     return Exported(
         path,
         len(entries),
@@ -199,6 +203,66 @@ class Imported:
     draft: bool
 
 
+def _header_line(text: str, field: str) -> int:
+    """The line of the PO header that sets ``field`` (1 if none does)."""
+    start = f'"{field}:'
+    lines = enumerate(text.split("\n"), 1)
+    return next((number for number, line in lines if line.lstrip().startswith(start)), 1)
+
+
+def _header_problems(
+    root: Path, text: str, shown: str, config: SiteConfig, article_id: str, src_lang: str, lang: str
+) -> list[Diagnostic]:
+    """What is wrong with the header fields that name the file to write: a language of
+    the site other than the source's, and an existing article."""
+    problems: list[Diagnostic] = []
+    codes = ", ".join(config.codes)
+
+    def wrong(field: str, message: str) -> None:
+        problems.append(error(Location(shown, _header_line(text, field)), "header", message))
+
+    if lang not in config.codes:
+        wrong("Language", f"Language '{lang}' is not one of the site's languages ({codes})")
+    elif lang == src_lang:
+        source = "the language of the version translated from; the file must be for another"
+        wrong("Language", f"Language '{lang}' is {source}")
+    if src_lang not in config.codes:
+        site = f"one of the site's languages ({codes})"
+        wrong(HEADER_SOURCE, f"{HEADER_SOURCE} '{src_lang}' is not {site}")
+    folder = root / ARTICLES_DIR / article_id
+    if not ARTICLE_ID.fullmatch(article_id):
+        rule = "lowercase Latin letters, digits and single hyphens"
+        wrong(HEADER_ARTICLE, f"{HEADER_ARTICLE} '{article_id}' is not an article ID ({rule})")
+    elif not folder.is_dir() or folder.is_symlink():
+        where = f"there is no folder {ARTICLES_DIR}/{article_id}/"
+        wrong(HEADER_ARTICLE, f"{HEADER_ARTICLE} '{article_id}' names no article ({where})")
+    return problems
+
+
+def _entry_problems(
+    po: polib.POFile, shown: str, article_id: str, kinds: dict[str, str]
+) -> list[Diagnostic]:
+    """Entries that are not segments of the article, and translations with characters
+    that cannot be published."""
+    problems: list[Diagnostic] = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        where = Location(shown, entry.linenum)
+        context = entry.msgctxt or ""
+        owner, _, key = context.partition("/")
+        if owner != article_id or key not in kinds:
+            message = f"msgctxt '{context}' is not a segment of article '{article_id}'"
+            message += f" ({HEADER_ARTICLE})"
+            problems.append(error(where, "msgctxt", message))
+            continue
+        found = unpublishable(entry.msgstr)
+        if found is not None:
+            message = f"segment {key} ({kinds[key]}) contains {found[1]}, which {CANNOT_PUBLISH}"
+            problems.append(error(where, "character", message))
+    return problems
+
+
 def import_file(root: Path, po_path: Path, *, draft: bool = False, threshold: float = 100.0) -> Imported:
     shown = str(po_path)
     try:
@@ -215,15 +279,24 @@ def import_file(root: Path, po_path: Path, *, draft: bool = False, threshold: fl
     lang = po.metadata.get("Language", "")
     if not (article_id and src_lang and digest and lang):
         raise UshtilError([error(Location(shown, 1), "header", f"not an article file: the header needs Language, {HEADER_ARTICLE}, {HEADER_SOURCE} and {HEADER_DIGEST} (made by `ushtil translate export`)")])
-    # the checks of the interface catalogues: look-alike letters, whitespace, markup, header
-    checked = [d for d in check_catalogue(po_path, shown) if d.is_error and d.code not in ("fuzzy", "untranslated")]
-    if checked:
-        raise UshtilError(checked + [error(Location(shown), "checks", "nothing was written: correct these first")])
+    # the header decides which file is written: only a version of an existing article
+    wrong = _header_problems(root, text, shown, load_config(root), article_id, src_lang, lang)
+    if wrong:
+        raise UshtilError(wrong)
     config, article = _load(root, article_id)
     source = article.version(src_lang)
     if source is None:
         raise UshtilError([error(Location(shown, 1), "no-source", f"article {article_id} has no {src_lang}.md any more")])
     segments = split(source)
+    wrong = _entry_problems(po, shown, article_id, {s.key: s.kind for s in segments})
+    if wrong:
+        raise UshtilError(wrong)
+    # the checks of the interface catalogues: look-alike letters, whitespace, markup, header
+    found = check_catalogue(po_path, shown)
+    checked = [d for d in found if d.is_error and d.code not in ("fuzzy", "untranslated")]
+    if checked:
+        stop = error(Location(shown), "checks", "nothing was written: correct these first")
+        raise UshtilError([*checked, stop])
     by_context = {e.msgctxt: e for e in po if not e.obsolete}
     if source.digest != digest or any(by_context.get(f"{article_id}/{s.key}") is None or by_context[f"{article_id}/{s.key}"].msgid != s.text for s in segments):
         raise UshtilError([error(Location(shown, 1), "source-changed", f"{ARTICLES_DIR}/{article_id}/{src_lang}.md changed since this file was exported; export it again (`ushtil translate export {article_id} --to {lang}`): the changed segments become fuzzy and the rest keep their translations")])
@@ -270,5 +343,5 @@ def import_file(root: Path, po_path: Path, *, draft: bool = False, threshold: fl
     if version is None or structure(version.body) != structure(source.body):
         raise UshtilError(check + [error(Location(shown), "rebuild", "the translated text changes the article's block structure; check the segments for stray Markdown")])
     target = root / target_shown
-    _write(target, content, create=not target.exists())
+    write_text(root, target, content, create=not target.exists())
     return Imported(target, len(translations), len(segments), is_draft)

@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 from . import __version__
 from .build import build, load_site, now_utc
 from .errors import Diagnostic, UshtilError, has_errors
+from .files import check_writable, is_within
 from . import poreport, provenance, translate
 from .status import FAILABLE, ChangeTimes, Status, compute_status
 from .write import refuse_output
@@ -172,6 +173,10 @@ def cmd_translate_export(args: argparse.Namespace) -> int:
 
     root = Path(args.project).resolve()
     out = root / args.out if args.out else root / articlepo.EXPORT_DIR  # relative to the project, like -C
+    if out.exists() and not out.is_dir():
+        what = "not a folder (it names the folder for the <id>.<lang>.po files)"
+        print(f"ushtil translate export: --out {args.out}: {what}", file=sys.stderr)
+        return EXIT_USAGE
     if args.pending == bool(args.id):
         print("ushtil translate export: give an article ID or --pending (every missing or outdated version)", file=sys.stderr)
         return EXIT_USAGE
@@ -301,11 +306,20 @@ def cmd_i18n_check(args: argparse.Namespace) -> int:
 def cmd_i18n_compile(args: argparse.Namespace) -> int:
     root = Path(args.project).resolve()
     out_root = (root / args.out).resolve() if args.out else root / "locales"
+    if out_root.exists() and not out_root.is_dir():
+        print(f"ushtil i18n compile: --out {args.out}: not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    within = None if is_within(out_root, root) else out_root  # a folder outside: the user's choice
     failed = False
     for path in sorted(root.glob("locales/*/LC_MESSAGES/*.po")):
         shown = path.relative_to(root).as_posix()
         target = out_root / path.relative_to(root / "locales").with_suffix(".mo")
-        problems = poreport.compile_catalog(path, shown, target, use_fuzzy=args.use_fuzzy)
+        try:
+            check_writable(root, target, within=within)
+        except UshtilError as exc:
+            problems = list(exc.diagnostics)
+        else:
+            problems = poreport.compile_catalog(path, shown, target, use_fuzzy=args.use_fuzzy)
         print_diagnostics(problems)
         if problems:
             failed = True
@@ -315,10 +329,40 @@ def cmd_i18n_compile(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
+def _port(value: str) -> int:
+    port = int(value) if value.isdecimal() else 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a port number (1 to 65535)")
+    return port
+
+
+def _project_problem(args: argparse.Namespace, given: bool) -> str | None:
+    """Why ``-C`` (or, without it, this folder) is not a project to run on; nothing is
+    created in a folder that is not one. ``i18n stats`` and ``check`` take any .po file."""
+    any_po = args.command == "i18n" and args.i18n_command in ("stats", "check") and args.files
+    if any_po and not given:
+        return None
+    folder = Path(args.project)
+    if not given:
+        if (folder / "site.toml").is_file():
+            return None
+        return (
+            "ushtil: this folder is not an ushtil project (no site.toml here); "
+            "run ushtil in the project's folder or give it with -C DIR"
+        )
+    if not folder.exists():
+        return f"ushtil: -C {args.project}: no such folder"
+    if not folder.is_dir():
+        return f"ushtil: -C {args.project}: not a folder"
+    if not (folder / "site.toml").is_file():
+        return f"ushtil: -C {args.project}: not an ushtil project (no site.toml there)"
+    return None
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ushtil", description="Build a trilingual (kk/ru/en) news site.")
     p.add_argument("--version", action="version", version=f"ushtil {__version__}")
-    p.add_argument("-C", "--project", default=".", help="the project folder (default: here)")
+    p.add_argument("-C", "--project", help="the project folder (default: here)")
     p.add_argument("--debug", action="store_true", help="show a traceback for unexpected failures")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -330,7 +374,7 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_build)
 
     sv = sub.add_parser("serve", help="build, serve on localhost, rebuild and reload on every change")
-    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--port", type=_port, default=8000, help="1 to 65535 (default: 8000)")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
     sv.set_defaults(func=cmd_serve)
 
@@ -439,6 +483,12 @@ def _dispatch(argv: Sequence[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(_dispatch(sys.argv[1:] if argv is None else argv))
+    given = args.project is not None
+    args.project = args.project if given else "."
+    problem = _project_problem(args, given)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
     func: Callable[[argparse.Namespace], int] = args.func
     previous = None
     if threading.current_thread() is threading.main_thread():

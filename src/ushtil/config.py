@@ -14,11 +14,14 @@ from babel import Locale, UnknownLocaleError
 
 from .errors import Diagnostic, Location, UshtilError, error, has_errors
 from .model import MISSING_POLICIES, HIDE, Label, Language, SiteConfig
+from .text import publishable_problems
 from .tomlfields import Fields, parse_toml
 
 CONFIG_FILE = "site.toml"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LANG_CODE = re.compile(r"^[a-z]{2}$")
+# Matched against the whole string (fullmatch; \Z, unlike $, does not accept a final newline).
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+LANG_CODE = re.compile(r"[a-z]{2}\Z")
+BASE_URL = re.compile(r"https?://[^/\s]+(?:/\S*)?\Z")
 
 # Native names and locales of the languages ushtil knows without configuration.
 KNOWN_LANGUAGES = {
@@ -59,6 +62,9 @@ def load_config(root: Path) -> SiteConfig:
         raise UshtilError([error(Location(shown, line), "encoding", "not valid UTF-8")]) from None
     except OSError as exc:
         raise UshtilError([error(Location(shown), "unreadable", exc.strerror or str(exc))]) from None
+    unpublishable = publishable_problems(text.replace("\r\n", "\n"), shown)
+    if unpublishable:
+        raise UshtilError(unpublishable)
     config, diagnostics = parse_config(text, root, shown)
     if config is None or has_errors(diagnostics):
         raise UshtilError(diagnostics)
@@ -73,7 +79,7 @@ def parse_config(text: str, root: Path, shown: str = CONFIG_FILE) -> tuple[SiteC
     f.unknown(TOP_KEYS)
 
     base_url = f.string("base_url", required=True, nonempty=True)
-    if base_url is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
+    if base_url is not None and not BASE_URL.fullmatch(base_url):
         f.fail("base_url", "base-url", f"'base_url' must be an absolute http(s) URL, not '{base_url}'")
     time_zone = f.string("time_zone") or "Asia/Almaty"
     try:
@@ -146,7 +152,7 @@ def _languages(f: Fields) -> tuple[Language, ...]:
         if code.lower() == "kz":
             f.fail("languages", "language", f"'{code}' is not an ISO 639-1 language code (Kazakh is 'kk'; 'kz' is the country)")
             continue
-        if not LANG_CODE.match(code):
+        if not LANG_CODE.fullmatch(code):
             f.fail("languages", "language", f"'{code}' is not an ISO 639-1 language code")
             continue
         if code in (lang.code for lang in result):
@@ -182,7 +188,7 @@ def _labels(f: Fields, key: str) -> tuple[Label, ...]:
     labels: list[Label] = []
     for slug in table.data:
         msgid = table.string(slug, nonempty=True)
-        if not SLUG.match(slug):
+        if not SLUG.fullmatch(slug):
             table.fail(slug, "slug", f"'{slug}' in [{key}] must be lowercase letters, digits and hyphens")
             continue
         if msgid is not None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic, Location, Severity, error, warning
 from .model import MISSING_POLICIES, Article, Facts, Provenance, SiteConfig, Version
-from .text import read_text, text_digest
+from .text import read_text, reference_problems, text_digest
 from .tomlfields import Fields, parse_toml
 
 if TYPE_CHECKING:
@@ -24,9 +24,11 @@ if TYPE_CHECKING:
 
 ARTICLES_DIR = "articles"
 ARTICLE_FILE = "article.toml"
-ARTICLE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Matched against the whole string (fullmatch; \Z, unlike $, does not accept a final newline).
+ARTICLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 FRONT_MATTER = "+++"
-DIGEST = re.compile(r"^[0-9a-f]{16}$")
+DIGEST = re.compile(r"[0-9a-f]{16}\Z")
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 VERSION_KEYS = ("id", "title", "summary", "draft", "translated_from")
 ARTICLE_KEYS = ("published", "category", "tags", "image", "missing")
 
@@ -66,7 +68,7 @@ def load_article(
     article_id = folder.name
     shown = f"{ARTICLES_DIR}/{article_id}"
     ok = True
-    if not ARTICLE_ID.match(article_id):
+    if not ARTICLE_ID.fullmatch(article_id):
         diagnostics.append(
             error(
                 Location(shown),
@@ -76,7 +78,16 @@ def load_article(
             )
         )
         ok = False
-    facts = _cached(cache, folder / ARTICLE_FILE, f"{shown}/{ARTICLE_FILE}", diagnostics, lambda found: _read_facts(folder, shown, config, found))
+    fshown = f"{shown}/{ARTICLE_FILE}"
+    if (folder / ARTICLE_FILE).is_symlink():  # it could be any file, anywhere
+        message = f"{ARTICLE_FILE} must be a file, not a link"
+        diagnostics.append(error(Location(fshown), "symlink", message))
+        facts = None
+    else:
+        facts = _cached(
+            cache, folder / ARTICLE_FILE, fshown, diagnostics,
+            lambda found: _read_facts(folder, shown, config, found),
+        )
     versions: list[Version] = []
     for path in sorted(folder.glob("*.md")):
         lang = path.stem
@@ -210,6 +221,7 @@ def _safe_relative(name: str) -> bool:
         and "\\" not in name
         and all(part not in ("..", ".", "") for part in p.parts)
         and not name.startswith("/")
+        and CONTROL.search(name) is None  # it becomes a URL: no newline, tab or the like
     )
 
 
@@ -272,7 +284,7 @@ def parse_version(
         digest = src.string("digest", required=True) or ""
         own_digest = src.string("own_digest")
         for key, value in (("digest", digest), ("own_digest", own_digest)):
-            if value and not DIGEST.match(value):
+            if value and not DIGEST.fullmatch(value):
                 src.fail(
                     key,
                     "digest",
@@ -285,6 +297,7 @@ def parse_version(
             src.fail("lang", "language", "a version cannot be translated from itself")
         elif src_lang is not None:
             provenance = Provenance(src_lang, digest, own_digest)
+    diagnostics.extend(reference_problems(body, shown, body_line))
     if not body.strip() and not draft:
         diagnostics.append(error(Location(shown, body_line - 1), "empty-body", "the article body is empty"))
     if any(d.is_error for d in diagnostics[before:]) or title is None:

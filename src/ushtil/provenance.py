@@ -3,21 +3,20 @@
 ``translate`` starts a version in a new language from an existing one (a draft with the
 source's text and its digest stamped). ``translated`` records that a translator has
 brought a version up to date with its source. Both change only the front matter, check
-the result by reading it back, and replace the file atomically.
+the result by reading it back, and replace the file atomically (:mod:`ushtil.files`).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import load_config
-from .content import ARTICLES_DIR, FRONT_MATTER, load_article, parse_version
+from .content import ARTICLE_ID, ARTICLES_DIR, FRONT_MATTER, load_article, parse_version
 from .errors import Diagnostic, Location, UshtilError, error
+from .files import write_text
 from .model import Article, SiteConfig, Version
 from .status import CURRENT, DRAFT, OUTDATED, version_state
 
@@ -40,6 +39,11 @@ def _load(root: Path, article_id: str) -> tuple[SiteConfig, Article]:
     config = load_config(root)
     folder = root / ARTICLES_DIR / article_id
     shown = f"{ARTICLES_DIR}/{article_id}"
+    if not ARTICLE_ID.fullmatch(article_id):
+        rule = "lowercase Latin letters, digits and single hyphens"
+        raise _fail(shown, "bad-id", f"'{article_id}' is not an article ID ({rule})")
+    if folder.is_symlink():
+        raise _fail(shown, "symlink", "articles must be folders, not links")
     if not folder.is_dir():
         raise _fail(shown, "no-article", f"no article '{article_id}' (no folder {shown}/)")
     diagnostics: list[Diagnostic] = []
@@ -95,7 +99,7 @@ def scaffold(root: Path, article_id: str, to: str, from_lang: str | None = None)
     front += ["draft = true", ""] + _provenance_lines(source.lang, source.digest, source.digest)
     text = "\n".join([FRONT_MATTER, *front, FRONT_MATTER, source.body.rstrip("\n")]) + "\n"
     _verify(text, shown, article_id, to, config, expect_digest=source.digest, expect_source=source)
-    _write(root / shown, text, create=True)
+    write_text(root, root / shown, text, create=True)
     return Outcome(
         shown,
         True,
@@ -194,7 +198,7 @@ def _stamp(root: Path, shown: str, config: SiteConfig, version: Version, source:
     if crlf:
         new_text = new_text.replace("\n", "\r\n")
     _verify(new_text, shown, version.article_id, version.lang, config, expect_digest=version.digest, expect_source=source)
-    _write(root / shown, new_text, create=False)
+    write_text(root, root / shown, new_text)
 
 
 def _read_raw(path: Path, shown: str) -> tuple[str, bool]:
@@ -264,16 +268,3 @@ def _verify(
         )
 
 
-def _write(path: Path, text: str, *, create: bool) -> None:
-    mode = 0o644 if create else path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, mode)
-        if create and path.exists():
-            raise _fail(path.name, "exists", "appeared while writing; nothing was changed")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -137,7 +137,10 @@ class TemplateProblems:
 
     def add(self, exc: Exception, template: str) -> None:
         path, line = _template_location(exc, self.root, template)
-        if isinstance(exc, jinja2.TemplateSyntaxError):
+        if isinstance(exc, RecursionError):
+            path, line = _recursion_location(exc, self.root) or (path, line)
+            message = "template recursion: it includes, extends or calls itself without end"
+        elif isinstance(exc, jinja2.TemplateSyntaxError):
             message = f"template syntax error: {exc.message}"
         elif isinstance(exc, jinja2.UndefinedError):
             message = f"template refers to something undefined: {exc.message}"
@@ -162,6 +165,23 @@ def _template_location(exc: Exception, root: Path, template: str) -> tuple[str, 
         if frame.filename.endswith(".html") or f"/{TEMPLATES_DIR}/" in frame.filename:
             return _shown(frame.filename, root), frame.lineno
     return f"{TEMPLATES_DIR}/{template}", None
+
+
+def _recursion_location(exc: RecursionError, root: Path) -> tuple[str, int | None] | None:
+    """Where a template starts to repeat itself: the template line just before the
+    outermost template frame that the traceback enters a second time."""
+    frames = [
+        (frame.filename, frame.lineno, frame.name)  # name: top level, a block or a macro
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if frame.filename.endswith(".html") or f"/{TEMPLATES_DIR}/" in frame.filename
+    ]
+    seen: set[tuple[str, int | None, str]] = set()
+    for index, frame in enumerate(frames):
+        if frame in seen:
+            filename, line, _ = frames[index - 1]
+            return _shown(filename, root), line
+        seen.add(frame)
+    return None
 
 
 def _shown(filename: str, root: Path) -> str:
@@ -282,6 +302,7 @@ class Renderer:
         self.graph = graph
         self.urls = graph.urls
         self.problems = TemplateProblems(self.config.root)
+        self.endless: set[str] = set()  # templates that recursed without end
         self.fmt = Formatting()
         self.translators = {c: translator(self.config, catalogs, c) for c in self.config.codes}
         bytecode = _bytecode_cache(self.config.root) if cache is not None else None
@@ -354,10 +375,15 @@ class Renderer:
         return digest(self.fingerprint, *parts)
 
     def _render(self, lang: str, template: str, **context: Any) -> bytes | None:
+        if template in self.endless:
+            return None  # reported once: finding it again for every page takes seconds each
         try:
             tpl = self.envs[lang].get_template(template)
             return tpl.render(urls=self.urls, config=self.config, **context).encode("utf-8")
         except jinja2.TemplateError as exc:
+            self.problems.add(exc, template)
+        except RecursionError as exc:
+            self.endless.add(template)
             self.problems.add(exc, template)
         except (TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError) as exc:
             self.problems.add(exc, template)
@@ -661,7 +687,7 @@ class Renderer:
                 {"urls": self.urls, "config": self.config, "links": links}
             )
             macro = module.status_row  # type: ignore[attr-defined]
-        except jinja2.TemplateError as exc:
+        except (jinja2.TemplateError, RecursionError) as exc:
             self.problems.add(exc, "status.html")
             return None
         except AttributeError:
@@ -680,7 +706,10 @@ class Renderer:
             if html is None and macro is not None:
                 try:
                     html = str(macro(row, article_links))
-                except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
+                except (
+                    jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError,
+                    RecursionError,
+                ) as exc:
                     self.problems.add(exc, "status.html")
                     return None
                 if self.cache is not None:

@@ -87,22 +87,40 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if path == STATE:
             return self.send_bytes(200, "application/json", json.dumps(self.preview.state()).encode())
         file = Path(self.translate_path(path))
-        if file.is_dir():
+        if file.is_dir() and self.inside(file):
             if not path.endswith("/"):
                 self.send_response(301)
                 self.send_header("Location", path + "/")
                 self.end_headers()
                 return
             file = file / "index.html"
+        if not self.inside(file):
+            return self.not_found(path)
         if file.suffix == ".html" and file.is_file():
             return self.send_html(200, file)
         if not file.exists():
-            lang = path.strip("/").split("/", 1)[0]
-            page = Path(self.directory) / lang / "404.html"
-            page = page if lang and page.is_file() else Path(self.directory) / "404.html"
-            if page.is_file():
-                return self.send_html(404, page)
+            return self.not_found(path)
         return super().do_GET()
+
+    def do_HEAD(self) -> None:
+        file = Path(self.translate_path(self.path.split("?", 1)[0]))
+        if not self.inside(file) or (file.is_dir() and not self.inside(file / "index.html")):
+            return self.send_error(404)
+        return super().do_HEAD()
+
+    def inside(self, file: Path) -> bool:
+        """Whether ``file``, links followed, is in the output folder: nothing else is served,
+        whatever ``..``, its encodings or links inside the output point to."""
+        return file.resolve().is_relative_to(Path(self.directory).resolve())
+
+    def not_found(self, path: str) -> None:
+        """The 404 page in the language of the URL's first segment, else the default one."""
+        lang = path.strip("/").split("/", 1)[0]
+        pages = [Path(self.translate_path(f"/{lang}/404.html"))] if lang else []
+        for page in [*pages, Path(self.directory) / "404.html"]:
+            if page.is_file() and self.inside(page):
+                return self.send_html(404, page)
+        return self.send_error(404)
 
     def send_bytes(self, status: int, kind: str, body: bytes) -> None:
         self.send_response(status)

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 import tomllib
 from typing import Any
 
 from .errors import Diagnostic, Location, Severity, error
+from .text import CANNOT_PUBLISH, unpublishable
 
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+# The years a date-time may have: enough for any archive of web news, and far from the
+# limits of date arithmetic (year 1 and 9999) and from local mean time offsets.
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2999
 
 
 def parse_toml(
@@ -40,7 +45,9 @@ def key_line(text: str, key: str, table: str = "", first_line: int = 1) -> int:
     """The line where ``key`` is set inside ``[table]`` (or the top level); else the table's."""
     current = ""
     table_line = first_line
-    pattern = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
+    escaped = json.dumps(key, ensure_ascii=False)[1:-1]  # a key as TOML may spell it: "site\n"
+    spellings = {re.escape(key), re.escape(escaped)}
+    pattern = re.compile(r"^\s*[\"']?(?:" + "|".join(spellings) + r")[\"']?\s*=")
     for number, line in enumerate(text.splitlines(), start=first_line):
         header = _HEADER.match(line)
         if header:
@@ -123,7 +130,17 @@ class Fields:
         if value is not None and nonempty and not value.strip():
             self.fail(key, "empty", f"'{self._name(key)}' must not be empty")
             return None
+        if value is not None and not self._publishable(key, value):
+            return None
         return value  # type: ignore[no-any-return]
+
+    def _publishable(self, key: str, value: str) -> bool:
+        found = unpublishable(value)
+        if found is None:
+            return True
+        _, what = found
+        self.fail(key, "character", f"'{self._name(key)}' contains {what}, which {CANNOT_PUBLISH}")
+        return False
 
     def integer(self, key: str, *, minimum: int = 1) -> int | None:
         value = self._get(key, int, "a whole number", False)
@@ -141,6 +158,8 @@ class Fields:
             return None
         if not all(isinstance(item, str) for item in value):
             self.fail(key, "type", f"'{self._name(key)}' must be a list of strings")
+            return None
+        if not all(self._publishable(key, item) for item in value):
             return None
         return tuple(value)
 
@@ -170,6 +189,10 @@ class Fields:
             return None
         if value.tzinfo is None:
             self.fail(key, "no-offset", f"'{name}' has no time zone offset, e.g. +06:00")
+            return None
+        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            years = f"the year must be {EARLIEST_YEAR} to {LATEST_YEAR}"
+            self.fail(key, "range", f"'{name}' {value.isoformat()} is out of range: {years}")
             return None
         return value
 

@@ -23,6 +23,7 @@ from babel.messages.pofile import read_po as babel_read_po
 
 from .catalogs import DOMAIN, PLURAL_FORMS, bare_percent, catalog_path, parse_plural_forms, read_po
 from .errors import Diagnostic, Location, UshtilError, error, warning
+from .files import check_writable, write_text
 
 WIDTH = 79  # GNU gettext's and Poedit's line width: files round-trip unchanged
 POT_PATH = "i18n/messages.pot"
@@ -42,6 +43,7 @@ HEADER_ORDER = (
     "Plural-Forms",
 )
 DATE_FORMAT = "%Y-%m-%d %H:%M%z"
+LANGUAGE = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?\Z")  # a catalogue's folder name: kk, pt_BR
 
 
 def _now() -> str:
@@ -104,6 +106,7 @@ def extract(root: Path) -> tuple[bool, list[Diagnostic]]:
     """Write ``i18n/messages.pot``; rewrite it only when a message or reference changed."""
     catalog, diagnostics = extract_template(root)
     target = root / POT_PATH
+    check_writable(root, target)  # before the old template is read: it must be the project's
     old = polib.pofile(str(target), wrapwidth=WIDTH) if target.exists() else None
     created = old.metadata.get("POT-Creation-Date", _now()) if old else _now()
     metadata = {
@@ -119,8 +122,7 @@ def extract(root: Path) -> tuple[bool, list[Diagnostic]]:
     if old is not None and _without_date(text) == _without_date(pot_text(old)):
         return False, diagnostics
     metadata["POT-Creation-Date"] = _now()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(pot_text(to_polib(catalog, metadata, header=pot.header)), encoding="utf-8")
+    write_text(root, target, pot_text(to_polib(catalog, metadata, header=pot.header)))
     return True, diagnostics
 
 
@@ -239,7 +241,11 @@ def read_template(root: Path) -> BabelCatalog:
 
 def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: bool = False) -> Path:
     """A new catalogue for ``lang`` from the template, with a complete header."""
+    if not LANGUAGE.fullmatch(lang):
+        problem = f"'{lang}' is not a language code (such as kk, or pt_BR)"
+        raise UshtilError([error(Location("locales"), "language", problem)])
     target = catalog_path(root, lang)
+    check_writable(root, target)
     if target.exists() and not force:
         raise UshtilError(
             [error(Location(target.relative_to(root).as_posix()), "exists", "already exists: use 'ushtil i18n update'")]
@@ -270,8 +276,7 @@ def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: 
         "Plural-Forms": plural,
     }
     po = to_polib(catalog, metadata, header=f"{english} translation of the site's interface strings.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(pot_text(po), encoding="utf-8")
+    write_text(root, target, pot_text(po), create=not force)
     return target
 
 
@@ -287,6 +292,11 @@ def update(root: Path, *, drop_obsolete: bool = False, langs: list[str] | None =
         if langs and lang not in langs:
             continue
         shown = target.relative_to(root).as_posix()
+        try:
+            check_writable(root, target)  # before it is read: it must be the project's
+        except UshtilError as exc:
+            diagnostics.extend(exc.diagnostics)
+            continue
         old, problem = read_po(target, shown)
         if old is None:
             diagnostics.append(problem)  # type: ignore[arg-type]
@@ -323,6 +333,10 @@ def update(root: Path, *, drop_obsolete: bool = False, langs: list[str] | None =
         po = to_polib(catalog, metadata, header=old.header)
         text = pot_text(po)
         if text != target.read_text(encoding="utf-8"):
-            target.write_text(text, encoding="utf-8")
+            try:
+                write_text(root, target, text)
+            except UshtilError as exc:
+                diagnostics.extend(exc.diagnostics)
+                continue
             changed.append(target)
     return changed, diagnostics
