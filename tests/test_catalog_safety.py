@@ -280,8 +280,15 @@ def test_labels_and_feeds_read_a_translation_as_text_once(basic: Path) -> None:
 def test_a_label_with_markup_is_text_translated_or_not(basic: Path) -> None:
     config = basic / "site.toml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace('"News of the city"', '"News <i>of</i> the city"', 1), encoding="utf-8")
-    put(po_path(basic, "kk"), "News <i>of</i> the city", "Қала <i>жаңалықтары</i>", msgctxt="category")
+    config.write_text(
+        text.replace('"News of the city"', '"News <i>of</i> the city"', 1), encoding="utf-8"
+    )
+    put(
+        po_path(basic, "kk"),
+        "News <i>of</i> the city",
+        "Қала <i>жаңалықтары</i>",
+        msgctxt="category",
+    )
     report = build_report(basic)
     assert report.ok, messages(report)
     kk = read(basic / "public", "/kk/category/news/")
@@ -390,6 +397,20 @@ def test_one_rule_for_the_build_check_compile_and_import(
     else:  # %-placeholders and HTML are interface-string rules: article text is Markdown
         assert code not in {d.code for d in article_checked}
     assert "internal error" not in err
+
+
+def test_compile_with_fuzzy_judges_the_fuzzy_translations_it_takes(basic: Path, tmp_path: Path) -> None:
+    path = po_path(basic, "kk")
+    put(path, LINK, HOSTILE)
+    po = polib.pofile(str(path), wrapwidth=79)
+    next(e for e in po if e.msgid == LINK).flags.append("fuzzy")
+    po.save(str(path))
+    again = polib.pofile(str(path))
+    line = msgid_lines(again)[next(e for e in again if e.msgid == LINK).linenum]
+    assert poreport.compile_catalog(path, KK, tmp_path / "kk.mo") == []
+    refused = poreport.compile_catalog(path, KK, tmp_path / "fuzzy.mo", use_fuzzy=True)
+    assert [(d.location, d.code) for d in refused] == [(Location(KK, line), "markup")]
+    assert not (tmp_path / "fuzzy.mo").exists()
 
 
 def test_an_article_with_a_percent_sign_can_be_imported(
@@ -585,6 +606,25 @@ def test_a_conflict_in_an_article_file_is_reported_with_its_line(
     assert main(["-C", str(sample), "translate", "import", "i18n/articles/10888.kk.po"]) == 1
     err = capsys.readouterr().err
     assert f"{path}:{line}: {MARKER}" in err, err
+
+
+def test_a_catalogue_that_is_not_utf8_is_reported_with_its_line(
+    basic: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = po_path(basic, "ru")
+    data = path.read_bytes()
+    at = data.index("Главное меню".encode())
+    path.write_bytes(
+        data[:at] + "Главное меню".encode("cp1251") + data[at + len("Главное меню".encode()) :]
+    )
+    line = data[:at].count(b"\n") + 1
+    for args in (["i18n", "check"], ["i18n", "update"], ["build"]):
+        assert main(["-C", str(basic), *args]) == 1
+        out, err = capsys.readouterr()
+        assert (
+            f"locales/ru/LC_MESSAGES/messages.po:{line}: not valid UTF-8 (byte 0xc3): save the file as UTF-8"
+            in out + err
+        )
 
 
 # --- what ushtil writes, GNU gettext reads ----------------------------------------------

@@ -218,7 +218,14 @@ def msgid_lines(po: polib.POFile) -> dict[int, int]:
 
 def read_po(path: Path, shown: str) -> tuple[polib.POFile | None, Diagnostic | None]:
     try:
-        problem = po_syntax_error(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            message = f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8"
+            return None, error(Location(shown, line), "po-syntax", message)
+        problem = po_syntax_error(text)
         if problem is not None:
             return None, error(Location(shown, problem[0]), "po-syntax", f"syntax error in the catalogue: {problem[1]}")
         return polib.pofile(str(path), encoding="utf-8", wrapwidth=0), None
