@@ -22,7 +22,6 @@ from .catalogs import (
     WORD,
     header_line,
     judge,
-    lookalikes,
     msgid_lines,
     msgstr_forms,
     parse_plural_forms,
@@ -30,8 +29,6 @@ from .catalogs import (
     read_po,
 )
 from .errors import Diagnostic, Location, Severity
-
-__all__ = ["Stats", "check", "compile_catalog", "is_translated", "lookalikes", "stats"]
 
 
 @dataclass(frozen=True)
