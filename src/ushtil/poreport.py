@@ -1,29 +1,34 @@
 """Translator reports over any ``.po`` file: statistics and checks.
 
 ``stats`` counts honestly (fuzzy and partly filled plurals are not translated); ``check``
-lists every problem as ``path:line: code: message``. Both read files with the same
-syntax check and rules the build uses (:mod:`ushtil.catalogs`).
+lists every problem as ``path:line: code: message``. Both read files with the syntax
+check the build uses, and ``check`` judges every entry and the ``Plural-Forms`` header
+by the build's own rule list (:func:`ushtil.catalogs.judge`,
+:func:`ushtil.catalogs.plural_problem`): what it reports is exactly what the build does
+not use. An article file (``translate export``) is judged as the Markdown text it is.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import polib
 
-from .catalogs import PLURAL_FORMS, bare_percent, msgid_lines, msgstr_forms, parse_plural_forms, placeholders, read_po, tags
+from .catalogs import (
+    ARTICLE,
+    ARTICLE_HEADER,
+    INTERFACE,
+    WORD,
+    header_line,
+    judge,
+    msgid_lines,
+    msgstr_forms,
+    parse_plural_forms,
+    plural_problem,
+    read_po,
+)
 from .errors import Diagnostic, Location, Severity
-
-CYRILLIC_LANGS = ("kk", "ru")
-# Latin letters that look like Cyrillic ones, and the letter meant.
-LOOKALIKES = {
-    "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у",
-    "A": "А", "E": "Е", "O": "О", "P": "Р", "C": "С", "X": "Х", "H": "Н", "K": "К", "M": "М", "T": "Т", "B": "В",
-    "i": "і", "I": "І", "h": "һ", "ə": "ә", "Ə": "Ә",
-}
-WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -88,8 +93,9 @@ def stats(path: Path, shown: str) -> tuple[Stats | None, list[Diagnostic]]:
     )
 
 
-def check(path: Path, shown: str, *, strict: bool = False) -> list[Diagnostic]:
-    """Every problem a translator should fix in one catalogue."""
+def check(path: Path, shown: str, *, strict: bool = False, fuzzy: bool = False) -> list[Diagnostic]:
+    """Every problem a translator should fix in one catalogue. With ``fuzzy``, fuzzy
+    translations are judged too (they are about to be used)."""
     po, problem = read_po(path, shown)
     if po is None:
         return [problem] if problem else []
@@ -100,96 +106,44 @@ def check(path: Path, shown: str, *, strict: bool = False) -> list[Diagnostic]:
         out.append(Diagnostic(severity, Location(shown, line), code, f"{code}: {message}"))
 
     meta = po.metadata
-    header_line = 1
     language = meta.get("Language", "")
     if not language:
-        add(header_line, "header-language", "the header has no Language")
+        add(header_line(po, "Language"), "header-language", "the header has no Language")
     content_type = meta.get("Content-Type", "")
     if "charset=utf-8" not in content_type.lower().replace(" ", ""):
-        add(header_line, "header-charset", f"Content-Type must be 'text/plain; charset=UTF-8', not {content_type!r}")
-    parsed = parse_plural_forms(meta.get("Plural-Forms"))
-    nplurals = parsed[0] if parsed else None
-    if parsed is None:
-        add(header_line, "header-plural-forms", "Plural-Forms is missing or invalid")
-    elif language in PLURAL_FORMS and PLURAL_FORMS[language][0] != parsed[0]:
         add(
-            header_line,
-            "header-plural-forms",
-            f"Plural-Forms says nplurals={parsed[0]}; {language} has {PLURAL_FORMS[language][0]}",
+            header_line(po, "Content-Type"),
+            "header-charset",
+            f"Content-Type must be 'text/plain; charset=UTF-8', not {content_type!r}",
         )
+    _, why = plural_problem(meta.get("Plural-Forms"), language)
+    parsed = parse_plural_forms(meta.get("Plural-Forms"))
+    nplurals = parsed[0] if parsed else None  # entries are still counted against a valid header
+    if why is not None:
+        add(header_line(po, "Plural-Forms"), "header-plural-forms", why)
     if po.metadata_is_fuzzy:
-        add(header_line, "header-fuzzy", "the header is marked fuzzy: tools will ignore the catalogue's settings")
+        fuzzy_header = "the header is marked fuzzy: tools will ignore the catalogue's settings"
+        add(1, "header-fuzzy", fuzzy_header)
+    kind = ARTICLE if meta.get(ARTICLE_HEADER) else INTERFACE
     lines = msgid_lines(po)
     for entry in po:
         if entry.obsolete:
             continue
         line = lines.get(entry.linenum, entry.linenum)
-        sources = [entry.msgid] + ([entry.msgid_plural] if entry.msgid_plural else [])
-        for source in sources:
-            if bare_percent(source):
-                add(line, "bare-percent", f"the source has a '%' that is not a placeholder: {source!r} (write '%%')")
+        for finding in judge(entry, nplurals, language, kind, fuzzy=fuzzy).findings:
+            add(line, finding.code, finding.message)
         forms = msgstr_forms(entry)
-        if entry.msgid_plural and nplurals is not None and len(forms) != nplurals:
-            add(line, "plural-count", f"{len(forms)} plural forms; the header says {nplurals}")
-        if "fuzzy" in entry.flags:
+        if "fuzzy" in entry.flags and not fuzzy:
             add(line, "fuzzy", "marked fuzzy: not used until a translator confirms it", soft)
-            continue
-        if not all(forms):
+        elif not all(forms):
             add(line, "untranslated", "not translated" if not any(forms) else "a plural form is empty", soft)
-            if not any(forms):
-                continue
-        want = [placeholders(s) for s in sources]
-        want_printf = frozenset().union(*(w[0] for w in want))
-        want_brace = frozenset().union(*(w[1] for w in want))
-        source_tags = frozenset().union(*(tags(s) for s in sources))
-        for index, form in enumerate(forms):
-            if not form:
-                continue
-            which = f"msgstr[{index}]" if entry.msgid_plural else "msgstr"
-            printf, brace = placeholders(form)
-            extra = sorted(printf - want_printf) + sorted("{" + b + "}" for b in brace - want_brace)
-            missing = sorted(want_printf - printf) + sorted("{" + b + "}" for b in want_brace - brace)
-            if extra:
-                add(line, "placeholder", f"{which} has placeholders the source does not: {', '.join(extra)}")
-            if missing:
-                add(line, "placeholder", f"{which} lacks placeholders of the source: {', '.join(missing)}")
-            if bare_percent(form) and not any(bare_percent(s) for s in sources):
-                add(line, "bare-percent", f"{which} has a '%' that is not a placeholder (write '%%')")
-            new_tags = sorted(tags(form) - source_tags)
-            if new_tags:
-                add(line, "markup", f"{which} has markup its source does not: {', '.join(new_tags)}")
-            if _edges(form) != _edges(entry.msgid):
-                add(line, "whitespace", f"{which} does not start and end with the same spaces and newlines as the source")
-            if language in CYRILLIC_LANGS:
-                for word, letters in lookalikes(form):
-                    add(
-                        line,
-                        "lookalike",
-                        f"{which}: '{word}' mixes Latin {', '.join(letters)} into a Cyrillic word",
-                    )
     return out
 
 
-def _edges(text: str) -> tuple[str, str]:
-    lead = text[: len(text) - len(text.lstrip())]
-    trail = text[len(text.rstrip()) :]
-    return lead, trail
-
-
-def lookalikes(text: str) -> list[tuple[str, list[str]]]:
-    """Words that are Cyrillic but for Latin (or Latin-script) look-alike letters."""
-    found = []
-    for word in WORD.findall(text):
-        cyrillic = sum(1 for ch in word if "\u0400" <= ch <= "\u04ff")
-        foreign = [ch for ch in word if ch in LOOKALIKES]
-        if cyrillic and foreign:
-            found.append((word, [f"'{ch}' (meant '{LOOKALIKES[ch]}'?)" for ch in dict.fromkeys(foreign)]))
-    return found
-
-
 def compile_catalog(path: Path, shown: str, out: Path, *, use_fuzzy: bool = False) -> list[Diagnostic]:
-    """Write ``out`` (.mo) only when the catalogue has no errors; fuzzy left out unless asked."""
-    problems = [d for d in check(path, shown) if d.is_error]
+    """Write ``out`` (.mo) only when the catalogue has no errors; fuzzy left out unless asked
+    (and then judged like every other translation)."""
+    problems = [d for d in check(path, shown, fuzzy=use_fuzzy) if d.is_error]
     if problems:
         return problems
     po = polib.pofile(str(path))

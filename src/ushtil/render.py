@@ -192,13 +192,18 @@ def _shown(filename: str, root: Path) -> str:
 
 
 class Formatting:
-    """Percent-formatting of translated strings that never crashes a build."""
+    """Percent-formatting of translated strings that never crashes a build.
+
+    ``text`` is HTML (what :class:`~ushtil.catalogs.Translator` returns: a translation
+    whose markup is its msgid's, or plain text escaped), so it is formatted as
+    :class:`Markup`, which escapes every value put into it.
+    """
 
     def __init__(self) -> None:
         self.problems: dict[str, Diagnostic] = {}
 
-    def apply(self, ctx: Context, text: str, source: str, variables: dict[str, Any]) -> str:
-        value: Any = Markup(text) if ctx.eval_ctx.autoescape else text
+    def apply(self, ctx: Context, text: Markup, source: str, variables: dict[str, Any]) -> str:
+        value: Any = text if ctx.eval_ctx.autoescape else str(text)
         try:
             return value % variables  # type: ignore[no-any-return]
         except (KeyError, ValueError, TypeError) as exc:
@@ -403,8 +408,8 @@ class Renderer:
         return Page(path, content)
 
     def text(self, lang: str, msgid: str) -> str:
-        """An interface string as plain text (catalogues hold it HTML-escaped)."""
-        return Markup(self.translators[lang].gettext(msgid)).unescape()
+        """An interface string as plain text (gettext gives HTML), for the feed."""
+        return self.translators[lang].gettext(msgid).unescape()
 
     def _abs(self, url: str) -> str:
         return self.urls.absolute(url)
@@ -628,7 +633,7 @@ class Renderer:
 
     def in_language(self, code: str, msgid: str) -> Markup:
         """``msgid`` translated into ``code``, whatever the page's language (the chooser)."""
-        return Markup(self.translators[code].gettext(msgid))
+        return self.translators[code].gettext(msgid)
 
     def status_pages(self, status: Status) -> list[Page]:
         """The editors' dashboard: ``_status/{lang}/`` in each language, and ``_status/``

@@ -2,7 +2,11 @@
 
 Babel extracts and merges; polib writes, at one line width (:data:`WIDTH`), so every
 file ushtil writes is standard gettext that GNU ``msgfmt -c`` accepts and that
-round-trips through Poedit, Lokalize or ``msgcat`` without rewrapping.
+round-trips through Poedit, Lokalize or ``msgcat`` without rewrapping. ``update`` sets a
+``Plural-Forms`` header that cannot be evaluated (:func:`ushtil.catalogs.plural_forms`)
+to the language's. The template and the catalogues are read after the same syntax
+check as the build's (a merge conflict is reported with its line); ``extract`` writes a
+template it cannot read afresh, as it is made from the sources alone.
 """
 
 from __future__ import annotations
@@ -21,7 +25,16 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po as babel_read_po
 
-from .catalogs import DOMAIN, PLURAL_FORMS, bare_percent, catalog_path, parse_plural_forms, read_po
+from .catalogs import (
+    DOMAIN,
+    PLURAL_FORMS,
+    bare_percent,
+    catalog_path,
+    header_line,
+    parse_plural_forms,
+    plural_forms,
+    read_po,
+)
 from .errors import Diagnostic, Location, UshtilError, error, warning
 from .files import check_writable, write_text
 
@@ -107,7 +120,12 @@ def extract(root: Path) -> tuple[bool, list[Diagnostic]]:
     catalog, diagnostics = extract_template(root)
     target = root / POT_PATH
     check_writable(root, target)  # before the old template is read: it must be the project's
-    old = polib.pofile(str(target), wrapwidth=WIDTH) if target.exists() else None
+    old = None
+    if target.exists():
+        old, problem = read_po(target, POT_PATH)
+        if problem is not None:  # a merge conflict, say: the sources make the template anyway
+            message = f"{problem.message}; written afresh from the sources"
+            diagnostics.append(warning(problem.location, "template", message))
     created = old.metadata.get("POT-Creation-Date", _now()) if old else _now()
     metadata = {
         "Project-Id-Version": _project_name(root),
@@ -231,12 +249,21 @@ def from_polib(po: polib.POFile, nplurals: int) -> BabelCatalog:
 
 
 
-def read_template(root: Path) -> BabelCatalog:
+def read_template(root: Path) -> tuple[BabelCatalog, dict[str, str]]:
+    """``i18n/messages.pot`` as Babel's catalogue, and its header; a file that GNU gettext
+    would not read (a merge conflict, say) is reported with its line."""
     target = root / POT_PATH
     if not target.exists():
         raise UshtilError([error(Location(POT_PATH), "no-template", "missing: run 'ushtil i18n extract' first")])
-    with open(target, "rb") as handle:
-        return babel_read_po(handle)
+    pot, problem = read_po(target, POT_PATH)
+    if pot is None:
+        raise UshtilError([problem] if problem else [])
+    try:
+        with open(target, "rb") as handle:
+            return babel_read_po(handle), dict(pot.metadata)
+    except (OSError, ValueError, LookupError) as exc:
+        problem = error(Location(POT_PATH), "po-syntax", f"cannot read the template: {exc}")
+        raise UshtilError([problem]) from None
 
 
 def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: bool = False) -> Path:
@@ -253,7 +280,7 @@ def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: 
     plural = plural_header(lang)
     if plural is None:
         raise UshtilError([error(Location(POT_PATH), "language", f"unknown language '{lang}'")])
-    template = read_template(root)
+    template, pot_metadata = read_template(root)
     catalog = BabelCatalog(locale=None, fuzzy=False, charset="utf-8")
     nplurals = int(plural.split(";")[0].split("=")[1])
     catalog._num_plurals = nplurals  # type: ignore[attr-defined]
@@ -261,11 +288,10 @@ def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: 
         if message.id:
             catalog.add(message.id, None, message.locations, flags=message.flags, auto_comments=message.auto_comments, context=message.context)
     english = Locale.parse(lang).get_display_name("en") or lang
-    pot = polib.pofile(str(root / POT_PATH), wrapwidth=WIDTH)
     metadata = {
-        "Project-Id-Version": pot.metadata.get("Project-Id-Version", _project_name(root)),
-        "Report-Msgid-Bugs-To": pot.metadata.get("Report-Msgid-Bugs-To", ""),
-        "POT-Creation-Date": pot.metadata.get("POT-Creation-Date", _now()),
+        "Project-Id-Version": pot_metadata.get("Project-Id-Version", _project_name(root)),
+        "Report-Msgid-Bugs-To": pot_metadata.get("Report-Msgid-Bugs-To", ""),
+        "POT-Creation-Date": pot_metadata.get("POT-Creation-Date", _now()),
         "PO-Revision-Date": _now(),
         "Last-Translator": translator,
         "Language-Team": team or english,
@@ -281,8 +307,9 @@ def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: 
 
 
 def update(root: Path, *, drop_obsolete: bool = False, langs: list[str] | None = None) -> tuple[list[Path], list[Diagnostic]]:
-    """Merge the template into every catalogue; return the files that changed."""
-    template = read_template(root)
+    """Merge the template into every catalogue; return the files that changed. A
+    ``Plural-Forms`` header the build would refuse as broken is set to the language's."""
+    template, pot_metadata = read_template(root)
     changed: list[Path] = []
     diagnostics: list[Diagnostic] = []
     folder = root / "locales"
@@ -303,11 +330,15 @@ def update(root: Path, *, drop_obsolete: bool = False, langs: list[str] | None =
             continue
         metadata = dict(old.metadata)
         header = metadata.get("Plural-Forms")
-        parsed = parse_plural_forms(header)
+        parsed, why = plural_forms(header)
         if parsed is None:
             repaired = plural_header(lang)
             diagnostics.append(
-                warning(Location(shown, 1), "plural-forms", f"Plural-Forms was missing or invalid; set to '{repaired}'")
+                warning(
+                    Location(shown, header_line(old, "Plural-Forms")),
+                    "plural-forms",
+                    f"Plural-Forms was missing or invalid ({why}); set to '{repaired}'",
+                )
             )
             if repaired:
                 metadata["Plural-Forms"] = repaired
@@ -324,9 +355,8 @@ def update(root: Path, *, drop_obsolete: bool = False, langs: list[str] | None =
                 )
         if drop_obsolete:
             catalog.obsolete.clear()
-        metadata["POT-Creation-Date"] = polib.pofile(str(root / POT_PATH)).metadata.get(
-            "POT-Creation-Date", metadata.get("POT-Creation-Date", "")
-        )
+        created = pot_metadata.get("POT-Creation-Date", metadata.get("POT-Creation-Date", ""))
+        metadata["POT-Creation-Date"] = created
         if not metadata.get("Language"):
             metadata["Language"] = lang
         metadata["Content-Type"] = "text/plain; charset=UTF-8"
