@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ushtil.text import text_digest  # noqa: E402
+from ushtil.project.text import text_digest  # noqa: E402
 
 LANGS = ("kk", "ru", "en")
 SHARED = ("templates", "static", "locales", "i18n")

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ushtil.build import BuildReport, build
+from ushtil.site.build import BuildReport, build
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = Path(__file__).resolve().parent / "sites"

@@ -13,7 +13,7 @@ import random
 import shutil
 from pathlib import Path
 
-from ushtil.text import text_digest
+from ushtil.project.text import text_digest
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("kk", "ru", "en")

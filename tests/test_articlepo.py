@@ -12,13 +12,13 @@ import polib
 import pytest
 
 from conftest import build_ok, edit, read
-from ushtil import segments
-from ushtil.build import load_site
-from ushtil.cli import main
-from ushtil.model import Version
-from ushtil.pofile import Entry, render
-from ushtil.render import markdown_renderer
-from ushtil.status import version_state
+from ushtil.translation import segments
+from ushtil.site.build import load_site
+from ushtil.cli.main import main
+from ushtil.project.model import Version
+from ushtil.interface.pofile import Entry, render
+from ushtil.site.render import markdown_renderer
+from ushtil.project.freshness import version_state
 
 PO = "i18n/articles/10888.kk.po"
 

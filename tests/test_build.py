@@ -175,7 +175,7 @@ def test_output_is_deterministic(basic: Path, tmp_path: Path) -> None:
 
 
 def test_cli_exit_codes_and_messages(basic: Path) -> None:
-    ushtil = [sys.executable, "-m", "ushtil.cli", "-C", str(basic)]
+    ushtil = [sys.executable, "-m", "ushtil.cli.main", "-C", str(basic)]
     ok = subprocess.run([*ushtil, "check"], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert "pages would be built" in ok.stdout

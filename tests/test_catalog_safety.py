@@ -12,11 +12,13 @@ import polib
 import pytest
 from conftest import build_report, find, messages, read
 
-from ushtil import poreport, translate
-from ushtil.catalogs import Catalog, load_catalog, load_catalogs, msgid_lines
-from ushtil.cli import main
-from ushtil.config import load_config
-from ushtil.errors import Diagnostic, Location
+from ushtil.interface import report as poreport
+
+from ushtil.interface import tooling as translate
+from ushtil.interface.catalogs import Catalog, load_catalog, load_catalogs, msgid_lines
+from ushtil.cli.main import main
+from ushtil.project.config import load_config
+from ushtil.project.problems import Diagnostic, Location
 
 KK = "locales/kk/LC_MESSAGES/messages.po"
 LINK = 'Read <a href="%(url)s">the rules</a>'

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ushtil.config import load_config, parse_config
-from ushtil.errors import UshtilError
+from ushtil.project.config import load_config, parse_config
+from ushtil.project.problems import UshtilError
 
 
 def problems(text: str, tmp_path: Path) -> list[str]:

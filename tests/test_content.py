@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, build_report, edit, messages
-from ushtil.config import load_config
-from ushtil.content import load_articles
-from ushtil.text import text_digest
+from ushtil.project.config import load_config
+from ushtil.project.articles import load_articles
+from ushtil.project.text import text_digest
 
 
 def load(project: Path) -> tuple[list, list[str]]:

@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_project
-from ushtil.config import load_config
-from ushtil.content import ARTICLE_ID, _safe_relative, load_articles, parse_version
-from ushtil.errors import Diagnostic, printable
-from ushtil.graph import Urls
-from ushtil.render import SAFE_TAGS, markdown_renderer, sanitise
-from ushtil.text import decode
+from ushtil.project.config import load_config
+from ushtil.project.articles import ARTICLE_ID, _safe_relative, load_articles, parse_version
+from ushtil.project.problems import Diagnostic, printable
+from ushtil.site.graph import Urls
+from ushtil.site.render import SAFE_TAGS, markdown_renderer, sanitise
+from ushtil.project.text import decode
 
 settings.register_profile("ci", deadline=None, derandomize=True, max_examples=150, print_blob=True)
 settings.register_profile("dev", deadline=None, max_examples=150)
@@ -133,7 +133,7 @@ def test_ids_and_relative_paths_stay_inside(name: str) -> None:
 
 
 def make_config():  # type: ignore[no-untyped-def]
-    from ushtil.config import parse_config
+    from ushtil.project.config import parse_config
 
     config, _ = parse_config('base_url = "https://astana.example.kz"\nlanguages = ["kk", "ru", "en"]\n', Path("/site"))
     return config

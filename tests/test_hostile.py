@@ -17,9 +17,9 @@ import pytest
 
 from conftest import build_ok, build_report, edit, find, messages, parse, read
 from generated import generate
-import ushtil.write
-from ushtil.cli import main
-from ushtil.write import output_lock
+import ushtil.site.write
+from ushtil.cli.main import main
+from ushtil.site.write import output_lock
 
 A = "articles/a-full"
 FACTS = 'published = 2024-01-10T09:00:00+05:00\ncategory = "news"\n'
@@ -233,7 +233,7 @@ def test_a_failing_write_leaves_the_old_site(
     before = tree(public)
     edit(basic / A / "kk.md", "Саябақта", "Жаңа саябақта")
     written = 0
-    real = ushtil.write._write_file
+    real = ushtil.site.write._write_file
 
     def fail_after_five(path: str, data: bytes) -> None:
         nonlocal written
@@ -242,7 +242,7 @@ def test_a_failing_write_leaves_the_old_site(
             raise failure
         real(path, data)
 
-    monkeypatch.setattr(ushtil.write, "_write_file", fail_after_five)
+    monkeypatch.setattr(ushtil.site.write, "_write_file", fail_after_five)
     code = main(["-C", str(basic), "build"])
     monkeypatch.undo()
     err = capsys.readouterr().err
@@ -255,7 +255,7 @@ def test_ctrl_c_in_the_middle_of_writing(basic: Path, monkeypatch: pytest.Monkey
     public = build_ok(basic)
     before = tree(public)
     edit(basic / A / "kk.md", "Саябақта", "Жаңа саябақта")
-    real = ushtil.write._write_file
+    real = ushtil.site.write._write_file
     calls = 0
 
     def interrupted(path: str, data: bytes) -> None:
@@ -265,7 +265,7 @@ def test_ctrl_c_in_the_middle_of_writing(basic: Path, monkeypatch: pytest.Monkey
             raise KeyboardInterrupt
         real(path, data)
 
-    monkeypatch.setattr(ushtil.write, "_write_file", interrupted)
+    monkeypatch.setattr(ushtil.site.write, "_write_file", interrupted)
     code = main(["-C", str(basic), "build"])
     monkeypatch.undo()
     assert code == 130
@@ -275,13 +275,13 @@ def test_ctrl_c_in_the_middle_of_writing(basic: Path, monkeypatch: pytest.Monkey
 
 SLOW_BUILD = """
 import sys, time
-import ushtil.write
-real = ushtil.write._write_file
+import ushtil.site.write
+real = ushtil.site.write._write_file
 def slow(path, data):
     time.sleep(0.004)
     real(path, data)
-ushtil.write._write_file = slow
-from ushtil.cli import main
+ushtil.site.write._write_file = slow
+from ushtil.cli.main import main
 sys.exit(main(["-C", sys.argv[1], "build"]))
 """
 

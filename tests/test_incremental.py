@@ -13,7 +13,7 @@ import pytest
 
 from conftest import NOW, edit
 from generated import generate
-from ushtil.build import build
+from ushtil.site.build import build
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -98,9 +98,9 @@ def test_every_edit_gives_what_a_clean_build_gives(tmp_path: Path) -> None:
 
 def test_the_pool_and_the_cache_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages rendered by worker processes, reused or not, are the same pages."""
-    import ushtil.render
+    import ushtil.site.render
 
-    monkeypatch.setattr(ushtil.render, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(ushtil.site.render, "PARALLEL_FROM", 10)
     project = tmp_path / "site"
     generate(project, n=60)
     assert build(project, now=NOW, jobs=2).ok
@@ -151,7 +151,7 @@ def test_an_article_coming_due_is_published_without_any_edit(tmp_path: Path) -> 
 
 KILLED_MID_UPDATE = """
 import os, sys
-import ushtil.write
+import ushtil.site.write
 real = os.replace
 done = 0
 def replace(src, dst):
@@ -160,8 +160,8 @@ def replace(src, dst):
         os._exit(9)  # as if killed: nothing runs after this
     done += 1
     real(src, dst)
-ushtil.write.os.replace = replace
-from ushtil.build import build
+ushtil.site.write.os.replace = replace
+from ushtil.site.build import build
 from conftest import NOW
 build(__import__("pathlib").Path(sys.argv[1]), now=NOW, jobs=1)
 """
@@ -208,7 +208,7 @@ def test_an_update_killed_half_way_is_completed_by_the_next_build(tmp_path: Path
     assert killed.returncode == 9, killed.stderr
     assert (project / ".public.journal").is_file()  # the update was under way
     assert tree(project / "public") != clean_build(project, tmp_path / "clean")  # half-way
-    from ushtil.write import output_lock, remove_leftovers
+    from ushtil.site.write import output_lock, remove_leftovers
 
     with output_lock(project / "public"):
         remove_leftovers(project / "public")  # what every build does first: completes it
@@ -220,9 +220,9 @@ def test_an_update_killed_half_way_is_completed_by_the_next_build(tmp_path: Path
 
 
 def test_a_split_sitemap_is_reused_and_rebuilt_like_a_clean_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ushtil.outputs
+    import ushtil.site.outputs
 
-    monkeypatch.setattr(ushtil.outputs, "MAX_URLS", 40)  # the protocol's 50,000, scaled down
+    monkeypatch.setattr(ushtil.site.outputs, "MAX_URLS", 40)  # the protocol's 50,000, scaled down
     project = tmp_path / "site"
     generate(project, n=40)
     assert build(project, now=NOW, jobs=1).ok

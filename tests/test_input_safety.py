@@ -21,7 +21,7 @@ import pytest
 from conftest import build_ok, edit, make_project
 from test_serve import Running
 
-from ushtil.cli import main
+from ushtil.cli.main import main
 
 A = "articles/a-full"
 XML_FORBIDDEN = "cannot be published (XML feeds and sitemaps forbid it); delete it"
@@ -296,7 +296,7 @@ def test_export_into_a_file_given_as_the_output_folder(
 @pytest.mark.parametrize("port", ["99999", "-1", "0x50", "http"])
 def test_serve_checks_the_port_before_building(basic: Path, port: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "ushtil.cli", "-C", str(basic), "serve", "--port", port],
+        [sys.executable, "-m", "ushtil.cli.main", "-C", str(basic), "serve", "--port", port],
         capture_output=True,
         text=True,
         timeout=60,
@@ -475,7 +475,7 @@ def test_a_folder_that_is_not_a_project(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_the_current_folder_must_be_a_project_too(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "ushtil.cli", "build"],
+        [sys.executable, "-m", "ushtil.cli.main", "build"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -14,8 +14,8 @@ import jinja2
 import pytest
 
 from conftest import NOW, build_ok, make_project
-from ushtil.build import build
-from ushtil.write import MARKER
+from ushtil.site.build import build
+from ushtil.site.write import MARKER
 
 EXIT_USAGE = 2
 
@@ -38,7 +38,7 @@ def snapshot(folder: Path) -> dict[str, object]:
 
 def ushtil(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ushtil.cli", "-C", str(project), *args],
+        [sys.executable, "-m", "ushtil.cli.main", "-C", str(project), *args],
         capture_output=True, text=True, timeout=120,
     )
 
@@ -218,7 +218,7 @@ def test_cache_signed_by_another_user_is_ignored(world: tuple[Path, Path], tmp_p
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "a"))
     (tmp_path / "a").mkdir(mode=0o700)
     (tmp_path / "b").mkdir(mode=0o700)
-    run = [sys.executable, "-m", "ushtil.cli", "-C", str(project), "build"]
+    run = [sys.executable, "-m", "ushtil.cli.main", "-C", str(project), "build"]
     first = subprocess.run(run, env=env, capture_output=True, text=True)
     assert first.returncode == 0 and "built" in first.stdout
     again = subprocess.run(run, env=env, capture_output=True, text=True)
@@ -237,7 +237,7 @@ def test_a_symlinked_cache_folder_is_not_written_through(world: tuple[Path, Path
 
 
 def test_private_folder_must_be_closed_to_others(tmp_path: Path) -> None:
-    from ushtil import private
+    from ushtil.project import private
 
     open_folder = tmp_path / "open"
     (open_folder / "ushtil").mkdir(parents=True)

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ushtil import poreport, translate
+from ushtil.interface import report as poreport
+
+from ushtil.interface import tooling as translate
 
 HERE = Path(__file__).resolve().parent / "catalogs"
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +73,7 @@ def test_stats_count_fuzzy_and_partial_plurals_as_not_translated() -> None:
 
 
 def test_stats_and_check_on_the_command_line(tmp_path: Path) -> None:
-    ushtil = [sys.executable, "-m", "ushtil.cli", "-C", str(ROOT)]
+    ushtil = [sys.executable, "-m", "ushtil.cli.main", "-C", str(ROOT)]
     out = subprocess.run([*ushtil, "i18n", "stats", "--format", "json"], capture_output=True, text=True, check=True)
     rows = json.loads(out.stdout)
     assert [(r["language"], r["percent"]) for r in rows] == [("en", 100.0), ("kk", 100.0), ("ru", 100.0)]

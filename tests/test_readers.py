@@ -14,7 +14,7 @@ import feedparser
 
 from conftest import build_ok, find, hreflangs, internal_links, read, resolves
 from generated import generate
-from ushtil.outputs import Indexed, sitemap_pages
+from ushtil.site.outputs import Indexed, sitemap_pages
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import edit, make_project
 from servers import unless_required
-from ushtil.serve import serve
+from ushtil.site.serve import serve
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, build_ok, build_report, edit, find, hreflangs, make_project, messages, read
-from ushtil.build import load_site
-from ushtil.cli import main
-from ushtil.status import ChangeTimes, compute_status
+from ushtil.site.build import load_site
+from ushtil.cli.main import main
+from ushtil.project.freshness import ChangeTimes, compute_status
 
 EXPECTED = {
     "current": {"kk": "source", "ru": "current", "en": "current"},

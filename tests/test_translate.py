@@ -10,8 +10,8 @@ import polib
 import pytest
 
 from conftest import build_ok, read
-from ushtil import translate
-from ushtil.errors import UshtilError
+from ushtil.interface import tooling as translate
+from ushtil.project.problems import UshtilError
 
 FOOTER = "Any use of materials is allowed with the reference to the official website of Astana city"
 

@@ -1,6 +1,6 @@
 """ushtil: a trilingual publishing pipeline (Kazakh, Russian, English).
 
-The library API lives in :mod:`ushtil.build`; the command line in :mod:`ushtil.cli`.
+The library API lives in :mod:`ushtil.site.build`; the command line in :mod:`ushtil.cli.main`.
 """
 
 from __future__ import annotations

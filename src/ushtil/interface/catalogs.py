@@ -6,7 +6,7 @@ translated entry may be shown; the build, ``i18n check``, ``i18n compile`` and
 only when nothing is found: its placeholders are the msgid's, it has no stray ``%``, no
 control character (nothing XML 1.0 forbids), no look-alike Latin letters in a Cyrillic
 word, the msgid's leading and trailing white space, the header's number of plural forms,
-and markup as :mod:`ushtil.markup` allows: a msgid without markup has a plain-text
+and markup as :mod:`ushtil.interface.markup` allows: a msgid without markup has a plain-text
 translation (escaped for HTML, with no tags or character references of its own); a
 msgid with markup has a translation with exactly its tags and attributes, rebuilt from
 the msgid's own tags. The ``Plural-Forms`` header is parsed and evaluated for
@@ -30,9 +30,9 @@ from typing import IO, Any
 import polib
 from markupsafe import Markup, escape
 
-from . import markup
-from .errors import Diagnostic, Location, error, warning
-from .model import SiteConfig
+from ushtil.interface import markup
+from ushtil.project.problems import Diagnostic, Location, error, warning
+from ushtil.project.model import SiteConfig
 
 DOMAIN = "messages"
 PO_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
@@ -512,7 +512,7 @@ def judge(
                     shown.append(html_form)
         else:
             # imported here: segments needs the renderer, which needs this module
-            from .segments import inline_problems
+            from ushtil.translation.segments import inline_problems
 
             broken = inline_problems(entry.msgid, form)
             if broken:
@@ -666,7 +666,7 @@ def extract_site_config(
     """Babel extractor: category and tag names of ``site.toml``, with their contexts."""
     text = fileobj.read().decode("utf-8-sig")
     data = tomllib.loads(text)
-    from .tomlfields import key_line
+    from ushtil.project.tomlfields import key_line
 
     for table, (context, comment) in LABEL_TABLES.items():
         for slug, msgid in data.get(table, {}).items():

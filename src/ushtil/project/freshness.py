@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from .model import Article, Site, Version
+from ushtil.project.model import Article, Site, Version
 
 SOURCE = "source"
 CURRENT = "current"

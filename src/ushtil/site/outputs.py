@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
-from .model import Page
+from ushtil.project.model import Page
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"

@@ -13,8 +13,8 @@ import re
 import tomllib
 from typing import Any
 
-from .errors import Diagnostic, Location, Severity, error
-from .text import CANNOT_PUBLISH, unpublishable
+from ushtil.project.problems import Diagnostic, Location, Severity, error
+from ushtil.project.text import CANNOT_PUBLISH, unpublishable
 
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")

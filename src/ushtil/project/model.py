@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import Location
+from ushtil.project.problems import Location
 
 HIDE = "hide"
 FALLBACK = "fallback"

@@ -30,8 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .errors import Diagnostic, Location, UshtilError, error
-from .model import Page
+from ushtil.project.problems import Diagnostic, Location, UshtilError, error
+from ushtil.project.model import Page
 
 
 MARKER = ".ushtil-output"

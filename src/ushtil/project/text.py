@@ -11,7 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .errors import Diagnostic, Location, error, warning
+from ushtil.project.problems import Diagnostic, Location, error, warning
 
 # What XML 1.0 cannot carry, even escaped: C0 controls but tab, LF and CR; U+FFFE, U+FFFF.
 # Every text that reaches a page, a feed or the sitemap is refused with them.

@@ -14,13 +14,13 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from .errors import Diagnostic, Location, Severity, error, warning
-from .model import MISSING_POLICIES, Article, Facts, Provenance, SiteConfig, Version
-from .text import read_text, reference_problems, text_digest
-from .tomlfields import Fields, parse_toml
+from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
+from ushtil.project.model import MISSING_POLICIES, Article, Facts, Provenance, SiteConfig, Version
+from ushtil.project.text import read_text, reference_problems, text_digest
+from ushtil.project.tomlfields import Fields, parse_toml
 
 if TYPE_CHECKING:
-    from .cache import BuildCache
+    from ushtil.site.cache import BuildCache
 
 ARTICLES_DIR = "articles"
 ARTICLE_FILE = "article.toml"

@@ -3,7 +3,7 @@ of the values in them.
 
 The cache folder is inside the project, which is untrusted input, so nothing in it can
 run code: each file is JSON (``MAGIC``, the HMAC, a newline, the JSON text), the HMAC
-is made with the user's key (:mod:`ushtil.private`) over the file's name and its JSON,
+is made with the user's key (:mod:`ushtil.project.private`) over the file's name and its JSON,
 and values are rebuilt by the explicit converters below, one per type, never by a
 name found in the data. A file whose HMAC does not verify (written by someone else,
 copied from another machine, damaged) reads as absent.
@@ -19,10 +19,10 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
-from . import private
-from .errors import Diagnostic, Location, Severity
-from .model import Facts, Provenance, Version
-from .outputs import Indexed
+from ushtil.project import private
+from ushtil.project.problems import Diagnostic, Location, Severity
+from ushtil.project.model import Facts, Provenance, Version
+from ushtil.site.outputs import Indexed
 
 MAGIC = b"ushtil-cache"
 

@@ -15,13 +15,15 @@ import traceback
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import __version__
-from .build import build, load_site, now_utc
-from .errors import Diagnostic, UshtilError, has_errors
-from .files import check_writable, is_within
-from . import poreport, provenance, translate
-from .status import FAILABLE, ChangeTimes, Status, compute_status
-from .write import refuse_output
+from ushtil import __version__
+from ushtil.site.build import build, load_site, now_utc
+from ushtil.project.problems import Diagnostic, UshtilError, has_errors
+from ushtil.project.files import check_writable, is_within
+from ushtil.interface import report as poreport
+from ushtil.translation import provenance
+from ushtil.interface import tooling as translate
+from ushtil.project.freshness import FAILABLE, ChangeTimes, Status, compute_status
+from ushtil.site.write import refuse_output
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -42,7 +44,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if refused:
         print_diagnostics(refused)
         return EXIT_USAGE
-    from .serve import terminal_progress
+    from ushtil.site.serve import terminal_progress
 
     report = build(root, out, strict=args.strict, clean=args.clean, jobs=args.jobs, progress=terminal_progress())
     print_diagnostics(report.diagnostics)
@@ -57,7 +59,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve, terminal_progress
+    from ushtil.site.serve import serve, terminal_progress
 
     def say(line: str) -> None:
         print(line, flush=True)
@@ -159,7 +161,7 @@ def cmd_translated(args: argparse.Namespace) -> int:
 
 
 def _memory(root: Path):  # type: ignore[no-untyped-def]
-    from .memory import build_memory
+    from ushtil.translation.memory import build_memory
 
     loaded = load_site(root)
     errors = [d for d in loaded.diagnostics if d.is_error]
@@ -169,7 +171,7 @@ def _memory(root: Path):  # type: ignore[no-untyped-def]
 
 
 def cmd_translate_export(args: argparse.Namespace) -> int:
-    from . import articlepo
+    from ushtil.translation import exchange as articlepo
 
     root = Path(args.project).resolve()
     out = root / args.out if args.out else root / articlepo.EXPORT_DIR  # relative to the project, like -C
@@ -195,7 +197,7 @@ def cmd_translate_export(args: argparse.Namespace) -> int:
 
 
 def cmd_translate_import(args: argparse.Namespace) -> int:
-    from . import articlepo
+    from ushtil.translation import exchange as articlepo
 
     root = Path(args.project).resolve()
     files: list[Path] = []

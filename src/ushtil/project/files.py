@@ -15,7 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import Location, UshtilError, display_path, error
+from ushtil.project.problems import Location, UshtilError, display_path, error
 
 LINK = "is a symbolic link; ushtil does not write through links (replace it with a regular file)"
 

@@ -4,7 +4,7 @@ One Jinja2 environment per language (i18n extension with new-style gettext, auto
 StrictUndefined); Babel formats dates in the page's language and the site's time zone.
 Template mistakes become diagnostics naming the template file and line. Pages whose
 inputs did not change are taken over from the previous output; in a build that renders
-everything, pages go straight into the staging folder (a :class:`~ushtil.write.Spool`)
+everything, pages go straight into the staging folder (a :class:`~ushtil.site.write.Spool`)
 rather than staying in memory; nothing reaches the published folder from here.
 """
 
@@ -32,16 +32,16 @@ from jinja2.runtime import Context
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import private
-from .catalogs import Catalog, Translator, translator
-from .content import read_version
-from .errors import Diagnostic, Location, error, warning
-from .graph import OWN, SHOWN_IN_OTHER, ArticleLinks, Graph, Slot
-from .model import Language, Page, Site, SiteConfig, Version
-from .outputs import FeedEntry, Indexed, atom_feed, robots_txt, sitemap_pages
-from .cache import BuildCache, digest
-from .status import OUTDATED, STATES, Status, version_state
-from .write import Spool
+from ushtil.project import private
+from ushtil.interface.catalogs import Catalog, Translator, translator
+from ushtil.project.articles import read_version
+from ushtil.project.problems import Diagnostic, Location, error, warning
+from ushtil.site.graph import OWN, SHOWN_IN_OTHER, ArticleLinks, Graph, Slot
+from ushtil.project.model import Language, Page, Site, SiteConfig, Version
+from ushtil.site.outputs import FeedEntry, Indexed, atom_feed, robots_txt, sitemap_pages
+from ushtil.site.cache import BuildCache, digest
+from ushtil.project.freshness import OUTDATED, STATES, Status, version_state
+from ushtil.site.write import Spool
 
 TEMPLATES_DIR = "templates"
 
@@ -194,7 +194,7 @@ def _shown(filename: str, root: Path) -> str:
 class Formatting:
     """Percent-formatting of translated strings that never crashes a build.
 
-    ``text`` is HTML (what :class:`~ushtil.catalogs.Translator` returns: a translation
+    ``text`` is HTML (what :class:`~ushtil.interface.catalogs.Translator` returns: a translation
     whose markup is its msgid's, or plain text escaped), so it is formatted as
     :class:`Markup`, which escapes every value put into it.
     """
@@ -244,7 +244,7 @@ def gettext_callables(t: Translator, fmt: Formatting) -> dict[str, Callable[...,
 
 def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
     """Compiled templates are code: they are kept only in the user's own folder
-    (:mod:`ushtil.private`), never in the project, one subfolder per project."""
+    (:mod:`ushtil.project.private`), never in the project, one subfolder per project."""
     home = private.folder(root)
     if home is None:
         return None  # templates are compiled every time instead

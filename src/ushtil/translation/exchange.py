@@ -1,6 +1,6 @@
 """``ushtil translate export`` / ``import``: an article version as a standard .po file.
 
-One entry per segment (:mod:`ushtil.segments`): ``msgctxt`` is ``<id>/<segment>``, the
+One entry per segment (:mod:`ushtil.translation.segments`): ``msgctxt`` is ``<id>/<segment>``, the
 ``msgid`` the source text, ``#.`` comments say which article and where. Exporting again
 to the same file merges like ``msgmerge``: unchanged segments keep their translations,
 changed ones become fuzzy with their previous source text (``#|``). Empty entries are
@@ -18,20 +18,20 @@ from pathlib import Path
 import polib
 from babel import Locale
 
-from .catalogs import po_syntax_error
-from .config import load_config
-from .content import ARTICLE_ID, ARTICLES_DIR, FRONT_MATTER, parse_version
-from .errors import Diagnostic, Location, UshtilError, error
-from .files import check_writable, is_within, write_text
-from .memory import DEFAULT_THRESHOLD, Memory
-from .model import Article, SiteConfig, Version
-from .pofile import Entry, render
-from .poreport import check as check_catalogue
-from .provenance import _load, _toml_string
-from .segments import Segment, inline_problems, rebuild, split, structure, unescape_plain
-from .status import CURRENT, DRAFT, MISSING, OUTDATED, version_state
-from .text import text_digest
-from .translate import _now, plural_header
+from ushtil.interface.catalogs import po_syntax_error
+from ushtil.project.config import load_config
+from ushtil.project.articles import ARTICLE_ID, ARTICLES_DIR, FRONT_MATTER, parse_version
+from ushtil.project.problems import Diagnostic, Location, UshtilError, error
+from ushtil.project.files import check_writable, is_within, write_text
+from ushtil.translation.memory import DEFAULT_THRESHOLD, Memory
+from ushtil.project.model import Article, SiteConfig, Version
+from ushtil.interface.pofile import Entry, render
+from ushtil.interface.report import check as check_catalogue
+from ushtil.translation.provenance import _load, _toml_string
+from ushtil.translation.segments import Segment, inline_problems, rebuild, split, structure, unescape_plain
+from ushtil.project.freshness import CURRENT, DRAFT, MISSING, OUTDATED, version_state
+from ushtil.project.text import text_digest
+from ushtil.interface.tooling import _now, plural_header
 
 EXPORT_DIR = "i18n/articles"
 HEADER_ARTICLE = "X-Ushtil-Article"
@@ -181,7 +181,7 @@ def _host(config: SiteConfig) -> str:
 
 def pending(root: Path, to: str) -> list[str]:
     """Articles whose ``to`` version is missing or outdated (drafts count as missing)."""
-    from .build import load_site
+    from ushtil.site.build import load_site
 
     loaded = load_site(root)
     errors = [d for d in loaded.diagnostics if d.is_error]

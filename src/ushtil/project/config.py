@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from .errors import Diagnostic, Location, UshtilError, error, has_errors
-from .model import MISSING_POLICIES, HIDE, Label, Language, SiteConfig
-from .text import publishable_problems
-from .tomlfields import Fields, parse_toml
+from ushtil.project.problems import Diagnostic, Location, UshtilError, error, has_errors
+from ushtil.project.model import MISSING_POLICIES, HIDE, Label, Language, SiteConfig
+from ushtil.project.text import publishable_problems
+from ushtil.project.tomlfields import Fields, parse_toml
 
 CONFIG_FILE = "site.toml"
 # Matched against the whole string (fullmatch; \Z, unlike $, does not accept a final newline).

@@ -23,8 +23,8 @@ from typing import Sequence
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .model import Version
-from .render import markdown_renderer
+from ushtil.project.model import Version
+from ushtil.site.render import markdown_renderer
 
 REF = re.compile(r"\]\[(\d+)\]")
 BLOCK_NAMES = {

@@ -3,7 +3,7 @@
 Babel extracts and merges; polib writes, at one line width (:data:`WIDTH`), so every
 file ushtil writes is standard gettext that GNU ``msgfmt -c`` accepts and that
 round-trips through Poedit, Lokalize or ``msgcat`` without rewrapping. ``update`` sets a
-``Plural-Forms`` header that cannot be evaluated (:func:`ushtil.catalogs.plural_forms`)
+``Plural-Forms`` header that cannot be evaluated (:func:`ushtil.interface.catalogs.plural_forms`)
 to the language's. The template and the catalogues are read after the same syntax
 check as the build's (a merge conflict is reported with its line); ``extract`` writes a
 template it cannot read afresh, as it is made from the sources alone.
@@ -25,7 +25,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po as babel_read_po
 
-from .catalogs import (
+from ushtil.interface.catalogs import (
     DOMAIN,
     PLURAL_FORMS,
     bare_percent,
@@ -35,8 +35,8 @@ from .catalogs import (
     plural_forms,
     read_po,
 )
-from .errors import Diagnostic, Location, UshtilError, error, warning
-from .files import check_writable, write_text
+from ushtil.project.problems import Diagnostic, Location, UshtilError, error, warning
+from ushtil.project.files import check_writable, write_text
 
 WIDTH = 79  # GNU gettext's and Poedit's line width: files round-trip unchanged
 POT_PATH = "i18n/messages.pot"

@@ -14,7 +14,7 @@ read is ignored (the build is then a clean one); ``ushtil build --clean`` ignore
 purpose. The output is byte-identical either way.
 
 The folder is inside the project, which is untrusted input, so nothing in it can run
-code: the files are signed JSON (:mod:`ushtil.store`), rebuilt into ushtil's own value
+code: the files are signed JSON (:mod:`ushtil.site.store`), rebuilt into ushtil's own value
 types by explicit converters. A file whose signature does not match (written by
 someone else, copied from another machine, damaged) is ignored. Without a usable key
 nothing is cached.
@@ -29,10 +29,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, private, store
-from .errors import Diagnostic
-from .model import Facts, Version
-from .outputs import Indexed
+from ushtil import __version__
+
+from ushtil.project import private
+
+from ushtil.site import store
+from ushtil.project.problems import Diagnostic
+from ushtil.project.model import Facts, Version
+from ushtil.site.outputs import Indexed
 
 CACHE_DIR = ".ushtil-cache"
 FORMAT = 2

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .errors import Diagnostic, error, warning
-from .model import Site
-from .status import OUTDATED, version_state
+from ushtil.project.problems import Diagnostic, error, warning
+from ushtil.project.model import Site
+from ushtil.project.freshness import OUTDATED, version_state
 
 
 def validate_site(site: Site, now: dt.datetime, *, strict: bool = False) -> list[Diagnostic]:

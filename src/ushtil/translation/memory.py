@@ -16,10 +16,10 @@ from pathlib import Path
 
 import polib
 
-from .catalogs import catalog_path, po_syntax_error
-from .model import Site
-from .segments import split
-from .status import CURRENT, SOURCE, version_state
+from ushtil.interface.catalogs import catalog_path, po_syntax_error
+from ushtil.project.model import Site
+from ushtil.translation.segments import split
+from ushtil.project.freshness import CURRENT, SOURCE, version_state
 
 DEFAULT_THRESHOLD = 0.75
 

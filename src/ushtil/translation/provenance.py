@@ -3,7 +3,7 @@
 ``translate`` starts a version in a new language from an existing one (a draft with the
 source's text and its digest stamped). ``translated`` records that a translator has
 brought a version up to date with its source. Both change only the front matter, check
-the result by reading it back, and replace the file atomically (:mod:`ushtil.files`).
+the result by reading it back, and replace the file atomically (:mod:`ushtil.project.files`).
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import load_config
-from .content import ARTICLE_ID, ARTICLES_DIR, FRONT_MATTER, load_article, parse_version
-from .errors import Diagnostic, Location, UshtilError, error
-from .files import write_text
-from .model import Article, SiteConfig, Version
-from .status import CURRENT, DRAFT, OUTDATED, version_state
+from ushtil.project.config import load_config
+from ushtil.project.articles import ARTICLE_ID, ARTICLES_DIR, FRONT_MATTER, load_article, parse_version
+from ushtil.project.problems import Diagnostic, Location, UshtilError, error
+from ushtil.project.files import write_text
+from ushtil.project.model import Article, SiteConfig, Version
+from ushtil.project.freshness import CURRENT, DRAFT, OUTDATED, version_state
 
 TABLE_HEADER = re.compile(r"^\s*\[\s*([^\]\s]+)\s*\]\s*(#.*)?$")
 TOP_KEY = re.compile(r"^\s*(?:\"?)([A-Za-z0-9_.-]+?)(?:\"?)\s*(?:\.|=)")

@@ -11,18 +11,18 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from .catalogs import Catalog, load_catalogs
-from .config import load_config
-from .content import load_articles
-from .errors import Diagnostic, UshtilError, has_errors, sort_key
-from .graph import Graph, build_graph
-from .model import Page, Site
-from .render import default_jobs, render_site
-from .status import ChangeTimes, compute_status
-from .validate import validate_site
-from .cache import BuildCache, LastBuild, fingerprint, last_build, signature
-from .cache import load as load_cache
-from .write import Spool, output_lock, refuse_output, remove_leftovers, write_changes, write_site
+from ushtil.interface.catalogs import Catalog, load_catalogs
+from ushtil.project.config import load_config
+from ushtil.project.articles import load_articles
+from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
+from ushtil.site.graph import Graph, build_graph
+from ushtil.project.model import Page, Site
+from ushtil.site.render import default_jobs, render_site
+from ushtil.project.freshness import ChangeTimes, compute_status
+from ushtil.project.validate import validate_site
+from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build, signature
+from ushtil.site.cache import load as load_cache
+from ushtil.site.write import Spool, output_lock, refuse_output, remove_leftovers, write_changes, write_site
 
 
 @dataclass

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
-from .build import BuildReport, build
+from ushtil.site.build import BuildReport, build
 
 WATCHED = ("articles", "templates", "locales", "static", "site.toml")
 EVENTS = "/__ushtil__/events"

@@ -3,8 +3,8 @@
 ``stats`` counts honestly (fuzzy and partly filled plurals are not translated); ``check``
 lists every problem as ``path:line: code: message``. Both read files with the syntax
 check the build uses, and ``check`` judges every entry and the ``Plural-Forms`` header
-by the build's own rule list (:func:`ushtil.catalogs.judge`,
-:func:`ushtil.catalogs.plural_problem`): what it reports is exactly what the build does
+by the build's own rule list (:func:`ushtil.interface.catalogs.judge`,
+:func:`ushtil.interface.catalogs.plural_problem`): what it reports is exactly what the build does
 not use. An article file (``translate export``) is judged as the Markdown text it is.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polib
 
-from .catalogs import (
+from ushtil.interface.catalogs import (
     ARTICLE,
     ARTICLE_HEADER,
     INTERFACE,
@@ -28,7 +28,7 @@ from .catalogs import (
     plural_problem,
     read_po,
 )
-from .errors import Diagnostic, Location, Severity
+from ushtil.project.problems import Diagnostic, Location, Severity
 
 
 @dataclass(frozen=True)

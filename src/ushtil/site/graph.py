@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .model import FALLBACK, Article, Site, SiteConfig, Version
+from ushtil.project.model import FALLBACK, Article, Site, SiteConfig, Version
 
 OWN = "own"  # the language's own version
 SHOWN_IN_OTHER = "fallback"  # another language's version, with a notice
