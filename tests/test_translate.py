@@ -12,6 +12,7 @@ import pytest
 from conftest import build_ok, read
 from ushtil.interface import tooling as translate
 from ushtil.project.problems import UshtilError
+from ushtil.project import layout
 
 FOOTER = "Any use of materials is allowed with the reference to the official website of Astana city"
 
@@ -29,7 +30,7 @@ def po(project: Path, lang: str) -> Path:
 
 
 def test_extract_is_stable_and_complete(sample: Path) -> None:
-    pot = sample / translate.POT_PATH
+    pot = sample / layout.POT
     before = pot.read_bytes()
     changed, diagnostics = translate.extract(sample)
     assert not changed and diagnostics == []

@@ -24,6 +24,7 @@ from ushtil.translation import provenance
 from ushtil.interface import tooling as translate
 from ushtil.project.freshness import FAILABLE, ChangeTimes, Status, compute_status
 from ushtil.site.write import refuse_output
+from ushtil.project import layout
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -39,7 +40,7 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     root = Path(args.project).resolve()
-    out = Path(os.path.abspath(root / args.out)) if args.out else root / "public"  # a link is not followed
+    out = Path(os.path.abspath(root / args.out)) if args.out else root / layout.OUTPUT  # a link is not followed
     refused = refuse_output(root, out)
     if refused:
         print_diagnostics(refused)
@@ -174,7 +175,7 @@ def cmd_translate_export(args: argparse.Namespace) -> int:
     from ushtil.translation import exchange as articlepo
 
     root = Path(args.project).resolve()
-    out = root / args.out if args.out else root / articlepo.EXPORT_DIR  # relative to the project, like -C
+    out = root / args.out if args.out else root / layout.EXPORTS  # relative to the project, like -C
     if out.exists() and not out.is_dir():
         what = "not a folder (it names the folder for the <id>.<lang>.po files)"
         print(f"ushtil translate export: --out {args.out}: {what}", file=sys.stderr)
@@ -242,7 +243,7 @@ def cmd_i18n_extract(args: argparse.Namespace) -> int:
     root = Path(args.project).resolve()
     changed, diagnostics = translate.extract(root)
     print_diagnostics(diagnostics)
-    print(f"{translate.POT_PATH}: {'written' if changed else 'unchanged'}")
+    print(f"{layout.POT}: {'written' if changed else 'unchanged'}")
     return EXIT_PROBLEMS if has_errors(diagnostics) else EXIT_OK
 
 
@@ -268,7 +269,7 @@ def _po_files(args: argparse.Namespace) -> list[tuple[Path, str]]:
     root = Path(args.project).resolve()
     if args.files:
         return [((root / f).resolve(), f) for f in args.files]  # relative to the project, like -C
-    return [(p, p.relative_to(root).as_posix()) for p in sorted(root.glob("locales/*/LC_MESSAGES/*.po"))]
+    return [(p, p.relative_to(root).as_posix()) for p in sorted(root.glob(layout.catalogue_glob()))]
 
 
 def cmd_i18n_stats(args: argparse.Namespace) -> int:
@@ -307,15 +308,15 @@ def cmd_i18n_check(args: argparse.Namespace) -> int:
 
 def cmd_i18n_compile(args: argparse.Namespace) -> int:
     root = Path(args.project).resolve()
-    out_root = (root / args.out).resolve() if args.out else root / "locales"
+    out_root = (root / args.out).resolve() if args.out else root / layout.LOCALES
     if out_root.exists() and not out_root.is_dir():
         print(f"ushtil i18n compile: --out {args.out}: not a folder", file=sys.stderr)
         return EXIT_USAGE
     within = None if is_within(out_root, root) else out_root  # a folder outside: the user's choice
     failed = False
-    for path in sorted(root.glob("locales/*/LC_MESSAGES/*.po")):
+    for path in sorted(root.glob(layout.catalogue_glob())):
         shown = path.relative_to(root).as_posix()
-        target = out_root / path.relative_to(root / "locales").with_suffix(".mo")
+        target = out_root / path.relative_to(root / layout.LOCALES).with_suffix(".mo")
         try:
             check_writable(root, target, within=within)
         except UshtilError as exc:
@@ -346,7 +347,7 @@ def _project_problem(args: argparse.Namespace, given: bool) -> str | None:
         return None
     folder = Path(args.project)
     if not given:
-        if (folder / "site.toml").is_file():
+        if (folder / layout.CONFIG).is_file():
             return None
         return (
             "ushtil: this folder is not an ushtil project (no site.toml here); "
@@ -356,7 +357,7 @@ def _project_problem(args: argparse.Namespace, given: bool) -> str | None:
         return f"ushtil: -C {args.project}: no such folder"
     if not folder.is_dir():
         return f"ushtil: -C {args.project}: not a folder"
-    if not (folder / "site.toml").is_file():
+    if not (folder / layout.CONFIG).is_file():
         return f"ushtil: -C {args.project}: not an ushtil project (no site.toml there)"
     return None
 

@@ -33,8 +33,8 @@ from markupsafe import Markup, escape
 from ushtil.interface import markup
 from ushtil.project.problems import Diagnostic, Location, error, warning
 from ushtil.project.model import SiteConfig
+from ushtil.project import layout
 
-DOMAIN = "messages"
 PO_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 PYFORMAT = re.compile(
     r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])?"
@@ -54,10 +54,6 @@ PLURAL_FORMS = {
 PLURAL_HEADER = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$")
 # n for which a plural expression is evaluated before it is trusted (msgfmt tries 0…1000)
 PLURAL_SAMPLES = (*range(1001), 10**4, 10**5, 10**6, 10**9, 2**31 - 1)
-
-
-def catalog_path(root: Path, lang: str) -> Path:
-    return root / "locales" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def placeholders(text: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -581,7 +577,7 @@ def load_catalogs(config: SiteConfig) -> tuple[dict[str, Catalog], list[Diagnost
     diagnostics: list[Diagnostic] = []
     catalogs: dict[str, Catalog] = {}
     for lang in config.codes:
-        path = catalog_path(config.root, lang)
+        path = layout.catalogue(config.root, lang)
         shown = path.relative_to(config.root).as_posix()
         if not path.exists():
             diagnostics.append(

@@ -25,22 +25,12 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po as babel_read_po
 
-from ushtil.interface.catalogs import (
-    DOMAIN,
-    PLURAL_FORMS,
-    bare_percent,
-    catalog_path,
-    header_line,
-    parse_plural_forms,
-    plural_forms,
-    read_po,
-)
+from ushtil.interface.catalogs import PLURAL_FORMS, bare_percent, header_line, parse_plural_forms, plural_forms, read_po
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error, warning
 from ushtil.project.files import check_writable, write_text
+from ushtil.project import layout
 
 WIDTH = 79  # GNU gettext's and Poedit's line width: files round-trip unchanged
-POT_PATH = "i18n/messages.pot"
-MAPPING_PATH = "i18n/babel.cfg"
 COMMENT_TAGS = ("Translators:",)
 HEADER_ORDER = (
     "Project-Id-Version",
@@ -81,9 +71,9 @@ def plural_header(lang: str) -> str | None:
 
 
 def extract_template(root: Path) -> tuple[BabelCatalog, list[Diagnostic]]:
-    mapping_file = root / MAPPING_PATH
+    mapping_file = root / layout.BABEL_CFG
     if not mapping_file.exists():
-        raise UshtilError([error(Location(MAPPING_PATH), "no-mapping", "missing: the extraction mapping for Babel")])
+        raise UshtilError([error(Location(layout.BABEL_CFG), "no-mapping", "missing: the extraction mapping for Babel")])
     with open(mapping_file, encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle, str(mapping_file))
     catalog = BabelCatalog(fuzzy=False, charset="utf-8")
@@ -94,7 +84,7 @@ def extract_template(root: Path) -> tuple[BabelCatalog, list[Diagnostic]]:
         options_map,
         comment_tags=COMMENT_TAGS,
         strip_comment_tags=False,
-        directory_filter=lambda d: not Path(d).name.startswith(".") and Path(d).name not in ("public", "tests", "node_modules"),
+        directory_filter=lambda d: not Path(d).name.startswith(".") and Path(d).name not in (layout.OUTPUT, "tests", "node_modules"),
     ):
         path = Path(filename).as_posix()
         msgids = message if isinstance(message, tuple) else (message,)
@@ -118,11 +108,11 @@ def extract_template(root: Path) -> tuple[BabelCatalog, list[Diagnostic]]:
 def extract(root: Path) -> tuple[bool, list[Diagnostic]]:
     """Write ``i18n/messages.pot``; rewrite it only when a message or reference changed."""
     catalog, diagnostics = extract_template(root)
-    target = root / POT_PATH
+    target = root / layout.POT
     check_writable(root, target)  # before the old template is read: it must be the project's
     old = None
     if target.exists():
-        old, problem = read_po(target, POT_PATH)
+        old, problem = read_po(target, layout.POT)
         if problem is not None:  # a merge conflict, say: the sources make the template anyway
             message = f"{problem.message}; written afresh from the sources"
             diagnostics.append(warning(problem.location, "template", message))
@@ -153,7 +143,7 @@ def _project_name(root: Path) -> str:
     try:
         import tomllib
 
-        base = tomllib.loads((root / "site.toml").read_text(encoding="utf-8-sig")).get("base_url", "")
+        base = tomllib.loads((root / layout.CONFIG).read_text(encoding="utf-8-sig")).get("base_url", "")
         host = urlsplit(base).hostname if isinstance(base, str) else None
     except (OSError, ValueError):
         host = None
@@ -252,17 +242,17 @@ def from_polib(po: polib.POFile, nplurals: int) -> BabelCatalog:
 def read_template(root: Path) -> tuple[BabelCatalog, dict[str, str]]:
     """``i18n/messages.pot`` as Babel's catalogue, and its header; a file that GNU gettext
     would not read (a merge conflict, say) is reported with its line."""
-    target = root / POT_PATH
+    target = root / layout.POT
     if not target.exists():
-        raise UshtilError([error(Location(POT_PATH), "no-template", "missing: run 'ushtil i18n extract' first")])
-    pot, problem = read_po(target, POT_PATH)
+        raise UshtilError([error(Location(layout.POT), "no-template", "missing: run 'ushtil i18n extract' first")])
+    pot, problem = read_po(target, layout.POT)
     if pot is None:
         raise UshtilError([problem] if problem else [])
     try:
         with open(target, "rb") as handle:
             return babel_read_po(handle), dict(pot.metadata)
     except (OSError, ValueError, LookupError) as exc:
-        problem = error(Location(POT_PATH), "po-syntax", f"cannot read the template: {exc}")
+        problem = error(Location(layout.POT), "po-syntax", f"cannot read the template: {exc}")
         raise UshtilError([problem]) from None
 
 
@@ -270,8 +260,8 @@ def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: 
     """A new catalogue for ``lang`` from the template, with a complete header."""
     if not LANGUAGE.fullmatch(lang):
         problem = f"'{lang}' is not a language code (such as kk, or pt_BR)"
-        raise UshtilError([error(Location("locales"), "language", problem)])
-    target = catalog_path(root, lang)
+        raise UshtilError([error(Location(layout.LOCALES), "language", problem)])
+    target = layout.catalogue(root, lang)
     check_writable(root, target)
     if target.exists() and not force:
         raise UshtilError(
@@ -279,7 +269,7 @@ def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: 
         )
     plural = plural_header(lang)
     if plural is None:
-        raise UshtilError([error(Location(POT_PATH), "language", f"unknown language '{lang}'")])
+        raise UshtilError([error(Location(layout.POT), "language", f"unknown language '{lang}'")])
     template, pot_metadata = read_template(root)
     catalog = BabelCatalog(locale=None, fuzzy=False, charset="utf-8")
     nplurals = int(plural.split(";")[0].split("=")[1])
@@ -312,8 +302,8 @@ def update(root: Path, *, drop_obsolete: bool = False, langs: list[str] | None =
     template, pot_metadata = read_template(root)
     changed: list[Path] = []
     diagnostics: list[Diagnostic] = []
-    folder = root / "locales"
-    targets = sorted(folder.glob(f"*/LC_MESSAGES/{DOMAIN}.po")) if folder.is_dir() else []
+    folder = root / layout.LOCALES
+    targets = sorted(folder.glob(f"*/{layout.LC_MESSAGES}/{layout.DOMAIN}.po")) if folder.is_dir() else []
     for target in targets:
         lang = target.parent.parent.name
         if langs and lang not in langs:

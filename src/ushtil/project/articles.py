@@ -8,7 +8,6 @@ lines, then a Markdown body. Every problem is collected with its file and line.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import re
 from pathlib import Path, PurePosixPath
@@ -18,12 +17,11 @@ from ushtil.project.problems import Diagnostic, Location, Severity, error, warni
 from ushtil.project.model import MISSING_POLICIES, Article, Facts, Provenance, SiteConfig, Version
 from ushtil.project.text import read_text, reference_problems, text_digest
 from ushtil.project.tomlfields import Fields, parse_toml
+from ushtil.project import layout
 
 if TYPE_CHECKING:
     from ushtil.site.cache import BuildCache
 
-ARTICLES_DIR = "articles"
-ARTICLE_FILE = "article.toml"
 # Matched against the whole string (fullmatch; \Z, unlike $, does not accept a final newline).
 ARTICLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 FRONT_MATTER = "+++"
@@ -36,15 +34,15 @@ ARTICLE_KEYS = ("published", "category", "tags", "image", "missing")
 def load_articles(config: SiteConfig, cache: "BuildCache | None" = None) -> tuple[list[Article], list[Diagnostic]]:
     """Every article under ``articles/``, sorted newest first; and what was wrong.
     With a ``cache``, files unchanged since the last build are not parsed again."""
-    root = config.root / ARTICLES_DIR
+    root = config.root / layout.ARTICLES
     diagnostics: list[Diagnostic] = []
     if not root.is_dir():
-        return [], [error(Location(ARTICLES_DIR), "no-articles", "no articles/ folder")]
+        return [], [error(Location(layout.ARTICLES), "no-articles", "no articles/ folder")]
     articles: list[Article] = []
     for folder in sorted(root.iterdir()):
         if folder.name.startswith("."):
             continue
-        shown = f"{ARTICLES_DIR}/{folder.name}"
+        shown = f"{layout.ARTICLES}/{folder.name}"
         if folder.is_symlink() or not folder.is_dir():
             if folder.is_symlink():
                 diagnostics.append(error(Location(shown), "symlink", "articles must be folders, not links"))
@@ -66,7 +64,7 @@ def load_article(
     folder: Path, config: SiteConfig, diagnostics: list[Diagnostic], cache: "BuildCache | None" = None
 ) -> Article | None:
     article_id = folder.name
-    shown = f"{ARTICLES_DIR}/{article_id}"
+    shown = f"{layout.ARTICLES}/{article_id}"
     ok = True
     if not ARTICLE_ID.fullmatch(article_id):
         diagnostics.append(
@@ -78,14 +76,14 @@ def load_article(
             )
         )
         ok = False
-    fshown = f"{shown}/{ARTICLE_FILE}"
-    if (folder / ARTICLE_FILE).is_symlink():  # it could be any file, anywhere
-        message = f"{ARTICLE_FILE} must be a file, not a link"
+    fshown = f"{shown}/{layout.ARTICLE_FILE}"
+    if (folder / layout.ARTICLE_FILE).is_symlink():  # it could be any file, anywhere
+        message = f"{layout.ARTICLE_FILE} must be a file, not a link"
         diagnostics.append(error(Location(fshown), "symlink", message))
         facts = None
     else:
         facts = _cached(
-            cache, folder / ARTICLE_FILE, fshown, diagnostics,
+            cache, folder / layout.ARTICLE_FILE, fshown, diagnostics,
             lambda found: _read_facts(folder, shown, config, found),
         )
     versions: list[Version] = []
@@ -133,7 +131,7 @@ def load_article(
         id=article_id,
         published=published,
         category=category,
-        location=Location(f"{shown}/{ARTICLE_FILE}"),
+        location=Location(f"{shown}/{layout.ARTICLE_FILE}"),
         versions=tuple(versions),
         tags=tags,
         image=image,
@@ -160,8 +158,8 @@ def _cached(cache: "BuildCache | None", path: Path, shown: str, diagnostics: lis
 def _read_facts(
     folder: Path, shown: str, config: SiteConfig, diagnostics: list[Diagnostic]
 ) -> Facts | None:
-    path = folder / ARTICLE_FILE
-    fshown = f"{shown}/{ARTICLE_FILE}"
+    path = folder / layout.ARTICLE_FILE
+    fshown = f"{shown}/{layout.ARTICLE_FILE}"
     if not path.exists():
         diagnostics.append(
             error(Location(fshown), "no-article-toml", "missing: every article needs article.toml with its date and category")

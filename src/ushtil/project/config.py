@@ -16,8 +16,8 @@ from ushtil.project.problems import Diagnostic, Location, UshtilError, error, ha
 from ushtil.project.model import MISSING_POLICIES, HIDE, Label, Language, SiteConfig
 from ushtil.project.text import publishable_problems
 from ushtil.project.tomlfields import Fields, parse_toml
+from ushtil.project import layout
 
-CONFIG_FILE = "site.toml"
 # Matched against the whole string (fullmatch; \Z, unlike $, does not accept a final newline).
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 LANG_CODE = re.compile(r"[a-z]{2}\Z")
@@ -49,13 +49,13 @@ TOP_KEYS = (
 
 def load_config(root: Path) -> SiteConfig:
     """Read ``root/site.toml``; raise :class:`UshtilError` with every problem found."""
-    path = root / CONFIG_FILE
-    shown = CONFIG_FILE
+    path = root / layout.CONFIG
+    shown = layout.CONFIG
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise UshtilError(
-            [error(Location(shown), "no-config", f"no {CONFIG_FILE} here (is this an ushtil project?)")]
+            [error(Location(shown), "no-config", f"no {layout.CONFIG} here (is this an ushtil project?)")]
         ) from None
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
@@ -71,7 +71,7 @@ def load_config(root: Path) -> SiteConfig:
     return config
 
 
-def parse_config(text: str, root: Path, shown: str = CONFIG_FILE) -> tuple[SiteConfig | None, list[Diagnostic]]:
+def parse_config(text: str, root: Path, shown: str = layout.CONFIG) -> tuple[SiteConfig | None, list[Diagnostic]]:
     data, syntax = parse_toml(text.replace("\r\n", "\n"), shown)
     if data is None:
         return None, [syntax] if syntax else []

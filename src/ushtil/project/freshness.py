@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ushtil.project.model import Article, Site, Version
+from ushtil.project import layout
 
 SOURCE = "source"
 CURRENT = "current"
@@ -180,7 +181,7 @@ class ChangeTimes:
     clone gives every file the same mtime, so git's answer comes first). Git is asked
     twice in all, however many files are looked up."""
 
-    def __init__(self, root: Path, folder: str = "articles") -> None:
+    def __init__(self, root: Path, folder: str = layout.ARTICLES) -> None:
         self.root = root
         self.folder = folder
         self._commits: dict[str, dt.datetime] | None = None

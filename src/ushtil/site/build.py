@@ -23,6 +23,7 @@ from ushtil.project.validate import validate_site
 from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build, signature
 from ushtil.site.cache import load as load_cache
 from ushtil.site.write import Spool, output_lock, refuse_output, remove_leftovers, write_changes, write_site
+from ushtil.project import layout
 
 
 @dataclass
@@ -121,7 +122,7 @@ def build(
     """Build the site at ``root`` into ``out`` (default ``root/public``); ``jobs``
     processes render article pages (default: one per available core). Pages whose inputs
     did not change since the last build are taken over from it, unless ``clean``."""
-    out = (out if out is not None else root / "public").absolute()
+    out = (out if out is not None else root / layout.OUTPUT).absolute()
     if not write:  # a check: no lock, no cache, nothing on disk
         _, report, _ = render(root, now=now, strict=strict, jobs=jobs)
         report.out = out

@@ -37,8 +37,8 @@ from ushtil.site import store
 from ushtil.project.problems import Diagnostic
 from ushtil.project.model import Facts, Version
 from ushtil.site.outputs import Indexed
+from ushtil.project import layout
 
-CACHE_DIR = ".ushtil-cache"
 FORMAT = 2
 FEW_BODIES = 50  # bodies a build may ask for before the whole store is worth reading
 
@@ -59,10 +59,10 @@ def fingerprint(root: Path) -> str:
     h.update(repr((FORMAT, __version__, sys.version_info[:2], babel.__version__, jinja2.__version__, markdown_it.__version__, nh3.__version__)).encode())
     package = Path(__file__).resolve().parent
     files = sorted(package.rglob("*.py"))
-    for folder in ("templates", "locales"):
+    for folder in (layout.TEMPLATES, layout.LOCALES):
         if (root / folder).is_dir():
             files += sorted(p for p in (root / folder).rglob("*") if p.is_file() and p.suffix != ".mo")
-    files.append(root / "site.toml")
+    files.append(root / layout.CONFIG)
     for path in files:
         try:
             h.update(str(path).encode() + b"\0" + path.read_bytes())
@@ -180,7 +180,7 @@ class BuildCache:
 
     @property
     def folder(self) -> Path:
-        return self.root / CACHE_DIR
+        return self.root / layout.CACHE
 
     def start(self, fp: str) -> None:
         """Forget every parse and output key made under another fingerprint."""
@@ -294,7 +294,7 @@ class BuildCache:
 def last_build(root: Path) -> LastBuild | None:
     """What the last build left for deciding "nothing changed", without the rest."""
     try:
-        return LastBuild.from_json(store.read(private.key(root), root / CACHE_DIR / "quick.json"))
+        return LastBuild.from_json(store.read(private.key(root), root / layout.CACHE / "quick.json"))
     except (TypeError, ValueError, KeyError, AttributeError):
         return None
 
@@ -320,7 +320,7 @@ def signature(root: Path, out: Path, fp: str) -> tuple[str, dict[str, tuple[int,
     h = hashlib.blake2b(digest_size=16)
     h.update(fp.encode() + str(out).encode())
     stats: dict[str, tuple[int, int]] = {}
-    stack = [root / "articles", root / "static"]
+    stack = [root / layout.ARTICLES, root / layout.STATIC]
     while stack:
         folder = stack.pop()
         try:

@@ -42,8 +42,8 @@ from ushtil.site.outputs import FeedEntry, Indexed, atom_feed, robots_txt, sitem
 from ushtil.site.cache import BuildCache, digest
 from ushtil.project.freshness import OUTDATED, STATES, Status, version_state
 from ushtil.site.write import Spool
+from ushtil.project import layout
 
-TEMPLATES_DIR = "templates"
 
 
 def markdown_renderer(raw_html: bool = False) -> MarkdownIt:
@@ -160,11 +160,11 @@ def _template_location(exc: Exception, root: Path, template: str) -> tuple[str, 
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return _shown(exc.filename, root), exc.lineno
     if isinstance(exc, jinja2.TemplateNotFound):
-        return f"{TEMPLATES_DIR}/{template}", None
+        return f"{layout.TEMPLATES}/{template}", None
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith(".html") or f"/{TEMPLATES_DIR}/" in frame.filename:
+        if frame.filename.endswith(".html") or f"/{layout.TEMPLATES}/" in frame.filename:
             return _shown(frame.filename, root), frame.lineno
-    return f"{TEMPLATES_DIR}/{template}", None
+    return f"{layout.TEMPLATES}/{template}", None
 
 
 def _recursion_location(exc: RecursionError, root: Path) -> tuple[str, int | None] | None:
@@ -173,7 +173,7 @@ def _recursion_location(exc: RecursionError, root: Path) -> tuple[str, int | Non
     frames = [
         (frame.filename, frame.lineno, frame.name)  # name: top level, a block or a macro
         for frame in traceback.extract_tb(exc.__traceback__)
-        if frame.filename.endswith(".html") or f"/{TEMPLATES_DIR}/" in frame.filename
+        if frame.filename.endswith(".html") or f"/{layout.TEMPLATES}/" in frame.filename
     ]
     seen: set[tuple[str, int | None, str]] = set()
     for index, frame in enumerate(frames):
@@ -210,7 +210,7 @@ class Formatting:
             self.problems.setdefault(
                 source,
                 warning(
-                    Location(ctx.name or TEMPLATES_DIR),
+                    Location(ctx.name or layout.TEMPLATES),
                     "format",
                     f"interface string {source!r} cannot be formatted ({exc}); shown as written",
                 ),
@@ -263,7 +263,7 @@ def make_environment(
 ) -> jinja2.Environment:
     env = jinja2.Environment(
         bytecode_cache=bytecode,
-        loader=jinja2.FileSystemLoader(str(config.root / TEMPLATES_DIR)),
+        loader=jinja2.FileSystemLoader(str(config.root / layout.TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -870,7 +870,7 @@ def render_site(
 
 def static_pages(root: Path, graph: Graph) -> Iterable[Page]:
     """Files of ``static/`` and article images, as pages to write."""
-    static = root / "static"
+    static = root / layout.STATIC
     if static.is_dir():
         for path in sorted(static.rglob("*")):
             if path.is_file() and not path.is_symlink():
@@ -878,5 +878,5 @@ def static_pages(root: Path, graph: Graph) -> Iterable[Page]:
     for links in graph.articles:
         image = links.article.image
         if image and any(s.exists for s in links.slots):
-            source = root / "articles" / links.article.id / image
+            source = layout.article_folder(root, links.article.id) / image
             yield Page(f"media/{links.article.id}/{image}", source=str(source))

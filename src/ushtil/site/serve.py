@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ushtil.site.build import BuildReport, build
+from ushtil.project import layout
 
-WATCHED = ("articles", "templates", "locales", "static", "site.toml")
 EVENTS = "/__ushtil__/events"
 STATE = "/__ushtil__/state"
 SCRIPT = """<script>
@@ -171,7 +171,7 @@ def serve(
 ) -> int:
     import watchfiles
 
-    out = root / "public"
+    out = root / layout.OUTPUT
     stop = stop or threading.Event()
     preview = Preview()
 
@@ -187,7 +187,7 @@ def serve(
             say(f"{reason}: build failed; still serving the last good version")
         preview.publish(report)
 
-    watched = [root / name for name in WATCHED if (root / name).exists()]
+    watched = [root / name for name in layout.WATCHED if (root / name).exists()]
     watching = watchfiles.watch(
         *watched, debounce=50, step=20, stop_event=stop, raise_interrupt=False, rust_timeout=200, yield_on_timeout=True
     )

@@ -32,12 +32,11 @@ from typing import Any, Iterable, Iterator
 
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error
 from ushtil.project.model import Page
+from ushtil.project import layout
 
 
 MARKER = ".ushtil-output"
 MARKER_TEXT = b"This folder is made by ushtil build, which replaces everything in it.\n"
-# the project's own folders and files: an output may be beside them, never around or in them
-SOURCES = ("site.toml", "articles", "templates", "locales", "static", "i18n", ".git", ".ushtil-cache")
 SHOWN_FOREIGN = 3
 
 
@@ -65,7 +64,7 @@ def refuse_output(root: Path, out: Path) -> list[Diagnostic]:
         return refused("it is the project folder itself")
     if _within(real_root, real_out):
         return refused("it contains the project")
-    for name in SOURCES:
+    for name in layout.SOURCES:
         source = os.path.join(real_root, name)
         if _within(real_out, source) or _within(source, real_out):
             return refused(f"it {'is or lies inside' if _within(real_out, source) else 'contains'} the project's {name}")

@@ -20,7 +20,7 @@ from babel import Locale
 
 from ushtil.interface.catalogs import po_syntax_error
 from ushtil.project.config import load_config
-from ushtil.project.articles import ARTICLE_ID, ARTICLES_DIR, FRONT_MATTER, parse_version
+from ushtil.project.articles import ARTICLE_ID, FRONT_MATTER, parse_version
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error
 from ushtil.project.files import check_writable, is_within, write_text
 from ushtil.translation.memory import DEFAULT_THRESHOLD, Memory
@@ -32,8 +32,8 @@ from ushtil.translation.segments import Segment, inline_problems, rebuild, split
 from ushtil.project.freshness import CURRENT, DRAFT, MISSING, OUTDATED, version_state
 from ushtil.project.text import text_digest
 from ushtil.interface.tooling import _now, plural_header
+from ushtil.project import layout
 
-EXPORT_DIR = "i18n/articles"
 HEADER_ARTICLE = "X-Ushtil-Article"
 HEADER_SOURCE = "X-Ushtil-Source-Language"
 HEADER_DIGEST = "X-Ushtil-Source-Digest"
@@ -54,7 +54,7 @@ def export_path(out_dir: Path, article_id: str, lang: str) -> Path:
 def _source_version(article: Article, from_lang: str | None) -> Version:
     source = article.version(from_lang) if from_lang else article.source
     if source is None:
-        where = f"{ARTICLES_DIR}/{article.id}"
+        where = f"{layout.ARTICLES}/{article.id}"
         raise UshtilError([error(Location(where), "no-source", f"there is no '{from_lang}' version to translate from" if from_lang else "the article has no original; name one with --from")])
     return source
 
@@ -94,11 +94,11 @@ def export_article(
 ) -> Exported:
     config, article = _load(root, article_id)
     if to not in config.codes:
-        raise UshtilError([error(Location("site.toml"), "language", f"--to '{to}' is not one of the site's languages ({', '.join(config.codes)})")])
+        raise UshtilError([error(Location(layout.CONFIG), "language", f"--to '{to}' is not one of the site's languages ({', '.join(config.codes)})")])
     source = _source_version(article, from_lang)
     if source.lang == to:
         raise UshtilError([error(source.location, "language", f"{to}.md is the version to translate from; choose another --to")])
-    out = out_dir or root / EXPORT_DIR
+    out = out_dir or root / layout.EXPORTS
     within = None if is_within(out, root) else out  # a folder outside was the user's choice
     path = export_path(out, article_id, to)
     check_writable(root, path, within=within)  # before an earlier export there is read
@@ -186,7 +186,7 @@ def pending(root: Path, to: str) -> list[str]:
     loaded = load_site(root)
     errors = [d for d in loaded.diagnostics if d.is_error]
     if loaded.site is None or errors:
-        raise UshtilError(errors or [error(Location("site.toml"), "config", "the project could not be read")])
+        raise UshtilError(errors or [error(Location(layout.CONFIG), "config", "the project could not be read")])
     result = []
     for article in loaded.site.articles:
         state = version_state(article, article.version(to))
@@ -229,12 +229,12 @@ def _header_problems(
     if src_lang not in config.codes:
         site = f"one of the site's languages ({codes})"
         wrong(HEADER_SOURCE, f"{HEADER_SOURCE} '{src_lang}' is not {site}")
-    folder = root / ARTICLES_DIR / article_id
+    folder = root / layout.ARTICLES / article_id
     if not ARTICLE_ID.fullmatch(article_id):
         rule = "lowercase Latin letters, digits and single hyphens"
         wrong(HEADER_ARTICLE, f"{HEADER_ARTICLE} '{article_id}' is not an article ID ({rule})")
     elif not folder.is_dir() or folder.is_symlink():
-        where = f"there is no folder {ARTICLES_DIR}/{article_id}/"
+        where = f"there is no folder {layout.ARTICLES}/{article_id}/"
         wrong(HEADER_ARTICLE, f"{HEADER_ARTICLE} '{article_id}' names no article ({where})")
     return problems
 
@@ -296,7 +296,7 @@ def import_file(root: Path, po_path: Path, *, draft: bool = False, threshold: fl
         raise UshtilError(checked + [error(Location(shown), "checks", "nothing was written: correct these first")])
     by_context = {e.msgctxt: e for e in po if not e.obsolete}
     if source.digest != digest or any(by_context.get(f"{article_id}/{s.key}") is None or by_context[f"{article_id}/{s.key}"].msgid != s.text for s in segments):
-        raise UshtilError([error(Location(shown, 1), "source-changed", f"{ARTICLES_DIR}/{article_id}/{src_lang}.md changed since this file was exported; export it again (`ushtil translate export {article_id} --to {lang}`): the changed segments become fuzzy and the rest keep their translations")])
+        raise UshtilError([error(Location(shown, 1), "source-changed", f"{layout.ARTICLES}/{article_id}/{src_lang}.md changed since this file was exported; export it again (`ushtil translate export {article_id} --to {lang}`): the changed segments become fuzzy and the rest keep their translations")])
     problems: list[Diagnostic] = []
     translations: dict[str, str] = {}
     for segment in segments:
@@ -334,7 +334,7 @@ def import_file(root: Path, po_path: Path, *, draft: bool = False, threshold: fl
         front.append("draft = true")
     front += ["", "[translated_from]", f"lang = {_toml_string(src_lang)}", f"digest = {_toml_string(digest)}", f"own_digest = {_toml_string(own)}"]
     content = "\n".join([FRONT_MATTER, *front, FRONT_MATTER, body.rstrip("\n")]) + "\n"
-    target_shown = f"{ARTICLES_DIR}/{article_id}/{lang}.md"
+    target_shown = f"{layout.ARTICLES}/{article_id}/{lang}.md"
     check: list[Diagnostic] = []
     version = parse_version(content, target_shown, article_id, lang, config.codes, check)
     if version is None or structure(version.body) != structure(source.body):

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import polib
 
-from ushtil.interface.catalogs import catalog_path, po_syntax_error
+from ushtil.interface.catalogs import po_syntax_error
 from ushtil.project.model import Site
 from ushtil.translation.segments import split
 from ushtil.project.freshness import CURRENT, SOURCE, version_state
+from ushtil.project import layout
 
 DEFAULT_THRESHOLD = 0.75
 
@@ -92,7 +93,7 @@ def build_memory(site: Site) -> Memory:
 def _add_catalogues(memory: Memory, root: Path, codes: tuple[str, ...]) -> None:
     translated: dict[str, dict[tuple[str | None, str], str]] = {}
     for lang in codes:
-        path = catalog_path(root, lang)
+        path = layout.catalogue(root, lang)
         if not path.is_file():
             continue
         text = path.read_text(encoding="utf-8", errors="replace")

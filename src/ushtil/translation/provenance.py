@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ushtil.project.config import load_config
-from ushtil.project.articles import ARTICLE_ID, ARTICLES_DIR, FRONT_MATTER, load_article, parse_version
+from ushtil.project.articles import ARTICLE_ID, FRONT_MATTER, load_article, parse_version
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error
 from ushtil.project.files import write_text
 from ushtil.project.model import Article, SiteConfig, Version
 from ushtil.project.freshness import CURRENT, DRAFT, OUTDATED, version_state
+from ushtil.project import layout
 
 TABLE_HEADER = re.compile(r"^\s*\[\s*([^\]\s]+)\s*\]\s*(#.*)?$")
 TOP_KEY = re.compile(r"^\s*(?:\"?)([A-Za-z0-9_.-]+?)(?:\"?)\s*(?:\.|=)")
@@ -37,8 +38,8 @@ def _fail(where: str, code: str, message: str, line: int | None = None) -> Ushti
 
 def _load(root: Path, article_id: str) -> tuple[SiteConfig, Article]:
     config = load_config(root)
-    folder = root / ARTICLES_DIR / article_id
-    shown = f"{ARTICLES_DIR}/{article_id}"
+    folder = root / layout.ARTICLES / article_id
+    shown = f"{layout.ARTICLES}/{article_id}"
     if not ARTICLE_ID.fullmatch(article_id):
         rule = "lowercase Latin letters, digits and single hyphens"
         raise _fail(shown, "bad-id", f"'{article_id}' is not an article ID ({rule})")
@@ -56,7 +57,7 @@ def _load(root: Path, article_id: str) -> tuple[SiteConfig, Article]:
 
 def _check_lang(config: SiteConfig, lang: str, what: str) -> None:
     if lang not in config.codes:
-        raise _fail("site.toml", "language", f"{what} '{lang}' is not one of the site's languages ({', '.join(config.codes)})")
+        raise _fail(layout.CONFIG, "language", f"{what} '{lang}' is not one of the site's languages ({', '.join(config.codes)})")
 
 
 def _toml_string(value: str) -> str:
@@ -77,7 +78,7 @@ def scaffold(root: Path, article_id: str, to: str, from_lang: str | None = None)
     """Write ``articles/<id>/<to>.md``: the source's text to translate, as a draft."""
     config, article = _load(root, article_id)
     _check_lang(config, to, "--to")
-    shown = f"{ARTICLES_DIR}/{article_id}/{to}.md"
+    shown = f"{layout.ARTICLES}/{article_id}/{to}.md"
     if article.version(to) is not None or (root / shown).exists():
         raise _fail(
             shown,
@@ -88,11 +89,11 @@ def scaffold(root: Path, article_id: str, to: str, from_lang: str | None = None)
         _check_lang(config, from_lang, "--from")
         source = article.version(from_lang)
         if source is None:
-            raise _fail(f"{ARTICLES_DIR}/{article_id}", "no-source", f"there is no '{from_lang}' version to translate from")
+            raise _fail(f"{layout.ARTICLES}/{article_id}", "no-source", f"there is no '{from_lang}' version to translate from")
     else:
         source = article.source
         if source is None:
-            raise _fail(f"{ARTICLES_DIR}/{article_id}", "no-source", "the article has no original; name one with --from")
+            raise _fail(f"{layout.ARTICLES}/{article_id}", "no-source", "the article has no original; name one with --from")
     front = [f"title = {_toml_string(source.title)}"]
     if source.summary:
         front.append(f"summary = {_toml_string(source.summary)}")
@@ -117,7 +118,7 @@ def restamp(
     that is how a translation made before ushtil gets its first stamp."""
     config, article = _load(root, article_id)
     _check_lang(config, lang, "language")
-    shown = f"{ARTICLES_DIR}/{article_id}/{lang}.md"
+    shown = f"{layout.ARTICLES}/{article_id}/{lang}.md"
     version = article.version(lang)
     if version is None:
         raise _fail(shown, "missing", f"does not exist; start it with `ushtil translate {article_id} --to {lang}`")

@@ -1,0 +1,67 @@
+"""Where everything is in a project: the one place that names its files and folders.
+
+::
+
+    site.toml                               CONFIG
+    articles/<id>/article.toml, <lang>.md   ARTICLES, ARTICLE_FILE
+    templates/                              TEMPLATES
+    static/                                 STATIC
+    locales/<lang>/LC_MESSAGES/messages.po  LOCALES, catalogue()
+    i18n/messages.pot                       POT
+    i18n/articles/<id>.<lang>.po            EXPORTS
+    public/                                 OUTPUT (the default output folder)
+    .ushtil-cache/                          CACHE
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CONFIG = "site.toml"
+ARTICLES = "articles"
+ARTICLE_FILE = "article.toml"
+TEMPLATES = "templates"
+STATIC = "static"
+LOCALES = "locales"
+LC_MESSAGES = "LC_MESSAGES"
+DOMAIN = "messages"
+I18N = "i18n"
+POT = f"{I18N}/{DOMAIN}.pot"
+BABEL_CFG = f"{I18N}/babel.cfg"
+EXPORTS = f"{I18N}/articles"
+OUTPUT = "public"
+CACHE = ".ushtil-cache"
+
+# what the project is made of: an output folder may lie beside these, never around or in them
+SOURCES = (CONFIG, ARTICLES, TEMPLATES, LOCALES, STATIC, I18N, ".git", CACHE)
+# what `ushtil serve` watches
+WATCHED = (ARTICLES, TEMPLATES, LOCALES, STATIC, CONFIG)
+
+
+def catalogue(root: Path, lang: str) -> Path:
+    """``locales/<lang>/LC_MESSAGES/messages.po``"""
+    return root / LOCALES / lang / LC_MESSAGES / f"{DOMAIN}.po"
+
+
+def catalogue_glob() -> str:
+    """Every catalogue, relative to the project."""
+    return f"{LOCALES}/*/{LC_MESSAGES}/*.po"
+
+
+def article_folder(root: Path, article_id: str) -> Path:
+    return root / ARTICLES / article_id
+
+
+def version_file(article_id: str, lang: str) -> str:
+    """``articles/<id>/<lang>.md``, as shown to the user."""
+    return f"{ARTICLES}/{article_id}/{lang}.md"
+
+
+def find_project(start: Path) -> Path | None:
+    """The project ``start`` is in: the nearest folder, ``start`` itself or above it,
+    that holds ``site.toml`` (as git finds its repository)."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG).is_file():
+            return candidate
+    return None
