@@ -11,7 +11,7 @@ import dataclasses
 import hashlib
 import re
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Callable
 
 from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
 from ushtil.project.model import MISSING_POLICIES, Article, Facts, Provenance, SiteConfig, Version
@@ -20,7 +20,7 @@ from ushtil.project.tomlfields import Fields, parse_toml
 from ushtil.project import layout
 
 if TYPE_CHECKING:
-    from ushtil.site.cache import BuildCache
+    from ushtil.site.cache import BuildCache  # the build passes its cache in; never imported at run time
 
 # Matched against the whole string (fullmatch; \Z, unlike $, does not accept a final newline).
 ARTICLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -53,7 +53,8 @@ def load_articles(config: SiteConfig, cache: "BuildCache | None" = None) -> tupl
                     error(Location(shown), "stray-file", f"articles live in folders: move it to {shown[:-3]}/<lang>.md")
                 )
             continue
-        article = load_article(folder, config, diagnostics, cache)
+        article, problems = load_article(folder, config, cache)
+        diagnostics += problems
         if article is not None:
             articles.append(article)
     articles.sort(key=lambda a: (-a.published.timestamp(), a.id))
@@ -61,8 +62,10 @@ def load_articles(config: SiteConfig, cache: "BuildCache | None" = None) -> tupl
 
 
 def load_article(
-    folder: Path, config: SiteConfig, diagnostics: list[Diagnostic], cache: "BuildCache | None" = None
-) -> Article | None:
+    folder: Path, config: SiteConfig, cache: BuildCache | None = None
+) -> tuple[Article | None, list[Diagnostic]]:
+    """The article in ``folder`` (None if it has errors) and every problem found in it."""
+    diagnostics: list[Diagnostic] = []
     article_id = folder.name
     shown = f"{layout.ARTICLES}/{article_id}"
     ok = True
@@ -82,10 +85,10 @@ def load_article(
         diagnostics.append(error(Location(fshown), "symlink", message))
         facts = None
     else:
-        facts = _cached(
-            cache, folder / layout.ARTICLE_FILE, fshown, diagnostics,
-            lambda found: _read_facts(folder, shown, config, found),
+        facts, problems = _cached(
+            cache, folder / layout.ARTICLE_FILE, fshown, lambda: _read_facts(folder, shown, config)
         )
+        diagnostics += problems
     versions: list[Version] = []
     for path in sorted(folder.glob("*.md")):
         lang = path.stem
@@ -102,7 +105,8 @@ def load_article(
         if path.is_symlink():
             diagnostics.append(error(Location(vshown), "symlink", "language files must not be links"))
             continue
-        version = _cached(cache, path, vshown, diagnostics, lambda found: read_version(path, vshown, article_id, lang, config, found))
+        version, problems = _cached(cache, path, vshown, lambda: _read_version(path, vshown, article_id, lang, config))
+        diagnostics += problems
         if version is None:
             ok = False  # its problems are reported; checks across versions would only echo them
         else:
@@ -111,9 +115,9 @@ def load_article(
         diagnostics.append(
             error(Location(shown), "no-versions", f"no language versions ({', '.join(c + '.md' for c in config.codes)})")
         )
-        return None
-    if facts is None or not ok:
-        return None
+        return None, diagnostics
+    if not isinstance(facts, Facts) or not ok:
+        return None, diagnostics
     order = {code: i for i, code in enumerate(config.codes)}
     versions.sort(key=lambda v: order[v.lang])
     for v in versions:
@@ -136,43 +140,41 @@ def load_article(
         tags=tags,
         image=image,
         missing=missing,
-    )
+    ), diagnostics
 
 
-def _cached(cache: "BuildCache | None", path: Path, shown: str, diagnostics: list[Diagnostic], parse: Any) -> Any:
-    """``parse(diagnostics)``, or its remembered result while the file is unchanged."""
+Parse = tuple[Version | Facts | None, list[Diagnostic]]
+
+
+def _cached(cache: BuildCache | None, path: Path, shown: str, parse: Callable[[], Parse]) -> Parse:
+    """``parse()``, or its remembered result while the file is unchanged."""
     if cache is not None:
         found = cache.source(path, shown)
         if found is not None:
-            diagnostics.extend(found.problems)
-            return found.value
-    problems: list[Diagnostic] = []
-    value = parse(problems)
-    diagnostics.extend(problems)
+            return found.value, list(found.problems)
+    value, problems = parse()
     if cache is not None and not (isinstance(value, Facts) and value.image):  # an image may vanish
         kept = dataclasses.replace(value, body="", body_elided=True) if isinstance(value, Version) else value
         cache.remember_source(path, shown, kept, problems)
-    return value
+    return value, problems
 
 
-def _read_facts(
-    folder: Path, shown: str, config: SiteConfig, diagnostics: list[Diagnostic]
-) -> Facts | None:
+def _read_facts(folder: Path, shown: str, config: SiteConfig) -> tuple[Facts | None, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
     path = folder / layout.ARTICLE_FILE
     fshown = f"{shown}/{layout.ARTICLE_FILE}"
     if not path.exists():
         diagnostics.append(
             error(Location(fshown), "no-article-toml", "missing: every article needs article.toml with its date and category")
         )
-        return None
+        return None, diagnostics
     text, problems = read_text(path, fshown)
     diagnostics.extend(problems)
     if text is None:
-        return None
+        return None, diagnostics
     data, syntax = parse_toml(text, fshown)
     if data is None:
-        diagnostics.extend([syntax] if syntax else [])
-        return None
+        return None, diagnostics + syntax
     before = len(diagnostics)
     f = Fields(data, fshown, text, diagnostics=diagnostics)
     f.unknown(ARTICLE_KEYS)
@@ -197,8 +199,8 @@ def _read_facts(
         image = None
     missing = f.choice("missing", MISSING_POLICIES)
     if any(d.is_error for d in diagnostics[before:]) or published is None or category is None:
-        return None
-    return Facts(published, category, tags, image, missing)
+        return None, diagnostics
+    return Facts(published, category, tags, image, missing), diagnostics
 
 
 def _links_out(folder: Path, name: str) -> bool:
@@ -223,19 +225,24 @@ def _safe_relative(name: str) -> bool:
     )
 
 
-def split_front_matter(text: str, shown: str) -> tuple[str, str, int] | Diagnostic:
-    """(front matter, body, line where the body starts) or the problem."""
+def split_front_matter(text: str, shown: str) -> tuple[tuple[str, str, int] | None, list[Diagnostic]]:
+    """(front matter, body, line where the body starts), or None and the problem."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != FRONT_MATTER:
-        return error(
+        return None, [error(
             Location(shown, 1),
             "no-front-matter",
             "no front matter: the file must start with a '+++' line, then title = \"…\", then '+++'",
-        )
+        )]
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == FRONT_MATTER:
-            return "\n".join(lines[1 : number - 1]), "\n".join(lines[number:]), number + 1
-    return error(Location(shown, 1), "unterminated-front-matter", "front matter opened with '+++' is never closed")
+            return ("\n".join(lines[1 : number - 1]), "\n".join(lines[number:]), number + 1), []
+    return None, [error(Location(shown, 1), "unterminated-front-matter", "front matter opened with '+++' is never closed")]
+
+
+def _read_version(path: Path, shown: str, article_id: str, lang: str, config: SiteConfig) -> Parse:
+    problems: list[Diagnostic] = []
+    return read_version(path, shown, article_id, lang, config, problems), problems
 
 
 def read_version(
@@ -251,14 +258,14 @@ def read_version(
 def parse_version(
     text: str, shown: str, article_id: str, lang: str, codes: tuple[str, ...], diagnostics: list[Diagnostic]
 ) -> Version | None:
-    parts = split_front_matter(text, shown)
-    if isinstance(parts, Diagnostic):
-        diagnostics.append(parts)
+    parts, problems = split_front_matter(text, shown)
+    diagnostics.extend(problems)
+    if parts is None:
         return None
     front, body, body_line = parts
     data, syntax = parse_toml(front, shown, first_line=2)
     if data is None:
-        diagnostics.extend([syntax] if syntax else [])
+        diagnostics.extend(syntax)
         return None
     before = len(diagnostics)
     f = Fields(data, shown, front, first_line=2, diagnostics=diagnostics)

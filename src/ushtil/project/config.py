@@ -74,7 +74,7 @@ def load_config(root: Path) -> SiteConfig:
 def parse_config(text: str, root: Path, shown: str = layout.CONFIG) -> tuple[SiteConfig | None, list[Diagnostic]]:
     data, syntax = parse_toml(text.replace("\r\n", "\n"), shown)
     if data is None:
-        return None, [syntax] if syntax else []
+        return None, syntax
     f = Fields(data, shown, text)
     f.unknown(TOP_KEYS)
 

@@ -25,10 +25,10 @@ EARLIEST_YEAR, LATEST_YEAR = 1970, 2999
 
 def parse_toml(
     text: str, path: str, first_line: int = 1
-) -> tuple[dict[str, Any] | None, Diagnostic | None]:
+) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     """Parse TOML; on a syntax error, the diagnostic names the line in the file."""
     try:
-        return tomllib.loads(text), None
+        return tomllib.loads(text), []
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         line = first_line
@@ -38,7 +38,7 @@ def parse_toml(
             message = message[: found.start()]
         elif "end of document" in message:
             line = first_line + max(text.count("\n") - 1, 0)
-        return None, error(Location(path, line), "toml-syntax", f"TOML syntax error: {message}")
+        return None, [error(Location(path, line), "toml-syntax", f"TOML syntax error: {message}")]
 
 
 def key_line(text: str, key: str, table: str = "", first_line: int = 1) -> int:

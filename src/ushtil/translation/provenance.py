@@ -48,7 +48,8 @@ def _load(root: Path, article_id: str) -> tuple[SiteConfig, Article]:
     if not folder.is_dir():
         raise _fail(shown, "no-article", f"no article '{article_id}' (no folder {shown}/)")
     diagnostics: list[Diagnostic] = []
-    article = load_article(folder, config, diagnostics)
+    article, problems = load_article(folder, config)
+    diagnostics += problems
     errors = [d for d in diagnostics if d.is_error]
     if errors or article is None:
         raise UshtilError(errors or [error(Location(shown), "article", "the article could not be read")])
