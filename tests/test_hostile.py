@@ -269,7 +269,7 @@ def test_ctrl_c_in_the_middle_of_writing(basic: Path, monkeypatch: pytest.Monkey
     code = main(["-C", str(basic), "build"])
     monkeypatch.undo()
     assert code == 130
-    assert capsys.readouterr().err.strip() == "interrupted: the output folder is unchanged"
+    assert capsys.readouterr().err.strip() == "interrupted: the output folder holds a whole site, never a mix (the previous one, or the new one if it was already in place)"
     assert tree(public) == before and leftovers(basic) == []
 
 
@@ -315,7 +315,7 @@ def test_a_real_signal_during_a_build(tmp_path: Path, signum: int) -> None:
         assert "Қосымша сөйлем." in (public / "kk/news/g0000/index.html").read_text(encoding="utf-8")
     else:
         assert process.returncode == 130, err
-        assert err.strip() == "interrupted: the output folder is unchanged"
+        assert err.strip() == "interrupted: the output folder holds a whole site, never a mix (the previous one, or the new one if it was already in place)"
         assert leftovers(project) == []
 
 

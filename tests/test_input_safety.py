@@ -438,6 +438,8 @@ def test_serve_never_answers_with_a_file_outside_the_output(
         "/leak/",
         "..",
         "../secret.txt",
+        "/static/..%00/x",
+        "/%00",
     ):
         status, response = raw_get(preview.url, target)
         assert b"SECRET" not in response, target
@@ -493,6 +495,14 @@ def test_the_current_folder_must_be_a_project_too(tmp_path: Path) -> None:
 
 LINK = "is a symbolic link; ushtil does not write through links (replace it with a regular file)"
 OUT_OF_PROJECT = "its folder leads out of the project (through a symbolic link)"
+LINK_OUT = "is a link that leads out of the project; ushtil reads only the project's own files"
+
+
+def refused_link(err: str, path: str, message: str) -> bool:
+    """``path`` refused for ``message`` when writing, or, when the link leads out of the
+    project, refused before anything is read (at the link itself)."""
+    lines = err.splitlines()
+    return f"{path}: {message}" in lines or any(line.endswith(f": {LINK_OUT}") for line in lines)
 
 
 def test_extract_does_not_write_through_a_dangling_link(
@@ -502,7 +512,7 @@ def test_extract_does_not_write_through_a_dangling_link(
     (basic / "i18n/messages.pot").unlink()
     (basic / "i18n/messages.pot").symlink_to(outside)
     code, _, err = run(basic, "i18n", "extract", capsys=capsys)
-    assert code == 1 and f"i18n/messages.pot: {LINK}" in err.splitlines(), err
+    assert code == 1 and refused_link(err, "i18n/messages.pot", LINK), err
     assert not outside.exists() and (basic / "i18n/messages.pot").is_symlink()
 
 
@@ -513,8 +523,9 @@ def test_init_does_not_write_through_a_link(
     (basic / "locales/de/LC_MESSAGES").mkdir(parents=True)
     (basic / "locales/de/LC_MESSAGES/messages.po").symlink_to(outside)
     code, _, err = run(basic, "i18n", "init", "de", capsys=capsys)
-    assert code == 1 and f"locales/de/LC_MESSAGES/messages.po: {LINK}" in err.splitlines(), err
+    assert code == 1 and refused_link(err, "locales/de/LC_MESSAGES/messages.po", LINK), err
     assert not outside.exists()
+    (basic / "locales/de/LC_MESSAGES/messages.po").unlink()
     code, _, err = run(basic, "i18n", "init", "../../../x", capsys=capsys)
     assert code == 1 and "'../../../x' is not a language code" in err, err
     assert not (tmp_path / "x").exists() and not (basic.parent / "x").exists()
@@ -535,7 +546,7 @@ def test_update_does_not_write_through_a_link(
     catalogue.unlink()
     catalogue.symlink_to(outside)
     code, _, err = run(basic, "i18n", "update", capsys=capsys)
-    assert code == 1 and f"locales/ru/LC_MESSAGES/messages.po: {LINK}" in err.splitlines(), err
+    assert code == 1 and refused_link(err, "locales/ru/LC_MESSAGES/messages.po", LINK), err
     assert outside.read_bytes() == before and catalogue.is_symlink()
 
 
@@ -546,13 +557,13 @@ def test_export_does_not_write_through_links(
     outside.mkdir()
     (basic / "i18n/articles").symlink_to(outside)
     code, _, err = run(basic, "translate", "export", "a-full", "--to", "ru", capsys=capsys)
-    assert code == 1 and f"i18n/articles/a-full.ru.po: {OUT_OF_PROJECT}" in err.splitlines(), err
+    assert code == 1 and refused_link(err, "i18n/articles/a-full.ru.po", OUT_OF_PROJECT), err
     assert list(outside.iterdir()) == []
     (basic / "i18n/articles").unlink()
     (basic / "i18n/articles").mkdir()
     (basic / "i18n/articles/a-full.ru.po").symlink_to(outside / "a-full.ru.po")
     code, _, err = run(basic, "translate", "export", "a-full", "--to", "ru", capsys=capsys)
-    assert code == 1 and f"i18n/articles/a-full.ru.po: {LINK}" in err.splitlines(), err
+    assert code == 1 and refused_link(err, "i18n/articles/a-full.ru.po", LINK), err
     assert list(outside.iterdir()) == [] and (basic / "i18n/articles/a-full.ru.po").is_symlink()
 
 
@@ -564,7 +575,7 @@ def test_export_does_not_create_folders_through_a_link(
     shutil.rmtree(basic / "i18n")
     (basic / "i18n").symlink_to(outside)
     code, _, err = run(basic, "translate", "export", "a-full", "--to", "ru", capsys=capsys)
-    assert code == 1 and f"i18n/articles/a-full.ru.po: {OUT_OF_PROJECT}" in err.splitlines(), err
+    assert code == 1 and refused_link(err, "i18n/articles/a-full.ru.po", OUT_OF_PROJECT), err
     assert list(outside.iterdir()) == []
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -251,3 +252,65 @@ def test_private_folder_must_be_closed_to_others(tmp_path: Path) -> None:
             del os.environ["XDG_CACHE_HOME"]
         else:
             os.environ["XDG_CACHE_HOME"] = old
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["locales/ru/LC_MESSAGES/messages.po", "locales", "articles", "locales/ru"],
+)
+def test_links_out_of_the_project_are_not_read(world: tuple[Path, Path], tmp_path: Path, link: str) -> None:
+    parent, project = world
+    secret = tmp_path / "secret"
+    original = project / link
+    if original.is_dir():
+        shutil.copytree(original, secret)
+        (secret / "SECRET-MARK").write_text("root:*:20228:0:99999\n")
+        shutil.rmtree(original)
+    else:
+        secret.write_text("root:*:20228:0:99999\n")
+        original.unlink()
+    original.symlink_to(secret)
+    for command in (["build"], ["check"], ["i18n", "update"], ["status"]):
+        result = ushtil(project, *command)
+        assert result.returncode == 1, (command, result.stderr)
+        assert f"{link}: is a link that leads out of the project" in result.stderr
+        assert "root:*" not in result.stderr + result.stdout
+    assert not (project / "public").exists()
+
+
+def test_a_planted_journal_and_staging_cannot_add_to_the_output(world: tuple[Path, Path]) -> None:
+    parent, project = world
+    public = build_ok(project)
+    staging = project / ".public.new-evil"
+    staging.mkdir()
+    (staging / MARKER).write_text("forged\n")
+    (staging / "evil.html").write_text("<script>alert(1)</script>")
+    (public / "stray.html").write_text("planted")
+    plan = {"staging": staging.name, "changed": ["evil.html"], "removed": []}
+    (project / ".public.journal").write_text(json.dumps(plan))
+    build_ok(project)
+    assert not (public / "evil.html").exists()
+    assert not (public / "stray.html").exists()  # the output was not trusted: written whole
+
+
+def test_a_link_inside_the_output_is_replaced_not_written_through(world: tuple[Path, Path], tmp_path: Path) -> None:
+    parent, project = world
+    public = build_ok(project)
+    victim = tmp_path / "victim-en"
+    shutil.copytree(public / "en", victim)
+    before = snapshot(victim)
+    shutil.rmtree(public / "en")
+    (public / "en").symlink_to(victim)
+    md = project / "articles" / "10888" / "en.md"
+    md.write_text(md.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    build_ok(project)
+    assert snapshot(victim) == before
+    assert not (public / "en").is_symlink() and "One more line." in (public / "en/news/10888/index.html").read_text()
+
+
+def test_usage_mistakes_in_build_options(world: tuple[Path, Path]) -> None:
+    parent, project = world
+    for args in (["--jobs", "0"], ["--jobs", "-3"], ["--out", ""]):
+        result = ushtil(project, "build", *args)
+        assert result.returncode == EXIT_USAGE and "Traceback" not in result.stderr, (args, result.stderr)
+    assert not (project / "public").exists()

@@ -25,6 +25,7 @@ from ushtil.interface import tooling as translate
 from ushtil.project.freshness import FAILABLE, ChangeTimes, Status, compute_status
 from ushtil.site.write import refuse_output
 from ushtil.project import layout
+from ushtil.project.files import links_out
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -332,6 +333,18 @@ def cmd_i18n_compile(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
+def _jobs(value: str) -> int:
+    if not value.isdecimal() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of processes (1 or more)")
+    return int(value)
+
+
+def _folder(value: str) -> str:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty folder name")
+    return value
+
+
 def _port(value: str) -> int:
     port = int(value) if value.isdecimal() else 0
     if not 1 <= port <= 65535:
@@ -370,10 +383,10 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     b = sub.add_parser("build", help="build the site into the output folder")
-    b.add_argument("--out", help="output folder (default: public/ in the project)")
+    b.add_argument("--out", type=_folder, help="output folder (default: public/ in the project)")
     b.add_argument("--strict", action="store_true", help="missing or outdated required versions are errors")
     b.add_argument("--clean", action="store_true", help="render everything, ignoring what the last build remembered")
-    b.add_argument("--jobs", type=int, help="processes rendering article pages (default: one per core)")
+    b.add_argument("--jobs", type=_jobs, help="processes rendering article pages (default: one per core)")
     b.set_defaults(func=cmd_build)
 
     sv = sub.add_parser("serve", help="build, serve on localhost, rebuild and reload on every change")
@@ -492,6 +505,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
+    if not (args.command == "i18n" and args.i18n_command in ("stats", "check") and args.files and not given):
+        outside = links_out(Path(args.project))
+        if outside:
+            print_diagnostics(outside)
+            return EXIT_PROBLEMS
     func: Callable[[argparse.Namespace], int] = args.func
     previous = None
     if threading.current_thread() is threading.main_thread():
@@ -502,7 +520,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_diagnostics(exc.diagnostics)
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
-        print("interrupted: the output folder is unchanged", file=sys.stderr)
+        print("interrupted: the output folder holds a whole site, never a mix (the previous one, "
+              "or the new one if it was already in place)", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in ushtil, not a user mistake
         if args.debug:

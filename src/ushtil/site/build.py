@@ -16,6 +16,7 @@ from ushtil.project.config import load_config
 from ushtil.project.articles import load_articles
 from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
 from ushtil.site.graph import Graph, build_graph
+from ushtil.project.files import links_out
 from ushtil.project.model import Page, Site
 from ushtil.site.render import default_jobs, render_site
 from ushtil.project.freshness import ChangeTimes, compute_status
@@ -51,6 +52,9 @@ def now_utc() -> dt.datetime:
 
 def load_site(root: Path, cache: BuildCache | None = None) -> Loaded:
     """Read the whole project (config, articles, catalogues); collect every problem."""
+    outside = links_out(root)
+    if outside:
+        return Loaded(None, diagnostics=outside)
     try:
         config = load_config(root)
     except UshtilError as exc:
@@ -140,12 +144,12 @@ def build(
             last = None if clean else last_build(root)
             if (
                 last is not None and (last.signature, last.strict, last.out) == (seen, strict, str(out))
-                and out.is_dir() and moment.timestamp() < last.due and not recovered
+                and out.is_dir() and moment.timestamp() < last.due and recovered == []
             ):
                 return BuildReport(list(last.diagnostics), pages=last.pages, written=0, out=out)  # nothing changed
-            cache = load_cache(root, clean=clean)
+            cache = load_cache(root, clean=clean or recovered is None)  # None: the output is not to be trusted
             cache.stats = stats
-            for path in recovered:  # on disk, but not what the cache says was written
+            for path in recovered or []:  # on disk, but not what the cache says was written
                 cache.state.outputs.pop(path, None)
             pages, report, graph = render(
                 root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out, progress=progress, spool=spool, fp=fp

@@ -250,7 +250,8 @@ def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
         return None  # templates are compiled every time instead
     folder = home / "jinja" / hashlib.blake2b(os.fsencode(os.path.realpath(root)), digest_size=8).hexdigest()
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.parent.mkdir(mode=0o700, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
         if not stat.S_ISDIR(os.lstat(folder).st_mode):
             return None
     except OSError:

@@ -111,7 +111,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def inside(self, file: Path) -> bool:
         """Whether ``file``, links followed, is in the output folder: nothing else is served,
         whatever ``..``, its encodings or links inside the output point to."""
-        return file.resolve().is_relative_to(Path(self.directory).resolve())
+        try:
+            return file.resolve().is_relative_to(Path(self.directory).resolve())
+        except (OSError, ValueError):  # a NUL byte, a name too long: nothing to serve
+            return False
 
     def not_found(self, path: str) -> None:
         """The 404 page in the language of the URL's first segment, else the default one."""

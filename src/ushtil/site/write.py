@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error
+from ushtil.project import private
 from ushtil.project.model import Page
 from ushtil.project import layout
 
@@ -38,6 +39,7 @@ from ushtil.project import layout
 MARKER = ".ushtil-output"
 MARKER_TEXT = b"This folder is made by ushtil build, which replaces everything in it.\n"
 SHOWN_FOREIGN = 3
+JOURNAL_TAG = b"ushtil-journal\0"
 
 
 def refuse_output(root: Path, out: Path) -> list[Diagnostic]:
@@ -143,20 +145,23 @@ def output_lock(out: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def remove_leftovers(out: Path) -> list[str]:
+def remove_leftovers(out: Path) -> list[str] | None:
     """What a killed build left (call with the lock held): an update it had started to
     apply is completed, then its staging folders are removed. Returns the files that
-    update touched, which no longer are what the last complete build wrote."""
+    update touched, which no longer are what the last complete build wrote; None when a
+    journal is there that cannot be completed (not signed by this user, or applying it
+    failed): then nothing in the output may be taken for what the last build wrote."""
     journal = _journal(out)
-    touched: list[str] = []
+    touched: list[str] | None = []
     if os.path.lexists(journal):
         plan = _read_journal(journal, out)
+        touched = None
         if plan is not None:
             try:
                 _apply(out, plan)
                 touched = [*plan["changed"], *plan["removed"]]
             except OSError:
-                pass  # the staging folder goes; the build rewrites what differs
+                pass  # the staging folder goes; the build writes the whole site again
         journal.unlink(missing_ok=True)
     for stale in (*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")):
         if _is_ours(stale):
@@ -165,13 +170,19 @@ def remove_leftovers(out: Path) -> list[str]:
 
 
 def _read_journal(journal: Path, out: Path) -> dict[str, Any] | None:
-    """The plan of an interrupted update, if it is one ushtil could have written: its
-    staging folder is one of ``out``'s (with the marker), and every path is a plain
-    relative path inside ``out``. Anything else is not believed (and not acted on)."""
+    """The plan of an interrupted update, if ushtil wrote it: signed with the user's key
+    (:mod:`ushtil.project.private`), its staging folder one of ``out``'s (with the
+    marker), every path a plain relative path inside ``out``. Anything else is not
+    believed (and not acted on)."""
+    secret = private.key()
     try:
         fd = os.open(journal, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         with os.fdopen(fd, "rb") as handle:
-            plan = json.loads(handle.read().decode("utf-8"))
+            mac = handle.readline().rstrip(b"\n").decode("ascii")
+            data = handle.read()
+        if secret is None or not private.verify(secret, JOURNAL_TAG + data, mac):
+            return None
+        plan = json.loads(data.decode("utf-8"))
         staging, changed, removed = plan["staging"], plan["changed"], plan["removed"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -299,6 +310,8 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
     changed = [p for p in changed if not _same(p, out)]
     if not changed and not removed:
         return 0
+    if not all(_real_folder_inside(out, path) for path in (*(p.path for p in changed), *removed)):
+        return write_site(pages, out)  # a link inside the output: the whole folder is replaced, link and all
     staging = _new_staging(out)
     plan = {"staging": staging.name, "changed": [p.path for p in changed], "removed": removed}
     journal = _journal(out)
@@ -319,12 +332,16 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
 
 
 def _write_journal(journal: Path, plan: dict[str, Any]) -> None:
-    """Written beside the journal and renamed over it: a symbolic link in its place is
-    replaced, never written through."""
+    """Signed with the user's key (an unsigned journal is never believed), written beside
+    the journal and renamed over it: a symbolic link in its place is replaced, never
+    written through."""
+    data = json.dumps(plan).encode("utf-8")
+    secret = private.key()
+    mac = private.sign(secret, JOURNAL_TAG + data) if secret is not None else "unsigned"
     fd, tmp = tempfile.mkstemp(prefix=f"{journal.name}.", dir=journal.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(plan))
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(mac.encode("ascii") + b"\n" + data)
         os.replace(tmp, journal)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
