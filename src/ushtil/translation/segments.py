@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ushtil.project.model import Version
-from ushtil.site.render import markdown_renderer
+from ushtil.project.markdown import markdown_renderer
 
 REF = re.compile(r"\]\[(\d+)\]")
 BLOCK_NAMES = {
