@@ -148,16 +148,20 @@ def print_status_table(status: Status, now: object) -> None:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    outcome = provenance.scaffold(Path(args.project).resolve(), args.id, args.to, args.from_lang)
-    print(outcome.message)
+    outcome, problems = provenance.scaffold(Path(args.project).resolve(), args.id, args.to, args.from_lang)
+    if outcome is None:
+        raise UshtilError(problems)
+    print(f"{outcome.path}: {outcome.message}")
     return EXIT_OK
 
 
 def cmd_translated(args: argparse.Namespace) -> int:
-    outcome = provenance.restamp(
+    outcome, problems = provenance.restamp(
         Path(args.project).resolve(), args.id, args.lang, force=args.force, from_lang=args.from_lang
     )
-    print(outcome.message)
+    if outcome is None:
+        raise UshtilError(problems)
+    print(f"{outcome.path}: {outcome.message}")
     return EXIT_OK
 
 
@@ -172,7 +176,7 @@ def _memory(root: Path):  # type: ignore[no-untyped-def]
 
 
 def cmd_translate_export(args: argparse.Namespace) -> int:
-    from ushtil.translation import exchange as articlepo
+    from ushtil.translation import poexport
 
     root = Path(args.project).resolve()
     out = root / args.out if args.out else root / layout.EXPORTS  # relative to the project, like -C
@@ -183,13 +187,17 @@ def cmd_translate_export(args: argparse.Namespace) -> int:
     if args.pending == bool(args.id):
         print("ushtil translate export: give an article ID or --pending (every missing or outdated version)", file=sys.stderr)
         return EXIT_USAGE
-    ids = articlepo.pending(root, args.to) if args.pending else [args.id]
+    ids, problems = poexport.pending(root, args.to) if args.pending else ([args.id], [])
+    if problems:
+        raise UshtilError(problems)
     memory = _memory(root)
     for article_id in ids:
-        done = articlepo.export_article(
+        done, problems = poexport.export_article(
             root, article_id, args.to, from_lang=args.from_lang, out_dir=out, memory=memory,
             threshold=args.match / 100,
         )
+        if done is None:
+            raise UshtilError(problems)
         shown = done.path.relative_to(root) if done.path.is_relative_to(root) else done.path
         print(f"{shown}: {done.segments} segments, {done.translated} translated, {done.fuzzy} fuzzy")
     if not ids:
@@ -198,7 +206,7 @@ def cmd_translate_export(args: argparse.Namespace) -> int:
 
 
 def cmd_translate_import(args: argparse.Namespace) -> int:
-    from ushtil.translation import exchange as articlepo
+    from ushtil.translation import poimport
 
     root = Path(args.project).resolve()
     files: list[Path] = []
@@ -208,9 +216,11 @@ def cmd_translate_import(args: argparse.Namespace) -> int:
     failed = False
     for path in files:
         try:
-            done = articlepo.import_file(root, path, draft=args.draft, threshold=args.threshold)
+            done, problems = poimport.import_file(root, path, draft=args.draft, threshold=args.threshold)
         except UshtilError as exc:
-            print_diagnostics(exc.diagnostics)
+            done, problems = None, list(exc.diagnostics)
+        if done is None:
+            print_diagnostics(problems)
             failed = True
             continue
         state = "as a draft" if done.draft else "current"
