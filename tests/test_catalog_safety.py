@@ -394,7 +394,7 @@ def test_one_rule_for_the_build_check_compile_and_import(
     article_checked = [d for d in poreport.check(article, str(article)) if d.is_error]
     if in_articles:
         assert [d.message for d in article_checked] == [d.message for d in checked]
-        for d in article_checked:  # named from the project's folder
+        for d in article_checked:  # named from the project's folder (-C)
             assert f"{article.name}:11: {d.message}" in err
     else:  # %-placeholders and HTML are interface-string rules: article text is Markdown
         assert code not in {d.code for d in article_checked}

@@ -366,7 +366,7 @@ NEWLINES: list[tuple[str, Callable[[Path], object], str]] = [
         ),
         (
             f"{A}/ru.md:7: digest '7d06e2c9d417b5f7\\n' is not a digest (16 hex digits); "
-            "let `ushtil translate` and `ushtil translated` write it"
+            "let `ushtil translate new` and `ushtil translate done` write it"
         ),
     ),
 ]
@@ -467,7 +467,10 @@ def test_a_folder_that_is_not_a_project(tmp_path: Path, capsys: pytest.CaptureFi
     for command in (["build"], ["check"], ["i18n", "extract"], ["status"]):
         code, _, err = run(folder, *command, capsys=capsys)
         assert code == 2
-        assert err.strip() == f"ushtil: -C {folder}: not an ushtil project (no site.toml there)"
+        assert err.strip() == (
+            f"ushtil: -C {folder}: not in an ushtil project "
+            "(no site.toml there or in any folder above it)"
+        )
     code, _, err = run(folder / "file", "build", capsys=capsys)
     assert code == 2 and err.strip() == f"ushtil: -C {folder / 'file'}: not a folder"
     assert sorted(p.name for p in folder.iterdir()) == ["file"]
@@ -483,8 +486,8 @@ def test_the_current_folder_must_be_a_project_too(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr.strip() == (
-        "ushtil: this folder is not an ushtil project (no site.toml here); "
-        "run ushtil in the project's folder or give it with -C DIR"
+        "ushtil: this folder is not in an ushtil project (no site.toml here or in any folder "
+        "above it); run ushtil in the project's folder or give it with -C DIR"
     )
     assert list(tmp_path.iterdir()) == []
 
@@ -728,7 +731,7 @@ def test_import_writes_only_the_version_the_file_is_for(
     outside = sorted(p.name for p in tmp_path.iterdir())
     code, out, err = run(basic, "translate", "import", str(exported), capsys=capsys)
     assert code == 1 and out == ""
-    shown = exported.relative_to(basic)  # named from the project's folder
+    shown = exported.relative_to(basic)  # -C: named from the project's folder
     assert f"{shown}:{line_of(exported, at)}: {expected}" in err.splitlines(), err
     assert tree(basic) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == outside

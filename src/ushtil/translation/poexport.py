@@ -12,6 +12,8 @@ source's text, which :mod:`ushtil.translation.poimport` reads back.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +54,17 @@ class Exported:
 
 def export_path(out_dir: Path, article_id: str, lang: str) -> Path:
     return out_dir / f"{article_id}.{lang}.po"
+
+
+def import_command(root: Path, path: Path) -> str:
+    """The command that imports ``path``, as it works from the project's folder or any
+    folder inside it: a file in the project named from the project (``:/``), any other
+    by its full path."""
+    if is_within(path, root):
+        name = layout.FROM_PROJECT + Path(os.path.relpath(path, root)).as_posix()
+    else:
+        name = str(path)
+    return f"ushtil translate import {shlex.quote(name)}"
 
 
 def _previous(
@@ -135,7 +148,7 @@ def export_article(
     ]
     comment = (
         f"Article {article_id}, translated from {source.lang} into {to}.\n"
-        f"When done, run: ushtil translate import {path.name}"
+        f"When done, run: {import_command(root, path)}"
     )
     text = render(comment, header, entries)
     if not path.exists() or path.read_text(encoding="utf-8") != text:

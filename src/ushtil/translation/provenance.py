@@ -1,8 +1,8 @@
-"""``ushtil translate`` and ``ushtil translated``: writing a version's provenance.
+"""``ushtil translate new`` and ``ushtil translate done``: writing a version's provenance.
 
-``translate`` starts a version in a new language from an existing one (a draft with the
-source's text and its digest stamped). ``translated`` records that a translator has
-brought a version up to date with its source. Both change only the front matter, check the result
+``new`` starts a version in a new language from an existing one (a draft with the
+source's text and its digest stamped). ``done`` records that a translator has brought a
+version up to date with its source. Both change only the front matter, check the result
 by reading it back, and replace the file atomically (:mod:`ushtil.project.files`).
 """
 
@@ -52,7 +52,7 @@ def scaffold(
         return None, problems
     shown = layout.version_file(article_id, to)
     if article.version(to) is not None or (root / shown).exists():
-        then = f"then run `ushtil translated {article_id} {to}`"
+        then = f"then run `ushtil translate done {article_id} {to}`"
         return None, refused(shown, "exists", f"already exists; translate in it, {then}")
     source, problems = source_version(config, article, from_lang)
     if source is None:
@@ -70,7 +70,7 @@ def scaffold(
         shown,
         True,
         f"started from {source.lang}.md as a draft; translate the title, summary and text, "
-        f"then run `ushtil translated {article_id} {to}`",
+        f"then run `ushtil translate done {article_id} {to}`",
     ), []
 
 
@@ -91,7 +91,7 @@ def restamp(
     shown = layout.version_file(article_id, lang)
     version = article.version(lang)
     if version is None:
-        start = f"start it with `ushtil translate {article_id} --to {lang}`"
+        start = f"start it with `ushtil translate new {article_id} --to {lang}`"
         return None, refused(shown, "missing", f"does not exist; {start}")
     if from_lang is not None:
         return _declare(root, config, article, version, from_lang)
@@ -102,7 +102,7 @@ def restamp(
             "original",
             "this version does not say what it was translated from (it counts as the original); "
             "if it is a translation, run "
-            f"`ushtil translated {article_id} {lang} --from <language>`",
+            f"`ushtil translate done {article_id} {lang} --from <language>`",
         )
     source = article.version(provenance.lang)
     assert source is not None  # load_article reports a translation without its source
