@@ -176,7 +176,9 @@ def test_done_when_on_the_sample_site(sample: Path, capsys: pytest.CaptureFixtur
 
 
 def test_translate_scaffolds_a_draft_that_is_never_published(status_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(status_site, "translate", "new", "missing", "--to", "ru", "--from", "kk", capsys=capsys)
+    code, out, err = run(
+        status_site, "translate", "new", "missing", "--to", "ru", "--from", "kk", capsys=capsys
+    )
     assert code == 0, err
     text = (status_site / "articles/missing/ru.md").read_text(encoding="utf-8")
     assert 'title = "Мұражайлар түні"' in text and "draft = true" in text and 'lang = "kk"' in text
@@ -188,7 +190,9 @@ def test_translate_scaffolds_a_draft_that_is_never_published(status_site: Path, 
     assert code == 1 and "articles/missing/ru.md: already exists" in err
     code, _, err = run(status_site, "translate", "new", "nothing-here", "--to", "ru", capsys=capsys)
     assert code == 1 and "no article 'nothing-here'" in err
-    code, _, err = run(status_site, "translate", "new", "draft", "--to", "en", "--from", "en", capsys=capsys)
+    code, _, err = run(
+        status_site, "translate", "new", "draft", "--to", "en", "--from", "en", capsys=capsys
+    )
     assert code == 1 and "no 'en' version" in err
 
     code, _, err = run(status_site, "translate", "done", "missing", "ru", capsys=capsys)
@@ -221,7 +225,9 @@ def test_translated_keeps_crlf_and_refuses_what_it_cannot_know(status_site: Path
 
     code, _, err = run(status_site, "translate", "done", "current", "kk", capsys=capsys)
     assert code == 1 and "--from <language>" in err
-    code, _, err = run(status_site, "translate", "done", "current", "kk", "--from", "en", capsys=capsys)
+    code, _, err = run(
+        status_site, "translate", "done", "current", "kk", "--from", "en", capsys=capsys
+    )
     assert code == 1 and "the article would have no original" in err
     code, _, err = run(status_site, "translate", "done", "missing", "ru", capsys=capsys)
     assert code == 1 and "start it with `ushtil translate new missing --to ru`" in err
