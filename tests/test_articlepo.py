@@ -160,7 +160,7 @@ def test_done_when_export_fill_import_then_source_change(sample: Path, capsys: p
     # importing while a segment is still fuzzy is refused, with the entry's line
     code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
     assert code == 1 and "segment 8 (paragraph) is fuzzy: check it and clear the fuzzy mark" in err
-    assert f"{path}:" in err
+    assert f"{PO}:" in err  # named from the project's folder (-C)
     fill(path, {"8": "Конференцияға қатысушылар ұсынылған кандидатураны бірауыздан қолдады."})
     code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
     assert code == 0, err

@@ -215,7 +215,8 @@ def test_an_unwritable_output_folder(basic: Path, capsys: pytest.CaptureFixture[
     code = main(["-C", str(basic), "build", "--out", str(blocker / "public")])
     err = capsys.readouterr().err
     assert code == 1
-    assert f"{blocker / 'public'}: cannot write the output folder: a file is in the way" in err
+    # named from where the command runs (-C: the project's folder)
+    assert "not-a-folder/public: cannot write the output folder: a file is in the way" in err
     assert "Traceback" not in err
 
 
@@ -246,7 +247,7 @@ def test_a_failing_write_leaves_the_old_site(
     code = main(["-C", str(basic), "build"])
     monkeypatch.undo()
     err = capsys.readouterr().err
-    assert code == 1 and f"{public}: {message}" in err
+    assert code == 1 and f"public: {message}" in err.splitlines()
     assert written > 5
     assert tree(public) == before and leftovers(basic) == []
 
@@ -326,7 +327,8 @@ def test_a_second_build_at_the_same_time_is_told(basic: Path, capsys: pytest.Cap
         code = main(["-C", str(basic), "build"])
     err = capsys.readouterr().err
     assert code == 1
-    assert f"{public}: another build is writing this output folder; try again when it ends" in err
+    locked = "public: another build is writing this output folder; try again when it ends"
+    assert locked in err.splitlines()
     assert tree(public) == before
     assert main(["-C", str(basic), "build"]) == 0  # the lock is released
 

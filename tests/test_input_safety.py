@@ -366,7 +366,7 @@ NEWLINES: list[tuple[str, Callable[[Path], object], str]] = [
         ),
         (
             f"{A}/ru.md:7: digest '7d06e2c9d417b5f7\\n' is not a digest (16 hex digits); "
-            "let `ushtil translate` and `ushtil translated` write it"
+            "let `ushtil translate new` and `ushtil translate done` write it"
         ),
     ),
 ]
@@ -469,7 +469,10 @@ def test_a_folder_that_is_not_a_project(tmp_path: Path, capsys: pytest.CaptureFi
     for command in (["build"], ["check"], ["i18n", "extract"], ["status"]):
         code, _, err = run(folder, *command, capsys=capsys)
         assert code == 2
-        assert err.strip() == f"ushtil: -C {folder}: not an ushtil project (no site.toml there)"
+        assert err.strip() == (
+            f"ushtil: -C {folder}: not in an ushtil project "
+            "(no site.toml there or in any folder above it)"
+        )
     code, _, err = run(folder / "file", "build", capsys=capsys)
     assert code == 2 and err.strip() == f"ushtil: -C {folder / 'file'}: not a folder"
     assert sorted(p.name for p in folder.iterdir()) == ["file"]
@@ -485,8 +488,8 @@ def test_the_current_folder_must_be_a_project_too(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr.strip() == (
-        "ushtil: this folder is not an ushtil project (no site.toml here); "
-        "run ushtil in the project's folder or give it with -C DIR"
+        "ushtil: this folder is not in an ushtil project (no site.toml here or in any folder "
+        "above it); run ushtil in the project's folder or give it with -C DIR"
     )
     assert list(tmp_path.iterdir()) == []
 
@@ -739,7 +742,8 @@ def test_import_writes_only_the_version_the_file_is_for(
     outside = sorted(p.name for p in tmp_path.iterdir())
     code, out, err = run(basic, "translate", "import", str(exported), capsys=capsys)
     assert code == 1 and out == ""
-    assert f"{exported}:{line_of(exported, at)}: {expected}" in err.splitlines(), err
+    shown = exported.relative_to(basic)  # -C: named from the project's folder
+    assert f"{shown}:{line_of(exported, at)}: {expected}" in err.splitlines(), err
     assert tree(basic) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == outside
 
@@ -768,5 +772,8 @@ def test_import_refuses_control_characters_in_a_translation(
     line = line_of(exported, 'msgctxt "a-full/summary"')
     expected = "msgstr has the character U+000B at character 11, which XML and HTML forbid"
     at = range(line, line + 8)  # a line of that entry
-    assert any(expected in e and any(e.startswith(f"{exported}:{n}: ") for n in at) for e in err.splitlines()), err
+    shown = exported.relative_to(basic)
+    assert any(
+        expected in e and any(e.startswith(f"{shown}:{n}: ") for n in at) for e in err.splitlines()
+    ), err
     assert tree(basic) == before

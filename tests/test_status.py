@@ -158,13 +158,13 @@ def test_done_when_on_the_sample_site(sample: Path, capsys: pytest.CaptureFixtur
     versions = {a["id"]: a["versions"] for a in json.loads(out)["articles"]}["10888"]
     assert (versions["kk"]["state"], versions["ru"]["state"]) == ("outdated", "outdated")
 
-    code, _, err = run(sample, "translated", "10888", "kk", capsys=capsys)
+    code, _, err = run(sample, "translate", "done", "10888", "kk", capsys=capsys)
     assert code == 1 and "articles/10888/kk.md: en.md changed, but this version's text has not changed" in err
 
     kk = sample / "articles/10888/kk.md"
     body_before = kk.read_text(encoding="utf-8").split("+++\n", 2)[2]
     edit(kk, "Конференцияға қатысушылар", "Конференцияға қатысушылар бірауыздан")
-    code, out, err = run(sample, "translated", "10888", "kk", capsys=capsys)
+    code, out, err = run(sample, "translate", "done", "10888", "kk", capsys=capsys)
     assert code == 0, err
     assert "now current with en.md (was outdated)" in out
     assert states(sample)["10888"] == {"kk": "current", "ru": "outdated", "en": "source"}
@@ -176,7 +176,9 @@ def test_done_when_on_the_sample_site(sample: Path, capsys: pytest.CaptureFixtur
 
 
 def test_translate_scaffolds_a_draft_that_is_never_published(status_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(status_site, "translate", "missing", "--to", "ru", "--from", "kk", capsys=capsys)
+    code, out, err = run(
+        status_site, "translate", "new", "missing", "--to", "ru", "--from", "kk", capsys=capsys
+    )
     assert code == 0, err
     text = (status_site / "articles/missing/ru.md").read_text(encoding="utf-8")
     assert 'title = "Мұражайлар түні"' in text and "draft = true" in text and 'lang = "kk"' in text
@@ -184,18 +186,20 @@ def test_translate_scaffolds_a_draft_that_is_never_published(status_site: Path, 
     public = build_ok(status_site)
     assert not (public / "ru/news/missing").exists()
 
-    code, _, err = run(status_site, "translate", "missing", "--to", "ru", capsys=capsys)
+    code, _, err = run(status_site, "translate", "new", "missing", "--to", "ru", capsys=capsys)
     assert code == 1 and "articles/missing/ru.md: already exists" in err
-    code, _, err = run(status_site, "translate", "nothing-here", "--to", "ru", capsys=capsys)
+    code, _, err = run(status_site, "translate", "new", "nothing-here", "--to", "ru", capsys=capsys)
     assert code == 1 and "no article 'nothing-here'" in err
-    code, _, err = run(status_site, "translate", "draft", "--to", "en", "--from", "en", capsys=capsys)
+    code, _, err = run(
+        status_site, "translate", "new", "draft", "--to", "en", "--from", "en", capsys=capsys
+    )
     assert code == 1 and "no 'en' version" in err
 
-    code, _, err = run(status_site, "translated", "missing", "ru", capsys=capsys)
+    code, _, err = run(status_site, "translate", "done", "missing", "ru", capsys=capsys)
     assert code == 1 and "still the text copied from kk.md" in err
     edit(status_site / "articles/missing/ru.md", "Мұражайлар түні", "Ночь музеев")
     edit(status_site / "articles/missing/ru.md", "Сенбі күні мұражайлар түні бойы ашық.", "В субботу музеи открыты всю ночь.")
-    code, out, err = run(status_site, "translated", "missing", "ru", capsys=capsys)
+    code, out, err = run(status_site, "translate", "done", "missing", "ru", capsys=capsys)
     assert code == 0, err
     assert "draft = true" not in (status_site / "articles/missing/ru.md").read_text(encoding="utf-8")
     assert states(status_site)["missing"]["ru"] == "current"
@@ -207,24 +211,26 @@ def test_translated_keeps_crlf_and_refuses_what_it_cannot_know(status_site: Path
     kk.write_bytes(
         kk.read_bytes().replace(b"\n", b"\r\n").replace("жол жөндеу".encode(), "жол мен тротуар жөндеу".encode())
     )
-    code, _, err = run(status_site, "translated", "outdated", "kk", capsys=capsys)
+    code, _, err = run(status_site, "translate", "done", "outdated", "kk", capsys=capsys)
     assert code == 0, err
     raw = kk.read_bytes()
     assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
 
     en = status_site / "articles/outdated/en.md"
     edit(en, "own_digest", "# own_digest")
-    code, _, err = run(status_site, "translated", "outdated", "en", capsys=capsys)
+    code, _, err = run(status_site, "translate", "done", "outdated", "en", capsys=capsys)
     assert code == 1 and "no record of this version's text" in err
-    code, _, err = run(status_site, "translated", "outdated", "en", "--force", capsys=capsys)
+    code, _, err = run(status_site, "translate", "done", "outdated", "en", "--force", capsys=capsys)
     assert code == 0, err
 
-    code, _, err = run(status_site, "translated", "current", "kk", capsys=capsys)
+    code, _, err = run(status_site, "translate", "done", "current", "kk", capsys=capsys)
     assert code == 1 and "--from <language>" in err
-    code, _, err = run(status_site, "translated", "current", "kk", "--from", "en", capsys=capsys)
+    code, _, err = run(
+        status_site, "translate", "done", "current", "kk", "--from", "en", capsys=capsys
+    )
     assert code == 1 and "the article would have no original" in err
-    code, _, err = run(status_site, "translated", "missing", "ru", capsys=capsys)
-    assert code == 1 and "start it with `ushtil translate missing --to ru`" in err
+    code, _, err = run(status_site, "translate", "done", "missing", "ru", capsys=capsys)
+    assert code == 1 and "start it with `ushtil translate new missing --to ru`" in err
     assert states(status_site)["current"]["kk"] == "source"
 
 
@@ -234,9 +240,9 @@ def test_strict_build_fails_on_outdated_required_versions(status_site: Path) -> 
     outdated = [m for m in messages(report) if "outdated:" in m]
     assert outdated == [
         "articles/outdated/en.md:1: warning: outdated: ru.md changed after this translation was made; "
-        "update it, then run `ushtil translated outdated en`",
+        "update it, then run `ushtil translate done outdated en`",
         "articles/outdated/kk.md:1: warning: outdated: ru.md changed after this translation was made; "
-        "update it, then run `ushtil translated outdated kk`",
+        "update it, then run `ushtil translate done outdated kk`",
     ]
     shutil.rmtree(status_site / "public")
     strict = build_report(status_site, strict=True)

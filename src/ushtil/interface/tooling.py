@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 from typing import Any
 
 import polib
@@ -27,6 +26,7 @@ from babel.messages.pofile import read_po as babel_read_po
 
 from ushtil.interface.catalogs import PLURAL_FORMS, bare_percent, header_line, parse_plural_forms, plural_forms, read_po
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error, warning
+from ushtil.project.config import site_host
 from ushtil.project.files import check_writable, write_text
 from ushtil.project import layout
 
@@ -144,7 +144,7 @@ def _project_name(root: Path) -> str:
         import tomllib
 
         base = tomllib.loads((root / layout.CONFIG).read_text(encoding="utf-8-sig")).get("base_url", "")
-        host = urlsplit(base).hostname if isinstance(base, str) else None
+        host = site_host(base) if isinstance(base, str) else None
     except (OSError, ValueError):
         host = None
     return host or root.resolve().name or "site"

@@ -293,8 +293,8 @@ def parse_version(
                 src.fail(
                     key,
                     "digest",
-                    f"{key} '{value}' is not a digest (16 hex digits); let `ushtil translate` and "
-                    "`ushtil translated` write it",
+                    f"{key} '{value}' is not a digest (16 hex digits); "
+                    "let `ushtil translate new` and `ushtil translate done` write it",
                 )
         if src_lang is not None and src_lang not in codes:
             src.fail("lang", "language", f"'{src_lang}' is not one of the site's languages ({', '.join(codes)})")

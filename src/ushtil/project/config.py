@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -45,6 +46,15 @@ TOP_KEYS = (
     "tags",
     "markdown",
 )
+
+
+def site_host(base_url: str) -> str | None:
+    """The host name in a site's base URL (``https://astana.example.kz/x`` →
+    ``astana.example.kz``, lowercase, no port); None when it has none."""
+    try:
+        return urlsplit(base_url).hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
 
 
 def load_config(root: Path) -> SiteConfig:

@@ -31,6 +31,9 @@ BABEL_CFG = f"{I18N}/babel.cfg"
 EXPORTS = f"{I18N}/articles"
 OUTPUT = "public"
 CACHE = ".ushtil-cache"
+# A path given to a command that starts with this is relative to the project's folder,
+# wherever the command runs (git's ":/" pathspec), e.g. ":/i18n/articles/10888.kk.po".
+FROM_PROJECT = ":/"
 
 # what the project is made of: an output folder may lie beside these, never around or in them
 SOURCES = (CONFIG, ARTICLES, TEMPLATES, LOCALES, STATIC, I18N, ".git", CACHE)

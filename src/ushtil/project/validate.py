@@ -41,7 +41,7 @@ def validate_site(site: Site, now: dt.datetime, *, strict: bool = False) -> list
                     version.location,
                     "outdated",
                     f"outdated: {version.translated_from.lang}.md changed after this translation was made; "
-                    f"update it, then run `ushtil translated {article.id} {version.lang}`",
+                    f"update it, then run `ushtil translate done {article.id} {version.lang}`",
                 )
             )
         if article.versions and all(v.translated_from is not None for v in article.versions):

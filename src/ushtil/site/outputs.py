@@ -11,9 +11,9 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Iterable, Sequence
-from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
+from ushtil.project.config import site_host
 from ushtil.project.model import Page
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -114,7 +114,7 @@ class FeedEntry:
 
 def tag_uri(base_url: str, when: dt.datetime, specific: str) -> str:
     """RFC 4151 tag URI: stable for the life of the site, unique per language."""
-    host = urlsplit(base_url).hostname or "localhost"
+    host = site_host(base_url) or "localhost"
     return f"tag:{host},{when.date().isoformat()}:{specific}"
 
 

@@ -29,12 +29,12 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ushtil.project import private
 from ushtil.interface.catalogs import Catalog, Translator, translator
 from ushtil.project.articles import read_version
+from ushtil.project.markdown import markdown_renderer
 from ushtil.project.problems import Diagnostic, Location, error, warning
 from ushtil.site.graph import OWN, SHOWN_IN_OTHER, ArticleLinks, Graph, Slot
 from ushtil.project.model import Language, Page, Site, SiteConfig, Version
@@ -44,12 +44,6 @@ from ushtil.project.freshness import OUTDATED, STATES, Status, version_state
 from ushtil.site.write import Spool
 from ushtil.project import layout
 
-
-
-def markdown_renderer(raw_html: bool = False) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": raw_html, "typographer": False})
-    md.enable("table")
-    return md
 
 
 # What trusted raw HTML in a body may keep: document structure and media, never scripts,

@@ -17,10 +17,10 @@ from pathlib import Path
 import polib
 
 from ushtil.interface.catalogs import po_syntax_error
+from ushtil.project import layout
+from ushtil.project.freshness import CURRENT, SOURCE, version_state
 from ushtil.project.model import Site
 from ushtil.translation.segments import split
-from ushtil.project.freshness import CURRENT, SOURCE, version_state
-from ushtil.project import layout
 
 DEFAULT_THRESHOLD = 0.75
 
@@ -36,9 +36,13 @@ class Match:
 
 class Memory:
     def __init__(self) -> None:
-        self.pairs: dict[tuple[str, str], dict[str, list[tuple[str, str, str | None]]]] = defaultdict(dict)
+        # (source language, target language) → source text → (target text, origin, article)
+        self.pairs: dict[tuple[str, str], dict[str, list[tuple[str, str, str | None]]]]
+        self.pairs = defaultdict(dict)
 
-    def add(self, src: str, tgt: str, source: str, target: str, origin: str, article: str | None = None) -> None:
+    def add(
+        self, src: str, tgt: str, source: str, target: str, origin: str, article: str | None = None
+    ) -> None:
         if not source.strip() or not target.strip() or src == tgt:
             return
         found = self.pairs[(src, tgt)].setdefault(source, [])
@@ -77,7 +81,9 @@ def build_memory(site: Site) -> Memory:
     memory = Memory()
     for article in site.articles:
         usable = [
-            v for v in article.versions if not v.draft and version_state(article, v) in (SOURCE, CURRENT)
+            v
+            for v in article.versions
+            if not v.draft and version_state(article, v) in (SOURCE, CURRENT)
         ]
         split_versions = {v.lang: split(v) for v in usable}
         for a, a_segments in split_versions.items():

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ushtil.project.markdown import markdown_renderer
 from ushtil.project.model import Version
-from ushtil.site.render import markdown_renderer
 
 REF = re.compile(r"\]\[(\d+)\]")
 BLOCK_NAMES = {
@@ -70,7 +70,8 @@ def _escape_line_starts(text: str) -> str:
         match = _LINE_START.match(line)
         if match:
             marker = match.group(2)
-            line = match.group(1) + (marker[:-1] + "\\" + marker[-1] if marker[0].isdigit() else "\\" + marker) + line[match.end() :]
+            escaped = marker[:-1] + "\\" + marker[-1] if marker[0].isdigit() else "\\" + marker
+            line = match.group(1) + escaped + line[match.end() :]
         lines.append(line)
     return "\n".join(lines)
 
@@ -104,13 +105,19 @@ def inline_markdown(children: Sequence[Token], out: _Inline | None = None) -> _I
                 parts.append("<")
             else:
                 parts.append("[")
-                out.links.append((str(token.attrs.get("href", "")), str(token.attrs.get("title", "") or "")))
+                href, title = token.attrs.get("href", ""), token.attrs.get("title", "")
+                out.links.append((str(href), str(title or "")))
                 token.meta["ref"] = len(out.links)
         elif kind == "link_close":
-            opener = next(t for t in reversed(children[:index]) if t.type == "link_open" and t.level == token.level)
+            opener = next(
+                t
+                for t in reversed(children[:index])
+                if t.type == "link_open" and t.level == token.level
+            )
             parts.append(">" if opener.markup == "autolink" else f"][{opener.meta['ref']}]")
         elif kind == "image":
-            out.links.append((str(token.attrs.get("src", "")), str(token.attrs.get("title", "") or "")))
+            src, title = token.attrs.get("src", ""), token.attrs.get("title", "")
+            out.links.append((str(src), str(title or "")))
             number = len(out.links)
             alt = inline_markdown(token.children or [], _Inline("", out.links)).text
             parts.append(f"![{alt}][{number}]")
@@ -276,13 +283,18 @@ class Writer:
             return self._table(i, close)
         if kind == "fence":
             info = token.info
-            return [token.markup + info, *token.content.rstrip("\n").split("\n"), token.markup] if token.content else [token.markup + info, token.markup]
+            if not token.content:
+                return [token.markup + info, token.markup]
+            return [token.markup + info, *token.content.rstrip("\n").split("\n"), token.markup]
         if kind == "code_block":
-            return ["    " + line if line else "" for line in token.content.rstrip("\n").split("\n")]
+            lines = token.content.rstrip("\n").split("\n")
+            return ["    " + line if line else "" for line in lines]
         if kind == "html_block":
             return token.content.rstrip("\n").split("\n")
         if kind == "hr":
-            return ["* * *" if token.markup.startswith("*") else "___" if token.markup.startswith("_") else "---"]
+            if token.markup.startswith("*"):
+                return ["* * *"]
+            return ["___" if token.markup.startswith("_") else "---"]
         return []
 
     def _list(self, i: int, close: int) -> list[str]:
@@ -305,7 +317,11 @@ class Writer:
             items.append(item)
             number += 1
             j = item_close + 1
-        return [line for k, item in enumerate(items) for line in ([] if tight or k == 0 else [""]) + item]
+        return [
+            line
+            for k, item in enumerate(items)
+            for line in ([] if tight or k == 0 else [""]) + item
+        ]
 
     def _table(self, i: int, close: int) -> list[str]:
         rows: list[list[str]] = []
@@ -325,7 +341,8 @@ class Writer:
             elif token.type == "tr_close":
                 rows.append(row)
             j += 1
-        separator = [{"left": ":---", "right": "---:", "center": ":---:"}.get(a, "---") for a in aligns]
+        marks = {"left": ":---", "right": "---:", "center": ":---:"}
+        separator = [marks.get(a, "---") for a in aligns]
         lines = ["| " + " | ".join(rows[0]) + " |", "| " + " | ".join(separator) + " |"]
         lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
         return lines
@@ -333,5 +350,6 @@ class Writer:
 
 def structure(body: str) -> list[str]:
     """The block structure of a body (token types and tags), to compare two versions."""
-    return [f"{t.type}:{t.tag}" for t in _parser().parse(body) if t.type != "inline" and t.type != "text"]
+    tokens = _parser().parse(body)
+    return [f"{t.type}:{t.tag}" for t in tokens if t.type != "inline" and t.type != "text"]
 

@@ -1,0 +1,228 @@
+"""``ushtil translate export``: an article version as a standard .po file.
+
+One entry per segment (:mod:`ushtil.translation.segments`): ``msgctxt`` is
+``<id>/<segment>``, the ``msgid`` the source text, ``#.`` comments say which article and
+where. Exporting again to the same file merges like ``msgmerge``: unchanged segments keep
+their translations, changed ones become fuzzy with their previous source text (``#|``).
+Empty entries are pre-filled from the translation memory (fuzzy, with the origin in a
+comment). The header names the article, the source language and the digest of the
+source's text, which :mod:`ushtil.translation.poimport` reads back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+from babel import Locale
+
+from ushtil.interface.catalogs import po_syntax_error
+from ushtil.interface.pofile import Entry, render
+from ushtil.interface.tooling import DATE_FORMAT, plural_header
+from ushtil.project import layout
+from ushtil.project.config import site_host
+from ushtil.project.files import check_writable, is_within, write_text
+from ushtil.project.freshness import CURRENT, DRAFT, MISSING, OUTDATED, version_state
+from ushtil.project.model import Article, Version
+from ushtil.project.problems import Diagnostic, display_path, error
+from ushtil.translation.memory import DEFAULT_THRESHOLD, Memory
+from ushtil.translation.segments import Segment, split
+from ushtil.translation.versionfile import (
+    language_problems,
+    read_article,
+    read_site,
+    refused,
+    source_version,
+)
+
+HEADER_ARTICLE = "X-Ushtil-Article"
+HEADER_SOURCE = "X-Ushtil-Source-Language"
+HEADER_DIGEST = "X-Ushtil-Source-Digest"
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    segments: int
+    translated: int
+    fuzzy: int
+
+
+def export_path(out_dir: Path, article_id: str, lang: str) -> Path:
+    return out_dir / f"{article_id}.{lang}.po"
+
+
+def import_command(root: Path, path: Path) -> str:
+    """The command that imports ``path``, as it works from the project's folder or any
+    folder inside it: a file in the project named from the project (``:/``), any other
+    by its full path."""
+    if is_within(path, root):
+        name = layout.FROM_PROJECT + Path(os.path.relpath(path, root)).as_posix()
+    else:
+        name = str(path)
+    return f"ushtil translate import {shlex.quote(name)}"
+
+
+def _previous(
+    root: Path, path: Path
+) -> tuple[tuple[dict[str, polib.POEntry], dict[str, str]] | None, list[Diagnostic]]:
+    """The entries (by msgctxt) and header of an earlier export to ``path``."""
+    if not path.is_file():
+        return ({}, {}), []
+    text = path.read_text(encoding="utf-8")
+    problem = po_syntax_error(text)
+    if problem is not None:
+        line, message = problem
+        again = f"{message}; fix it before exporting into it again"
+        return None, refused(display_path(path, root), "po-syntax", again, line)
+    po = polib.pofile(text)
+    return ({e.msgctxt or "": e for e in po if not e.obsolete}, dict(po.metadata)), []
+
+
+def _aligned(target: Version | None, source: Version) -> dict[str, Segment]:
+    """The target's segments by key, when its blocks line up with the source's."""
+    made_from = target.translated_from if target is not None else None
+    if target is None or made_from is None or made_from.lang != source.lang:
+        return {}
+    mine, theirs = split(source), split(target)
+    if [s.kind for s in mine] != [s.kind for s in theirs]:
+        return {}
+    return {s.key: s for s in theirs}
+
+
+def export_article(
+    root: Path,
+    article_id: str,
+    to: str,
+    *,
+    from_lang: str | None = None,
+    out_dir: Path | None = None,
+    memory: Memory | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> tuple[Exported | None, list[Diagnostic]]:
+    editing, problems = read_article(root, article_id)
+    if editing is None:
+        return None, problems
+    config, article = editing.config, editing.article
+    problems = language_problems(config, to, "--to")
+    if problems:
+        return None, problems
+    source, problems = source_version(config, article, from_lang)
+    if source is None:
+        return None, problems
+    if source.lang == to:
+        another = f"{to}.md is the version to translate from; choose another --to"
+        return None, [error(source.location, "language", another)]
+    out = out_dir or root / layout.EXPORTS
+    within = None if is_within(out, root) else out  # a folder outside was the user's choice
+    path = export_path(out, article_id, to)
+    check_writable(root, path, within=within)  # before an earlier export there is read
+    previous, problems = _previous(root, path)
+    if previous is None:
+        return None, problems
+    entries = _entries(article, source, to, previous[0], memory, threshold)
+    # What translators' tools set on save is kept from the previous file, so exporting
+    # again changes only what changed in the source.
+    old = previous[1]
+    english = Locale.parse(to).get_display_name("en") or to
+    now = dt.datetime.now(dt.UTC).strftime(DATE_FORMAT)
+    host = site_host(config.base_url) or root.name
+    header = [
+        ("Project-Id-Version", f"{host} article {article_id}"),
+        ("Report-Msgid-Bugs-To", old.get("Report-Msgid-Bugs-To", "")),
+        ("PO-Revision-Date", old.get("PO-Revision-Date", now)),
+        ("Last-Translator", old.get("Last-Translator", "")),
+        ("Language-Team", old.get("Language-Team", english)),
+        ("Language", to),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "8bit"),
+        ("Plural-Forms", plural_header(to) or "nplurals=2; plural=(n != 1);"),
+        (HEADER_ARTICLE, article_id),
+        (HEADER_SOURCE, source.lang),
+        (HEADER_DIGEST, source.digest),
+    ]
+    comment = (
+        f"Article {article_id}, translated from {source.lang} into {to}.\n"
+        f"When done, run: {import_command(root, path)}"
+    )
+    text = render(comment, header, entries)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        write_text(root, path, text, create=not path.exists(), within=within)
+    translated = sum(1 for e in entries if e.msgstr and not e.fuzzy)
+    return Exported(path, len(entries), translated, sum(1 for e in entries if e.fuzzy)), []
+
+
+def _entries(
+    article: Article,
+    source: Version,
+    to: str,
+    previous: dict[str, polib.POEntry],
+    memory: Memory | None,
+    threshold: float,
+) -> list[Entry]:
+    """One entry per segment of ``source``: translated as in the previous export, else as
+    in the ``to`` version when it lines up, else from the memory."""
+    target = article.version(to)
+    existing = _aligned(target, source)
+    target_current = target is not None and version_state(article, target) == CURRENT
+    segments = split(source)
+    entries: list[Entry] = []
+    for number, segment in enumerate(segments, 1):
+        context = f"{article.id}/{segment.key}"
+        entry = Entry(
+            segment.text,
+            msgctxt=context,
+            comments=[
+                f"article {article.id}: {source.title}",
+                f"{segment.kind}, segment {number} of {len(segments)}",
+            ],
+        )
+        old = previous.get(context)
+        if old is not None:
+            entry.msgstr = old.msgstr
+            entry.translator_comments = [c for c in (old.tcomment or "").split("\n") if c]
+            if old.msgid == segment.text:
+                entry.flags = ["fuzzy"] if old.fuzzy and old.msgstr else []
+                entry.previous_msgid = old.previous_msgid if old.fuzzy else None
+            elif old.msgstr:
+                entry.flags = ["fuzzy"]
+                entry.previous_msgid = old.msgid
+        elif segment.key in existing:
+            entry.msgstr = existing[segment.key].text
+            if not target_current:
+                entry.flags = ["fuzzy"]
+                outdated = f"from {to}.md, which is outdated: check it against the source"
+                entry.comments.append(outdated)
+        elif memory is not None:
+            matches = memory.lookup(segment.text, source.lang, to, threshold=threshold, limit=1)
+            if matches:
+                match = matches[0]
+                entry.msgstr = match.target
+                same = match.score == 1.0 and match.article == article.id
+                entry.flags = [] if same else ["fuzzy"]
+                pair = f"{source.lang}→{to}"
+                entry.comments.append(
+                    f"memory: {round(match.score * 100)}% match, {match.origin} ({pair})"
+                    + ("" if match.score == 1.0 else f": {match.source}")
+                )
+        entries.append(entry)
+    return entries
+
+
+def pending(root: Path, to: str) -> tuple[list[str], list[Diagnostic]]:
+    """Articles whose ``to`` version is missing or outdated (drafts count as missing)."""
+    site, problems = read_site(root)
+    if site is None:
+        return [], problems
+    result = []
+    for article in site.articles:
+        state = version_state(article, article.version(to))
+        translatable = article.source is not None and article.source.lang != to
+        if state in (MISSING, OUTDATED, DRAFT) and translatable:
+            result.append(article.id)
+    return result, []

@@ -1,0 +1,224 @@
+"""``ushtil translate import``: ``<lang>.md`` written back from a translated .po file.
+
+The file's header decides which version is written, so it is checked first: a language
+of the site other than the source's, an existing article, every entry a segment of it.
+The catalogues' rule list then judges the translations (as ``i18n check`` does for an
+article file), each segment must keep its source's inline markup, and the source must
+be the text the file was exported from. The version is rebuilt with the source's block
+structure, stamped current with that source, and read back before it is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from ushtil.interface.catalogs import po_syntax_error
+from ushtil.interface.report import check as check_catalogue
+from ushtil.project import layout
+from ushtil.project.articles import ARTICLE_ID, parse_version
+from ushtil.project.files import write_text
+from ushtil.project.model import SiteConfig, Version
+from ushtil.project.problems import Diagnostic, Location, display_path, error
+from ushtil.project.text import text_digest
+from ushtil.translation.poexport import HEADER_ARTICLE, HEADER_DIGEST, HEADER_SOURCE
+from ushtil.translation.segments import inline_problems, rebuild, split, structure, unescape_plain
+from ushtil.translation.versionfile import (
+    ID_RULE,
+    front_matter,
+    provenance_lines,
+    read_article,
+    read_config,
+    refused,
+    version_text,
+)
+
+
+@dataclass(frozen=True)
+class Imported:
+    path: Path  # the .md written
+    translated: int
+    total: int
+    draft: bool
+
+
+def _header_line(text: str, field: str) -> int:
+    """The line of the PO header that sets ``field`` (1 if none does)."""
+    start = f'"{field}:'
+    lines = enumerate(text.split("\n"), 1)
+    return next((number for number, line in lines if line.lstrip().startswith(start)), 1)
+
+
+def _header_problems(
+    root: Path, text: str, shown: str, config: SiteConfig, article_id: str, src_lang: str, lang: str
+) -> list[Diagnostic]:
+    """What is wrong with the header fields that name the file to write: a language of
+    the site other than the source's, and an existing article."""
+    problems: list[Diagnostic] = []
+    codes = ", ".join(config.codes)
+
+    def wrong(field: str, message: str) -> None:
+        problems.append(error(Location(shown, _header_line(text, field)), "header", message))
+
+    if lang not in config.codes:
+        wrong("Language", f"Language '{lang}' is not one of the site's languages ({codes})")
+    elif lang == src_lang:
+        source = "the language of the version translated from; the file must be for another"
+        wrong("Language", f"Language '{lang}' is {source}")
+    if src_lang not in config.codes:
+        site = f"one of the site's languages ({codes})"
+        wrong(HEADER_SOURCE, f"{HEADER_SOURCE} '{src_lang}' is not {site}")
+    folder = layout.article_folder(root, article_id)
+    if not ARTICLE_ID.fullmatch(article_id):
+        wrong(HEADER_ARTICLE, f"{HEADER_ARTICLE} '{article_id}' is not an article ID ({ID_RULE})")
+    elif not folder.is_dir() or folder.is_symlink():
+        where = f"there is no folder {layout.ARTICLES}/{article_id}/"
+        wrong(HEADER_ARTICLE, f"{HEADER_ARTICLE} '{article_id}' names no article ({where})")
+    return problems
+
+
+def _entry_problems(
+    po: polib.POFile, shown: str, article_id: str, kinds: dict[str, str]
+) -> list[Diagnostic]:
+    """Entries that are not segments of the article."""
+    problems: list[Diagnostic] = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        context = entry.msgctxt or ""
+        owner, _, key = context.partition("/")
+        if owner != article_id or key not in kinds:
+            message = f"msgctxt '{context}' is not a segment of article '{article_id}'"
+            message += f" ({HEADER_ARTICLE})"
+            problems.append(error(Location(shown, entry.linenum), "msgctxt", message))
+    return problems
+
+
+def _read(po_path: Path, shown: str) -> tuple[tuple[str, polib.POFile] | None, list[Diagnostic]]:
+    """The file's text, parsed after the line-by-line syntax check."""
+    try:
+        text = po_path.read_text(encoding="utf-8")
+    except OSError as exc:  # the location names the file; the reason need not again
+        return None, refused(shown, "read", f"cannot read: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        return None, refused(shown, "read", f"cannot read: {exc}")
+    problem = po_syntax_error(text)
+    if problem is not None:
+        return None, refused(shown, "po-syntax", problem[1], problem[0])
+    return (text, polib.pofile(text)), []
+
+
+def _translations(
+    po: polib.POFile, shown: str, article_id: str, source: Version
+) -> tuple[dict[str, str], list[Diagnostic]]:
+    """The usable translation of each segment, by key; the others as problems."""
+    by_context = {e.msgctxt: e for e in po if not e.obsolete}
+    problems: list[Diagnostic] = []
+    translations: dict[str, str] = {}
+    for segment in split(source):
+        entry = by_context[f"{article_id}/{segment.key}"]
+        where = Location(shown, entry.linenum)
+        what = f"segment {segment.key} ({segment.kind})"
+        if not entry.msgstr:
+            problems.append(error(where, "untranslated", f"{what} is not translated"))
+            continue
+        if entry.fuzzy:
+            message = f"{what} is fuzzy: check it and clear the fuzzy mark"
+            problems.append(error(where, "fuzzy", message))
+            continue
+        broken = inline_problems(segment.text, entry.msgstr)
+        if broken:
+            problems.append(error(where, "markup", f"{what}: " + "; ".join(broken)))
+            continue
+        translations[segment.key] = entry.msgstr
+    return translations, problems
+
+
+def import_file(
+    root: Path, po_path: Path, *, draft: bool = False, threshold: float = 100.0
+) -> tuple[Imported | None, list[Diagnostic]]:
+    shown = display_path(po_path, root)
+    read, problems = _read(po_path, shown)
+    if read is None:
+        return None, problems
+    text, po = read
+    article_id = po.metadata.get(HEADER_ARTICLE, "")
+    src_lang = po.metadata.get(HEADER_SOURCE, "")
+    digest = po.metadata.get(HEADER_DIGEST, "")
+    lang = po.metadata.get("Language", "")
+    if not (article_id and src_lang and digest and lang):
+        needs = f"Language, {HEADER_ARTICLE}, {HEADER_SOURCE} and {HEADER_DIGEST}"
+        made = "made by `ushtil translate export`"
+        message = f"not an article file: the header needs {needs} ({made})"
+        return None, refused(shown, "header", message, 1)
+    # the header decides which file is written: only a version of an existing article
+    config, problems = read_config(root)
+    if config is None:
+        return None, problems
+    problems = _header_problems(root, text, shown, config, article_id, src_lang, lang)
+    if problems:
+        return None, problems
+    editing, problems = read_article(root, article_id)
+    if editing is None:
+        return None, problems
+    config, article = editing.config, editing.article
+    source = article.version(src_lang)
+    if source is None:
+        gone = f"article {article_id} has no {src_lang}.md any more"
+        return None, refused(shown, "no-source", gone, 1)
+    segments = split(source)
+    problems = _entry_problems(po, shown, article_id, {s.key: s.kind for s in segments})
+    if problems:
+        return None, problems
+    # the catalogues' rule list (catalogs.judge, as i18n check applies it to an article
+    # file): control characters, look-alike letters, whitespace, header; a segment whose
+    # Markdown markup differs is left untranslated below, by the same test (inline_problems)
+    skipped = ("fuzzy", "untranslated", "markup")
+    checked = [
+        d for d in check_catalogue(po_path, shown) if d.is_error and d.code not in skipped
+    ]
+    if checked:
+        return None, checked + refused(shown, "checks", "nothing was written: correct these first")
+    by_context = {e.msgctxt: e for e in po if not e.obsolete}
+    exported_from = [by_context.get(f"{article_id}/{s.key}") for s in segments]
+    if source.digest != digest or any(
+        e is None or e.msgid != s.text for e, s in zip(exported_from, segments)
+    ):
+        again = f"`ushtil translate export {article_id} --to {lang}`"
+        message = (
+            f"{layout.version_file(article_id, src_lang)} changed since this file was exported; "
+            f"export it again ({again}): the changed segments become fuzzy and the rest keep "
+            "their translations"
+        )
+        return None, refused(shown, "source-changed", message, 1)
+    translations, missing = _translations(po, shown, article_id, source)
+    percent = 100.0 * len(translations) / len(segments)
+    if percent < threshold and not draft:
+        usable = (
+            f"{len(translations)} of {len(segments)} segments usable ({percent:.0f}%, "
+            f"at least {threshold:.0f}% needed); nothing was written (use --draft to write a draft)"
+        )
+        return None, missing + refused(shown, "incomplete", usable)
+    filled = {s.key: translations.get(s.key, s.text) for s in segments}
+    title = unescape_plain(filled["title"])
+    summary = unescape_plain(filled.get("summary", ""))
+    body = rebuild(source, filled)
+    is_draft = draft or bool(missing)
+    front = front_matter(title, summary, draft=is_draft)
+    own = text_digest(title, summary, body)
+    front += ["", *provenance_lines(src_lang, digest, own)]
+    content = version_text(front, body)
+    target_shown = layout.version_file(article_id, lang)
+    check: list[Diagnostic] = []
+    version = parse_version(content, target_shown, article_id, lang, config.codes, check)
+    if version is None or structure(version.body) != structure(source.body):
+        changed = (
+            "the translated text changes the article's block structure; "
+            "check the segments for stray Markdown"
+        )
+        return None, check + refused(shown, "rebuild", changed)
+    target = root / target_shown
+    write_text(root, target, content, create=not target.exists())
+    return Imported(target, len(translations), len(segments), is_draft), []
