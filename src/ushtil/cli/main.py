@@ -20,6 +20,7 @@ from ushtil.site.build import build, load_site, now_utc
 from ushtil.project.problems import Diagnostic, UshtilError, has_errors
 from ushtil.project.files import check_writable, is_within
 from ushtil.interface import report as poreport
+from ushtil.interface.compile import compile_catalog
 from ushtil.translation import provenance
 from ushtil.interface import tooling as translate
 from ushtil.project.freshness import FAILABLE, ChangeTimes, Status, compute_status
@@ -297,12 +298,12 @@ def cmd_i18n_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(
             [{"path": d.location.path, "line": d.location.line, "severity": d.severity.value, "code": d.code,
-              "message": d.message.split(": ", 1)[-1]} for d in diagnostics],
+              "message": d.message} for d in diagnostics],
             ensure_ascii=False, indent=2,
         ))
     else:
         for d in diagnostics:
-            print(d)
+            print(poreport.check_line(d))
     return EXIT_PROBLEMS if has_errors(diagnostics) else EXIT_OK
 
 
@@ -322,7 +323,7 @@ def cmd_i18n_compile(args: argparse.Namespace) -> int:
         except UshtilError as exc:
             problems = list(exc.diagnostics)
         else:
-            problems = poreport.compile_catalog(path, shown, target, use_fuzzy=args.use_fuzzy)
+            problems = compile_catalog(path, shown, target, use_fuzzy=args.use_fuzzy)
         print_diagnostics(problems)
         if problems:
             failed = True

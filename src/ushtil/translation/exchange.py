@@ -18,7 +18,7 @@ from pathlib import Path
 import polib
 from babel import Locale
 
-from ushtil.interface.catalogs import po_syntax_error
+from ushtil.interface.posyntax import po_syntax_error
 from ushtil.project.config import load_config
 from ushtil.project.articles import ARTICLE_ID, FRONT_MATTER, parse_version
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error
@@ -31,7 +31,7 @@ from ushtil.translation.provenance import _load, _toml_string
 from ushtil.translation.segments import Segment, inline_problems, rebuild, split, structure, unescape_plain
 from ushtil.project.freshness import CURRENT, DRAFT, MISSING, OUTDATED, version_state
 from ushtil.project.text import text_digest
-from ushtil.interface.tooling import _now, plural_header
+from ushtil.interface.tooling import now, plural_header
 from ushtil.project import layout
 
 HEADER_ARTICLE = "X-Ushtil-Article"
@@ -148,7 +148,7 @@ def export_article(
     header = [
         ("Project-Id-Version", f"{_host(config)} article {article_id}"),
         ("Report-Msgid-Bugs-To", old_header.get("Report-Msgid-Bugs-To", "")),
-        ("PO-Revision-Date", old_header.get("PO-Revision-Date", _now())),
+        ("PO-Revision-Date", old_header.get("PO-Revision-Date", now())),
         ("Last-Translator", old_header.get("Last-Translator", "")),
         ("Language-Team", old_header.get("Language-Team", english)),
         ("Language", to),
@@ -287,7 +287,7 @@ def import_file(root: Path, po_path: Path, *, draft: bool = False, threshold: fl
     wrong = _entry_problems(po, shown, article_id, {s.key: s.kind for s in segments})
     if wrong:
         raise UshtilError(wrong)
-    # the catalogues' rule list (catalogs.judge, as i18n check applies it to an article
+    # the catalogues' rule list (rules.judge, as i18n check applies it to an article
     # file): control characters, look-alike letters, whitespace, header; a segment whose
     # Markdown markup differs is left untranslated below, by the same test (inline_problems)
     skipped = ("fuzzy", "untranslated", "markup")
