@@ -4,6 +4,7 @@ import`` all apply it; broken catalogue files are reported as ``path:line: messa
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -655,3 +656,33 @@ def test_update_keeps_a_catalogue_with_hostile_translations_valid_for_msgfmt(bas
     translate.update(basic)
     result = msgfmt_check(path)
     assert result.returncode == 0, result.stderr
+
+
+def test_build_strict_refuses_what_i18n_check_calls_an_error(
+    basic: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = po_path(basic, "kk")
+    line = put(path, "Page %(page)s of %(pages)s", "%(pagez)s бет")
+    assert main(["-C", str(basic), "i18n", "check"]) == 1
+    checked = capsys.readouterr().out
+    assert f"{KK}:{line}: placeholder: " in checked
+    assert main(["-C", str(basic), "build"]) == 0  # without --strict: a warning, the fallback shown
+    assert f"{KK}:{line}: warning: placeholder: " in capsys.readouterr().err
+    assert main(["-C", str(basic), "build", "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert f"{KK}:{line}: placeholder: " in err and "warning: placeholder" not in err
+
+
+def test_check_as_json_keeps_the_whole_message_and_the_code_apart(
+    basic: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = conflict(po_path(basic, "ru"), "Page not found")
+    assert main(["-C", str(basic), "i18n", "check", "--format", "json"]) == 1
+    found = json.loads(capsys.readouterr().out)
+    assert {
+        "path": "locales/ru/LC_MESSAGES/messages.po",
+        "line": line,
+        "severity": "error",
+        "code": "po-syntax",
+        "message": f"syntax error in the catalogue: {MARKER}",
+    } in found

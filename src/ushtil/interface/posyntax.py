@@ -16,6 +16,7 @@ import polib
 
 from ushtil.project.problems import Diagnostic, Location, error
 
+UNREADABLE = "po-syntax"  # the code of every problem that keeps a file from being read
 PO_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?:\s|$)")
 PO_STRING = re.compile(r'"(?:[^"\\]|\\[\\"abfnrtv]|\\[0-7]{1,3}|\\x[0-9A-Fa-f]+)*"\s*$')
@@ -101,11 +102,11 @@ def read_po(path: Path, shown: str) -> tuple[polib.POFile | None, list[Diagnosti
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             message = f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8"
-            return None, [error(Location(shown, line), "po-syntax", message)]
+            return None, [error(Location(shown, line), UNREADABLE, message)]
         problem = po_syntax_error(text)
         if problem is not None:
             message = f"syntax error in the catalogue: {problem[1]}"
-            return None, [error(Location(shown, problem[0]), "po-syntax", message)]
+            return None, [error(Location(shown, problem[0]), UNREADABLE, message)]
         return polib.pofile(str(path), encoding="utf-8", wrapwidth=0), []
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         text = str(exc)
@@ -117,7 +118,7 @@ def read_po(path: Path, shown: str) -> tuple[polib.POFile | None, list[Diagnosti
             )
         else:
             message = f"cannot read the catalogue: {text}"
-        return None, [error(Location(shown, where), "po-syntax", message)]
+        return None, [error(Location(shown, where), UNREADABLE, message)]
 
 
 def header_line(po: polib.POFile, name: str) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 
 from ushtil.interface.plurals import plural_forms
-from ushtil.interface.posyntax import msgid_lines, msgstr_forms, read_po
+from ushtil.interface.posyntax import UNREADABLE, msgid_lines, msgstr_forms, read_po
 from ushtil.interface.rules import WORD, file_problems
 from ushtil.project.problems import Diagnostic, Location, Severity, printable
 
@@ -120,6 +120,8 @@ def check(path: Path, shown: str, *, strict: bool = False, fuzzy: bool = False) 
 
 
 def check_line(d: Diagnostic) -> str:
-    """How ``i18n check`` shows a problem: ``path:line: code: message`` (a warning says so)."""
+    """How ``i18n check`` shows a problem: ``path:line: code: message`` (a warning says so);
+    a file that cannot be read says so itself, as the build does."""
     prefix = "" if d.is_error else "warning: "
-    return printable(f"{d.location}: {prefix}{d.code}: {d.message}")
+    code = "" if d.code == UNREADABLE else f"{d.code}: "
+    return printable(f"{d.location}: {prefix}{code}{d.message}")

@@ -21,7 +21,7 @@ from ushtil.interface.posyntax import header_line, msgid_lines, read_po
 from ushtil.interface.rules import file_problems, judge, plural_problem
 from ushtil.project import layout
 from ushtil.project.model import SiteConfig
-from ushtil.project.problems import Diagnostic, Location, warning
+from ushtil.project.problems import Diagnostic, Location, error, warning
 
 
 @dataclass
@@ -84,8 +84,9 @@ def load_catalog(
             diagnostics.append(warning(where, finding.code, message))
         if verdict.forms is not None:
             catalog.messages[(entry.msgctxt, entry.msgid)] = verdict.forms
-    if strict:
-        diagnostics = file_problems(po, shown, lang)
+    if strict:  # what i18n check calls an error is one, in the build's words
+        found = file_problems(po, shown, lang)
+        diagnostics = [error(d.location, d.code, f"{d.code}: {d.message}") for d in found]
     return catalog, diagnostics
 
 
