@@ -191,8 +191,8 @@ def test_import_refuses_incomplete_files_and_changed_sources(sample: Path, capsy
     fill(path, {"title": "Әсет Исекешев «Нұр Oтан» партиясының елордалық филиалын басқарды "})  # Latin O, a space
     code, _, err = run(sample, "translate", "import", PO, "--draft", capsys=capsys)
     assert code == 1
-    assert "whitespace: msgstr does not start and end with the same spaces and newlines as the source" in err
-    assert "lookalike: msgstr: 'Oтан' mixes Latin 'O' (meant 'О'?) into a Cyrillic word" in err
+    assert "msgstr does not start and end with the same spaces and newlines as the source" in err
+    assert "msgstr: 'Oтан' mixes Latin 'O' (meant 'О'?) into a Cyrillic word" in err
 
     (sample / "broken.po").write_text('msgid "x\nmsgstr ""\n', encoding="utf-8")
     code, _, err = run(sample, "translate", "import", "broken.po", capsys=capsys)

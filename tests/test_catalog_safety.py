@@ -4,6 +4,7 @@ import`` all apply it; broken catalogue files are reported as ``path:line: messa
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,7 +16,9 @@ from conftest import build_report, find, messages, read
 from ushtil.interface import report as poreport
 
 from ushtil.interface import tooling as translate
-from ushtil.interface.catalogs import Catalog, load_catalog, load_catalogs, msgid_lines
+from ushtil.interface.compile import compile_catalog
+from ushtil.interface.posyntax import msgid_lines
+from ushtil.interface.translator import Catalog, load_catalog, load_catalogs
 from ushtil.cli.main import main
 from ushtil.project.config import load_config
 from ushtil.project.problems import Diagnostic, Location
@@ -79,8 +82,7 @@ def write_po(
 
 
 def load(path: Path, lang: str = "kk") -> tuple[Catalog, list[Diagnostic]]:
-    diagnostics: list[Diagnostic] = []
-    catalog = load_catalog(path, path.name, lang, diagnostics)
+    catalog, diagnostics = load_catalog(path, path.name, lang)
     assert catalog is not None, diagnostics
     return catalog, diagnostics
 
@@ -221,7 +223,9 @@ def test_a_translation_that_changes_the_source_markup_is_not_used(
     assert [str(d) for d in diagnostics] == [
         f"kk.po:{line}: warning: {code}: {message} (translation not used)"
     ]
-    assert [str(d) for d in poreport.check(path, "kk.po")] == [f"kk.po:{line}: {code}: {message}"]
+    assert [poreport.check_line(d) for d in poreport.check(path, "kk.po")] == [
+        f"kk.po:{line}: {code}: {message}"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -265,7 +269,9 @@ def test_a_source_whose_markup_is_broken_is_shown_untranslated(
     catalog, diagnostics = load(path)
     assert catalog.lookup(None, msgid) is None
     assert [d.message for d in diagnostics] == [f"source-markup: {message} (translation not used)"]
-    assert [d.message for d in poreport.check(path, "kk.po")] == [f"source-markup: {message}"]
+    assert [(d.code, d.message) for d in poreport.check(path, "kk.po")] == [
+        ("source-markup", message)
+    ]
 
 
 def test_labels_and_feeds_read_a_translation_as_text_once(basic: Path) -> None:
@@ -309,7 +315,7 @@ def test_a_control_character_in_a_translation_is_an_error_with_its_line(
     path = po_path(basic, "kk")
     line = put(path, "Main menu", f"Басты{char}мәзір")
     expected = f"control-character: msgstr has the character U+{ord(char):04X} at character 6, which XML and HTML forbid (often pasted from a word processor): remove it"
-    assert [str(d) for d in poreport.check(path, KK)] == [f"{KK}:{line}: {expected}"]
+    assert [poreport.check_line(d) for d in poreport.check(path, KK)] == [f"{KK}:{line}: {expected}"]
     report = build_report(basic)
     assert f"{KK}:{line}: warning: {expected} (translation not used)" in messages(report)
     html = read(basic / "public", "/kk/")
@@ -358,13 +364,15 @@ def test_one_rule_for_the_build_check_compile_and_import(
     ]
     assert code in {d.code for d in checked}
     # compile refuses the catalogue, for the same reasons
-    assert poreport.compile_catalog(path, KK, tmp_path / "kk.mo") == checked
+    assert compile_catalog(path, KK, tmp_path / "kk.mo") == checked
     assert not (tmp_path / "kk.mo").exists()
     # the build does not show the translation, and says why in the same words
     report = build_report(basic)
     assert report.ok
     built = [d for d in report.diagnostics if d.location == where]
-    assert [d.message for d in built] == [f"{d.message} (translation not used)" for d in checked]
+    assert [d.message for d in built] == [
+        f"{d.code}: {d.message} (translation not used)" for d in checked
+    ]
     catalogs, _ = load_catalogs(load_config(basic))
     assert catalogs["kk"].lookup(None, msgid) is None
     # translate import: the same rules, as far as they concern Markdown article text
@@ -409,8 +417,8 @@ def test_compile_with_fuzzy_judges_the_fuzzy_translations_it_takes(basic: Path, 
     po.save(str(path))
     again = polib.pofile(str(path))
     line = msgid_lines(again)[next(e for e in again if e.msgid == LINK).linenum]
-    assert poreport.compile_catalog(path, KK, tmp_path / "kk.mo") == []
-    refused = poreport.compile_catalog(path, KK, tmp_path / "fuzzy.mo", use_fuzzy=True)
+    assert compile_catalog(path, KK, tmp_path / "kk.mo") == []
+    refused = compile_catalog(path, KK, tmp_path / "fuzzy.mo", use_fuzzy=True)
     assert [(d.location, d.code) for d in refused] == [(Location(KK, line), "markup")]
     assert not (tmp_path / "fuzzy.mo").exists()
 
@@ -479,14 +487,14 @@ def test_a_plural_expression_that_fails_is_refused_everywhere_with_the_header_li
     checked = [d for d in poreport.check(path, KK) if d.code == "header-plural-forms"]
     assert len(checked) == 1 and checked[0].is_error and checked[0].location == Location(KK, line)
     if message is not None:
-        assert checked[0].message == f"header-plural-forms: {message}"
+        assert checked[0].message == message
     assert (
-        poreport.compile_catalog(path, KK, tmp_path / "kk.mo") and not (tmp_path / "kk.mo").exists()
+        compile_catalog(path, KK, tmp_path / "kk.mo") and not (tmp_path / "kk.mo").exists()
     )
     report = build_report(basic)
     assert report.ok, messages(report)
     assert not any("templates/" in m for m in messages(report)), messages(report)
-    assert f"{KK}:{line}: warning: {checked[0].message} (plural translations not used)" in messages(
+    assert f"{KK}:{line}: warning: header-plural-forms: {checked[0].message} (plural translations not used)" in messages(
         report
     )
     html = read(basic / "public", "/kk/")
@@ -648,3 +656,33 @@ def test_update_keeps_a_catalogue_with_hostile_translations_valid_for_msgfmt(bas
     translate.update(basic)
     result = msgfmt_check(path)
     assert result.returncode == 0, result.stderr
+
+
+def test_build_strict_refuses_what_i18n_check_calls_an_error(
+    basic: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = po_path(basic, "kk")
+    line = put(path, "Page %(page)s of %(pages)s", "%(pagez)s бет")
+    assert main(["-C", str(basic), "i18n", "check"]) == 1
+    checked = capsys.readouterr().out
+    assert f"{KK}:{line}: placeholder: " in checked
+    assert main(["-C", str(basic), "build"]) == 0  # without --strict: a warning, the fallback shown
+    assert f"{KK}:{line}: warning: placeholder: " in capsys.readouterr().err
+    assert main(["-C", str(basic), "build", "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert f"{KK}:{line}: placeholder: " in err and "warning: placeholder" not in err
+
+
+def test_check_as_json_keeps_the_whole_message_and_the_code_apart(
+    basic: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = conflict(po_path(basic, "ru"), "Page not found")
+    assert main(["-C", str(basic), "i18n", "check", "--format", "json"]) == 1
+    found = json.loads(capsys.readouterr().out)
+    assert {
+        "path": "locales/ru/LC_MESSAGES/messages.po",
+        "line": line,
+        "severity": "error",
+        "code": "po-syntax",
+        "message": f"syntax error in the catalogue: {MARKER}",
+    } in found

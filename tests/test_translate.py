@@ -117,3 +117,53 @@ def test_update_repairs_a_missing_plural_forms_header(sample: Path) -> None:
     assert path in changed
     assert "Plural-Forms was missing or invalid" in str(diagnostics[0])
     assert polib.pofile(str(path)).metadata["Plural-Forms"].startswith("nplurals=3;")
+
+
+def msgcat_keeps(path: Path) -> None:
+    """GNU msgcat rewrites ``path`` byte for byte as it is."""
+    same = path.with_name("same.po")
+    subprocess.run(["msgcat", "-o", str(same), str(path)], check=True, capture_output=True)
+    assert same.read_bytes() == path.read_bytes(), f"msgcat rewraps {path}"
+    same.unlink()
+
+
+def test_every_file_ushtil_writes_is_laid_out_as_msgcat_writes_it(sample: Path) -> None:
+    from ushtil.cli.main import main
+
+    base = sample / "templates/base.html"
+    text = base.read_text(encoding="utf-8").replace(FOOTER, FOOTER.replace("Any use", "Any reuse"))
+    text = text.replace("{{ _('There are no articles here yet.') }}", "")
+    base.write_text(text, encoding="utf-8")
+    list_page = sample / "templates/list.html"
+    list_page.write_text(
+        list_page.read_text(encoding="utf-8").replace("{{ _('There are no articles here yet.') }}", ""),
+        encoding="utf-8",
+    )
+    assert main(["-C", str(sample), "i18n", "extract"]) == 0
+    msgcat_keeps(sample / layout.POT)
+    assert main(["-C", str(sample), "i18n", "update"]) == 0
+    for lang in ("kk", "ru", "en"):
+        written = po(sample, lang).read_text(encoding="utf-8")
+        assert "#| msgid" in written and "#~ msgid" in written  # previous and obsolete
+        assert "msgstr[2]" in written or lang != "ru"  # plural forms
+        msgcat_keeps(po(sample, lang))
+        msgfmt_ok(po(sample, lang))
+    shutil.rmtree(sample / "locales/kk")
+    assert main(["-C", str(sample), "i18n", "init", "kk"]) == 0
+    msgcat_keeps(po(sample, "kk"))
+    export = ["translate", "export", "10888", "--to", "kk", "--from", "ru"]
+    assert main(["-C", str(sample), *export]) == 0
+    msgcat_keeps(sample / "i18n/articles/10888.kk.po")
+
+
+def test_the_committed_catalogues_are_laid_out_as_msgcat_writes_them(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    project = tmp_path / "copy"
+    project.mkdir()
+    for name in ("templates", "i18n", "src", "locales"):
+        shutil.copytree(root / name, project / name)
+    shutil.copy(root / "site.toml", project)
+    assert translate.update(project) == ([], [])  # the committed files are what update writes
+    for path in [project / layout.POT, *sorted(project.glob("locales/*/LC_MESSAGES/messages.po"))]:
+        msgcat_keeps(path)
+        msgfmt_ok(path)

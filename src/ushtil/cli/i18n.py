@@ -12,6 +12,7 @@ from ushtil.cli.output import Exit, print_diagnostics, shown, usage
 from ushtil.cli.parsing import Subcommands
 from ushtil.cli.place import Place
 from ushtil.interface import report, tooling
+from ushtil.interface.compile import compile_catalog
 from ushtil.project import layout
 from ushtil.project.files import check_writable, is_within
 from ushtil.project.problems import Diagnostic, UshtilError, has_errors
@@ -91,14 +92,14 @@ def cmd_check(args: argparse.Namespace, place: Place) -> int:
                 "line": d.location.line,
                 "severity": d.severity.value,
                 "code": d.code,
-                "message": d.message.split(": ", 1)[-1],
+                "message": d.message,
             }
             for d in diagnostics
         ]
         print(json.dumps(found, ensure_ascii=False, indent=2))
     else:
         for d in diagnostics:
-            print(shown(place, d))
+            print(report.check_line(shown(place, d)))
     return Exit.PROBLEMS if has_errors(diagnostics) else Exit.OK
 
 
@@ -117,7 +118,7 @@ def cmd_compile(args: argparse.Namespace, place: Place) -> int:
         except UshtilError as exc:
             problems = list(exc.diagnostics)
         else:
-            problems = report.compile_catalog(path, name, target, use_fuzzy=args.use_fuzzy)
+            problems = compile_catalog(path, name, target, use_fuzzy=args.use_fuzzy)
         print_diagnostics(place, problems)
         if problems:
             failed = True

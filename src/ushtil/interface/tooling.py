@@ -1,10 +1,10 @@
-"""Translator tooling for the interface catalogues: extract, init, update (Babel + polib).
+"""Translator tooling for the interface catalogues: extract, init, update.
 
-Babel extracts and merges; polib writes, at one line width (:data:`WIDTH`), so every
-file ushtil writes is standard gettext that GNU ``msgfmt -c`` accepts and that
-round-trips through Poedit, Lokalize or ``msgcat`` without rewrapping. ``update`` sets a
-``Plural-Forms`` header that cannot be evaluated (:func:`ushtil.interface.catalogs.plural_forms`)
-to the language's. The template and the catalogues are read after the same syntax
+Babel extracts and merges; :mod:`ushtil.interface.pofile` writes, in GNU msgcat's layout,
+so every file ushtil writes is standard gettext that GNU ``msgfmt -c`` accepts and that
+round-trips through Poedit, Lokalize or ``msgcat`` unchanged. ``update`` sets a
+``Plural-Forms`` header that cannot be evaluated
+(:func:`ushtil.interface.plurals.plural_forms`) to the language's. The template and the catalogues are read after the same syntax
 check as the build's (a merge conflict is reported with its line); ``extract`` writes a
 template it cannot read afresh, as it is made from the sources alone.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
 
 import polib
 from babel import Locale
@@ -24,13 +23,16 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po as babel_read_po
 
-from ushtil.interface.catalogs import PLURAL_FORMS, bare_percent, header_line, parse_plural_forms, plural_forms, read_po
-from ushtil.project.problems import Diagnostic, Location, UshtilError, error, warning
+from ushtil.interface.plurals import PLURAL_FORMS, plural_forms
+from ushtil.interface.pofile import Entry, render
+from ushtil.interface.posyntax import header_line, read_po
+from ushtil.interface.rules import bare_percent
+from ushtil.project import layout
 from ushtil.project.config import site_host
 from ushtil.project.files import check_writable, write_text
-from ushtil.project import layout
+from ushtil.project.problems import Diagnostic, Location, UshtilError, error, warning
 
-WIDTH = 79  # GNU gettext's and Poedit's line width: files round-trip unchanged
+TEMPLATE_HEADER = "Interface strings of the site: the template for every language catalogue."
 COMMENT_TAGS = ("Translators:",)
 HEADER_ORDER = (
     "Project-Id-Version",
@@ -49,8 +51,9 @@ DATE_FORMAT = "%Y-%m-%d %H:%M%z"
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?\Z")  # a catalogue's folder name: kk, pt_BR
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime(DATE_FORMAT)
+def now() -> str:
+    """The time as a PO header's dates give it (``2026-11-27 11:26+0000``)."""
+    return dt.datetime.now(dt.UTC).strftime(DATE_FORMAT)
 
 
 def plural_header(lang: str) -> str | None:
@@ -75,7 +78,8 @@ def extract_template(root: Path) -> tuple[BabelCatalog, list[Diagnostic]]:
     if not mapping_file.exists():
         raise UshtilError([error(Location(layout.BABEL_CFG), "no-mapping", "missing: the extraction mapping for Babel")])
     with open(mapping_file, encoding="utf-8") as handle:
-        method_map, options_map = parse_mapping_cfg(handle, str(mapping_file))
+        # Babel's frontend module has no type information
+        method_map, options_map = parse_mapping_cfg(handle, str(mapping_file))  # type: ignore[no-untyped-call]
     catalog = BabelCatalog(fuzzy=False, charset="utf-8")
     diagnostics: list[Diagnostic] = []
     for filename, lineno, message, comments, context in extract_from_dir(
@@ -111,12 +115,15 @@ def extract(root: Path) -> tuple[bool, list[Diagnostic]]:
     target = root / layout.POT
     check_writable(root, target)  # before the old template is read: it must be the project's
     old = None
+    old_text = ""
     if target.exists():
-        old, problem = read_po(target, layout.POT)
-        if problem is not None:  # a merge conflict, say: the sources make the template anyway
+        old, problems = read_po(target, layout.POT)
+        for problem in problems:  # a merge conflict, say: the sources make the template anyway
             message = f"{problem.message}; written afresh from the sources"
             diagnostics.append(warning(problem.location, "template", message))
-    created = old.metadata.get("POT-Creation-Date", _now()) if old else _now()
+        if old is not None:
+            old_text = target.read_text(encoding="utf-8")
+    created = old.metadata.get("POT-Creation-Date", now()) if old else now()
     metadata = {
         "Project-Id-Version": _project_name(root),
         "Report-Msgid-Bugs-To": "",
@@ -125,13 +132,21 @@ def extract(root: Path) -> tuple[bool, list[Diagnostic]]:
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
     }
-    pot = to_polib(catalog, metadata, header="Interface strings of the site: the template for every language catalogue.")
-    text = pot_text(pot)
-    if old is not None and _without_date(text) == _without_date(pot_text(old)):
+    text = po_text(catalog, metadata, TEMPLATE_HEADER)
+    if old is not None and _without_date(text) == _without_date(old_text):
         return False, diagnostics
-    metadata["POT-Creation-Date"] = _now()
-    write_text(root, target, pot_text(to_polib(catalog, metadata, header=pot.header)))
+    if old is None or _messages(polib.pofile(text)) != _messages(old):
+        metadata["POT-Creation-Date"] = now()  # else only the layout changed
+    write_text(root, target, po_text(catalog, metadata, TEMPLATE_HEADER))
     return True, diagnostics
+
+
+def _messages(po: polib.POFile) -> list[tuple[object, ...]]:
+    """What a template says, whatever its layout (a comment's lines may be filled anew)."""
+    return [
+        (e.msgctxt, e.msgid, e.msgid_plural, e.occurrences, " ".join(e.comment.split()), e.flags)
+        for e in po
+    ]
 
 
 def _without_date(text: str) -> str:
@@ -153,57 +168,52 @@ def _project_name(root: Path) -> str:
 # --- conversion and writing -----------------------------------------------------------
 
 
-def _ids(value: Any) -> tuple[str, str | None]:
+def _ids(value: object) -> tuple[str, str | None]:
     if isinstance(value, (list, tuple)):
-        return value[0], (value[1] if len(value) > 1 else None)
-    return value, None
+        return str(value[0]), (str(value[1]) if len(value) > 1 else None)
+    return str(value), None
 
 
-def to_polib(catalog: BabelCatalog, metadata: dict[str, str], header: str, obsolete: bool = True) -> polib.POFile:
-    po = polib.POFile(wrapwidth=WIDTH, check_for_duplicates=False)
-    po.header = header
-    po.metadata = {k: metadata[k] for k in HEADER_ORDER if k in metadata}
-    po.metadata.update({k: v for k, v in metadata.items() if k not in po.metadata})
-    for message in catalog:
-        if not message.id:
-            continue
-        po.append(_entry(message, catalog.num_plurals))
+def _entry(message: Message, nplurals: int) -> Entry:
+    msgid, msgid_plural = _ids(message.id)
+    entry = Entry(
+        msgid,
+        msgctxt=message.context,
+        references=[(path, line or None) for path, line in message.locations],
+        comments=list(message.auto_comments),
+        translator_comments=list(message.user_comments),
+        flags=sorted(message.flags),
+    )
+    string = message.string
+    if msgid_plural is not None:
+        entry.msgid_plural = msgid_plural
+        strings = list(string) if isinstance(string, (list, tuple)) else [string or ""]
+        entry.msgstr_plural = [
+            (strings[i] if i < len(strings) else "") or "" for i in range(max(nplurals, 1))
+        ]
+    else:
+        entry.msgstr = string if isinstance(string, str) else ""
+    if message.previous_id:
+        entry.previous_msgid, entry.previous_msgid_plural = _ids(message.previous_id)
+    return entry
+
+
+def po_text(
+    catalog: BabelCatalog, metadata: dict[str, str], header: str, obsolete: bool = True
+) -> str:
+    """A catalogue or template as :func:`ushtil.interface.pofile.render` writes it (GNU
+    msgcat's layout): the header fields in gettext's order, then every message, then the
+    obsolete ones."""
+    fields = [(k, metadata[k]) for k in HEADER_ORDER if k in metadata]
+    fields += [(k, v) for k, v in metadata.items() if k not in HEADER_ORDER]
+    entries = [_entry(m, catalog.num_plurals) for m in catalog if m.id]
     if obsolete:
         for message in catalog.obsolete.values():
             entry = _entry(message, catalog.num_plurals)
             entry.obsolete = True
-            entry.occurrences = []
-            po.append(entry)
-    return po
-
-
-def _entry(message: Message, nplurals: int) -> polib.POEntry:
-    msgid, msgid_plural = _ids(message.id)
-    entry = polib.POEntry(
-        msgid=msgid,
-        msgctxt=message.context,
-        occurrences=[(path, str(line) if line else "") for path, line in message.locations],
-        comment="\n".join(message.auto_comments),
-        tcomment="\n".join(message.user_comments),
-        flags=sorted(message.flags),
-    )
-    if msgid_plural is not None:
-        entry.msgid_plural = msgid_plural
-        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string or "",)
-        entry.msgstr_plural = {i: (strings[i] if i < len(strings) else "") or "" for i in range(max(nplurals, 1))}
-    else:
-        entry.msgstr = message.string if isinstance(message.string, str) else (message.string or "")
-    if message.previous_id:
-        prev_id, prev_plural = _ids(message.previous_id)
-        entry.previous_msgid = prev_id
-        if prev_plural:
-            entry.previous_msgid_plural = prev_plural
-    return entry
-
-
-def pot_text(po: polib.POFile) -> str:
-    po.wrapwidth = WIDTH
-    return str(po) + "\n" if not str(po).endswith("\n") else str(po)
+            entry.references = []
+            entries.append(entry)
+    return render(header, fields, entries)
 
 
 # --- init and update --------------------------------------------------------------------
@@ -212,23 +222,25 @@ def pot_text(po: polib.POFile) -> str:
 def from_polib(po: polib.POFile, nplurals: int) -> BabelCatalog:
     """A Babel catalogue from a file polib read (Babel's own reader garbles long ``#|`` lines)."""
     catalog = BabelCatalog(fuzzy=False, charset="utf-8")
-    catalog._num_plurals = nplurals  # type: ignore[attr-defined]
+    # Babel takes the number of plural forms from a locale; the header's is wanted here
+    catalog._num_plurals = nplurals  # type: ignore[assignment]
     for entry in po:
-        ident: Any = (entry.msgid, entry.msgid_plural) if entry.msgid_plural else entry.msgid
-        string: Any = (
-            tuple(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)) if entry.msgid_plural else entry.msgstr
+        ident: str | tuple[str, str] = (
+            (entry.msgid, entry.msgid_plural) if entry.msgid_plural else entry.msgid
         )
-        previous: Any = None
-        if entry.previous_msgid:
-            previous = [entry.previous_msgid, entry.previous_msgid_plural] if entry.previous_msgid_plural else entry.previous_msgid
+        string: str | tuple[str, ...] = (
+            tuple(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural))
+            if entry.msgid_plural
+            else entry.msgstr
+        )
         message = Message(
             ident,
             string,
-            locations=[(path, int(line) if line and line.isdigit() else None) for path, line in entry.occurrences],
+            locations=[(path, int(line) if line.isdigit() else 0) for path, line in entry.occurrences],
             flags=entry.flags,
             auto_comments=entry.comment.splitlines() if entry.comment else [],
             user_comments=entry.tcomment.splitlines() if entry.tcomment else [],
-            previous_id=previous or (),
+            previous_id=_previous(entry),
             context=entry.msgctxt,
         )
         if entry.obsolete:
@@ -238,6 +250,14 @@ def from_polib(po: polib.POFile, nplurals: int) -> BabelCatalog:
     return catalog
 
 
+def _previous(entry: polib.POEntry) -> list[str]:
+    """An entry's previous msgid (``#|``) as Babel keeps it: [], [msgid] or [msgid, plural]."""
+    if not entry.previous_msgid:
+        return []
+    if entry.previous_msgid_plural:
+        return [entry.previous_msgid, entry.previous_msgid_plural]
+    return [entry.previous_msgid]
+
 
 def read_template(root: Path) -> tuple[BabelCatalog, dict[str, str]]:
     """``i18n/messages.pot`` as Babel's catalogue, and its header; a file that GNU gettext
@@ -245,9 +265,9 @@ def read_template(root: Path) -> tuple[BabelCatalog, dict[str, str]]:
     target = root / layout.POT
     if not target.exists():
         raise UshtilError([error(Location(layout.POT), "no-template", "missing: run 'ushtil i18n extract' first")])
-    pot, problem = read_po(target, layout.POT)
+    pot, problems = read_po(target, layout.POT)
     if pot is None:
-        raise UshtilError([problem] if problem else [])
+        raise UshtilError(problems)
     try:
         with open(target, "rb") as handle:
             return babel_read_po(handle), dict(pot.metadata)
@@ -273,7 +293,7 @@ def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: 
     template, pot_metadata = read_template(root)
     catalog = BabelCatalog(locale=None, fuzzy=False, charset="utf-8")
     nplurals = int(plural.split(";")[0].split("=")[1])
-    catalog._num_plurals = nplurals  # type: ignore[attr-defined]
+    catalog._num_plurals = nplurals  # type: ignore[assignment]  # as in from_polib
     for message in template:
         if message.id:
             catalog.add(message.id, None, message.locations, flags=message.flags, auto_comments=message.auto_comments, context=message.context)
@@ -281,8 +301,8 @@ def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: 
     metadata = {
         "Project-Id-Version": pot_metadata.get("Project-Id-Version", _project_name(root)),
         "Report-Msgid-Bugs-To": pot_metadata.get("Report-Msgid-Bugs-To", ""),
-        "POT-Creation-Date": pot_metadata.get("POT-Creation-Date", _now()),
-        "PO-Revision-Date": _now(),
+        "POT-Creation-Date": pot_metadata.get("POT-Creation-Date", now()),
+        "PO-Revision-Date": now(),
         "Last-Translator": translator,
         "Language-Team": team or english,
         "Language": lang,
@@ -291,8 +311,8 @@ def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: 
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": plural,
     }
-    po = to_polib(catalog, metadata, header=f"{english} translation of the site's interface strings.")
-    write_text(root, target, pot_text(po), create=not force)
+    text = po_text(catalog, metadata, f"{english} translation of the site's interface strings.")
+    write_text(root, target, text, create=not force)
     return target
 
 
@@ -314,9 +334,9 @@ def update(root: Path, *, drop_obsolete: bool = False, langs: list[str] | None =
         except UshtilError as exc:
             diagnostics.extend(exc.diagnostics)
             continue
-        old, problem = read_po(target, shown)
+        old, problems = read_po(target, shown)
         if old is None:
-            diagnostics.append(problem)  # type: ignore[arg-type]
+            diagnostics += problems
             continue
         metadata = dict(old.metadata)
         header = metadata.get("Plural-Forms")
@@ -332,17 +352,19 @@ def update(root: Path, *, drop_obsolete: bool = False, langs: list[str] | None =
             )
             if repaired:
                 metadata["Plural-Forms"] = repaired
-                parsed = parse_plural_forms(repaired)
+                parsed, _ = plural_forms(repaired)
         nplurals = parsed[0] if parsed else 2
         catalog = from_polib(old, nplurals)
         catalog.update(template, no_fuzzy_matching=False, update_header_comment=False, update_creation_date=False)
-        kept = {(e.msgctxt, e.msgid): e for e in old if not e.obsolete and e.previous_msgid and "fuzzy" in e.flags}
+        kept: dict[tuple[str | None, str], polib.POEntry] = {
+            (e.msgctxt, e.msgid): e
+            for e in old
+            if not e.obsolete and e.previous_msgid and "fuzzy" in e.flags
+        }
         for message in catalog:
             entry = kept.get((message.context, _ids(message.id)[0]))
             if message.fuzzy and not message.previous_id and entry is not None:
-                message.previous_id = (
-                    [entry.previous_msgid, entry.previous_msgid_plural] if entry.previous_msgid_plural else entry.previous_msgid
-                )
+                message.previous_id = _previous(entry)
         if drop_obsolete:
             catalog.obsolete.clear()
         created = pot_metadata.get("POT-Creation-Date", metadata.get("POT-Creation-Date", ""))
@@ -350,8 +372,7 @@ def update(root: Path, *, drop_obsolete: bool = False, langs: list[str] | None =
         if not metadata.get("Language"):
             metadata["Language"] = lang
         metadata["Content-Type"] = "text/plain; charset=UTF-8"
-        po = to_polib(catalog, metadata, header=old.header)
-        text = pot_text(po)
+        text = po_text(catalog, metadata, old.header)
         if text != target.read_text(encoding="utf-8"):
             try:
                 write_text(root, target, text)

@@ -11,7 +11,7 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from ushtil.interface.catalogs import Catalog, load_catalogs
+from ushtil.interface.translator import Catalog, load_catalogs
 from ushtil.project.config import load_config
 from ushtil.project.articles import load_articles
 from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
@@ -50,8 +50,9 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def load_site(root: Path, cache: BuildCache | None = None) -> Loaded:
-    """Read the whole project (config, articles, catalogues); collect every problem."""
+def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = False) -> Loaded:
+    """Read the whole project (config, articles, catalogues); collect every problem (with
+    ``strict``, a catalogue problem ``i18n check`` calls an error is one)."""
     outside = links_out(root)
     if outside:
         return Loaded(None, diagnostics=outside)
@@ -60,7 +61,7 @@ def load_site(root: Path, cache: BuildCache | None = None) -> Loaded:
     except UshtilError as exc:
         return Loaded(None, diagnostics=list(exc.diagnostics))
     articles, diagnostics = load_articles(config, cache)
-    catalogs, catalog_diagnostics = load_catalogs(config)
+    catalogs, catalog_diagnostics = load_catalogs(config, strict=strict)
     diagnostics += catalog_diagnostics
     return Loaded(Site(config, tuple(articles)), catalogs, diagnostics)
 
@@ -83,7 +84,7 @@ def render(
     fp = (fp or fingerprint(root)) if cache is not None else ""
     if cache is not None:
         cache.start(fp)
-    loaded = load_site(root, cache)
+    loaded = load_site(root, cache, strict=strict)
     diagnostics = loaded.diagnostics
     if loaded.site is None:
         return [], BuildReport(sorted(diagnostics, key=sort_key)), None

@@ -32,7 +32,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from ushtil.project import private
-from ushtil.interface.catalogs import Catalog, Translator, translator
+from ushtil.interface.translator import Catalog, Translator, translator
 from ushtil.project.articles import read_version
 from ushtil.project.markdown import markdown_renderer
 from ushtil.project.problems import Diagnostic, Location, error, warning
@@ -188,7 +188,7 @@ def _shown(filename: str, root: Path) -> str:
 class Formatting:
     """Percent-formatting of translated strings that never crashes a build.
 
-    ``text`` is HTML (what :class:`~ushtil.interface.catalogs.Translator` returns: a translation
+    ``text`` is HTML (what :class:`~ushtil.interface.translator.Translator` returns: a translation
     whose markup is its msgid's, or plain text escaped), so it is formatted as
     :class:`Markup`, which escapes every value put into it.
     """

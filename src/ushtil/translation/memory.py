@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polib
 
-from ushtil.interface.catalogs import po_syntax_error
+from ushtil.interface.posyntax import po_syntax_error
 from ushtil.project import layout
 from ushtil.project.freshness import CURRENT, SOURCE, version_state
 from ushtil.project.model import Site

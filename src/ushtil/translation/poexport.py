@@ -20,7 +20,7 @@ from pathlib import Path
 import polib
 from babel import Locale
 
-from ushtil.interface.catalogs import po_syntax_error
+from ushtil.interface.posyntax import po_syntax_error
 from ushtil.interface.pofile import Entry, render
 from ushtil.interface.tooling import DATE_FORMAT, plural_header
 from ushtil.project import layout

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polib
 
-from ushtil.interface.catalogs import po_syntax_error
+from ushtil.interface.posyntax import po_syntax_error
 from ushtil.interface.report import check as check_catalogue
 from ushtil.project import layout
 from ushtil.project.articles import ARTICLE_ID, parse_version

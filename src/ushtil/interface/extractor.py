@@ -1,0 +1,32 @@
+"""The Babel extractor for the labels declared in ``site.toml``: category and tag names,
+with their contexts (entry point ``ushtil_site`` in ``i18n/babel.cfg``)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from typing import IO, Any
+
+from ushtil.project.tomlfields import key_line
+
+LABEL_TABLES = {
+    "categories": (
+        "category",
+        "Translators: the name of a news category, shown in the menu and on articles",
+    ),
+    "tags": ("tag", "Translators: a rubric (tag) name shown on articles"),
+}
+
+
+def extract_site_config(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
+    """Babel extractor: category and tag names of ``site.toml``, with their contexts.
+    (Babel's extractor interface passes ``keywords``, ``comment_tags`` and ``options``
+    untyped; they are not used.)"""
+    text = fileobj.read().decode("utf-8-sig")
+    data = tomllib.loads(text)
+    for table, (context, comment) in LABEL_TABLES.items():
+        for slug, msgid in data.get(table, {}).items():
+            if isinstance(msgid, str) and msgid:
+                yield key_line(text, slug, table), "pgettext", (context, msgid), [comment]
