@@ -3,6 +3,7 @@
 
     python3 dev.py build [ushtil build options]   build the sample site into public/
     python3 dev.py test  [pytest options]         run the whole test suite
+    python3 dev.py lint                           ruff check and mypy --strict
 
 Each command creates .venv/ and installs the package with its test dependencies when
 they are missing or pyproject.toml changed. `test` also installs the system programs the
@@ -70,12 +71,16 @@ def ensure_system_tools() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("build", "test"):
+    if not argv or argv[0] not in ("build", "test", "lint"):
         print(__doc__)
         return 2
     ensure_venv()
     if argv[0] == "build":
         return subprocess.call([str(BIN / "ushtil"), "-C", str(ROOT), "build", *argv[1:]])
+    if argv[0] == "lint":
+        return subprocess.call([str(BIN / "ruff"), "check", "src", "tests", "benchmarks", "dev.py"], cwd=ROOT) or subprocess.call(
+            [str(BIN / "mypy")], cwd=ROOT
+        )
     ensure_system_tools()
     return subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT)
 

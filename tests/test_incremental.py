@@ -258,3 +258,13 @@ def test_a_build_replaces_only_files_whose_bytes_changed(sample: Path, change: C
     assert changed and same  # the edit changed some files and left others
     assert [p for p in same if after[p][1] != before[p][1]] == []  # unchanged bytes: the very same file
     assert [p for p in changed if p in before and after[p][1] == before[p][1]] == []
+
+
+def test_the_fingerprint_covers_every_module_of_ushtil() -> None:
+    import ushtil
+    from ushtil.site.cache import ushtil_sources
+
+    package = Path(ushtil.__file__).resolve().parent
+    everything = sorted(package.rglob("*.py"))
+    assert ushtil_sources() == everything
+    assert {p.parent.name for p in everything} >= {"project", "site", "interface", "translation", "cli"}

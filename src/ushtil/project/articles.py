@@ -107,10 +107,10 @@ def load_article(
             continue
         version, problems = _cached(cache, path, vshown, lambda: _read_version(path, vshown, article_id, lang, config))
         diagnostics += problems
-        if version is None:
-            ok = False  # its problems are reported; checks across versions would only echo them
-        else:
+        if isinstance(version, Version):
             versions.append(version)
+        else:
+            ok = False  # its problems are reported; checks across versions would only echo them
     if not versions and ok and facts is not None:
         diagnostics.append(
             error(Location(shown), "no-versions", f"no language versions ({', '.join(c + '.md' for c in config.codes)})")

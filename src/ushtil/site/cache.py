@@ -47,18 +47,22 @@ def digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
+def ushtil_sources() -> list[Path]:
+    """Every source file of ushtil itself, in every wing."""
+    return sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
+
+
 def fingerprint(root: Path) -> str:
     """Everything every page depends on: templates, catalogues, site.toml, ushtil and the
     libraries that shape the output."""
     import babel
     import jinja2
     import markdown_it
-    import nh3
+    from importlib.metadata import version
 
     h = hashlib.blake2b(digest_size=16)
-    h.update(repr((FORMAT, __version__, sys.version_info[:2], babel.__version__, jinja2.__version__, markdown_it.__version__, nh3.__version__)).encode())
-    package = Path(__file__).resolve().parent
-    files = sorted(package.rglob("*.py"))
+    h.update(repr((FORMAT, __version__, sys.version_info[:2], babel.__version__, jinja2.__version__, markdown_it.__version__, version("nh3"))).encode())
+    files = ushtil_sources()
     for folder in (layout.TEMPLATES, layout.LOCALES):
         if (root / folder).is_dir():
             files += sorted(p for p in (root / folder).rglob("*") if p.is_file() and p.suffix != ".mo")
