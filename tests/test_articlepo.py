@@ -292,3 +292,30 @@ def test_every_article_of_a_generated_site_round_trips(tmp_path: Path) -> None:
         target = next(c for c in ("kk", "ru", "en") if c != site_article.source.lang)
         assert main(["-C", str(project), "translate", "export", article_id, "--to", target]) == 0
         msgfmt_and_msgcat(project / f"i18n/articles/{article_id}.{target}.po")
+
+
+def test_import_never_silently_replaces_an_edit_made_after_the_export(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kk = sample / "articles/10888/kk.md"
+    kk_text = {s.key: s.text for s in segments.split(article(sample, "10888").version("kk"))}
+    code, _, err = run(sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys)
+    assert code == 0, err
+    fill(sample / PO, kk_text)
+    edit(kk, "Әсет Исекешев", "Әсет Өрентайұлы Исекешев")  # an editor's fix, after the export
+    edited = kk.read_bytes()
+    code, out, err = run(sample, "translate", "import", PO, capsys=capsys)
+    assert code == 1 and out == ""
+    assert "articles/10888/kk.md was changed after this file was exported" in err
+    assert "import with --force to replace it" in err
+    assert kk.read_bytes() == edited
+    # the same file relabelled for another language is refused the same way
+    text = (sample / PO).read_text(encoding="utf-8").replace('"Language: kk\\n"', '"Language: en\\n"')
+    (sample / "i18n/articles/10888.en.po").write_text(text, encoding="utf-8")
+    english = (sample / "articles/10888/en.md").read_bytes()
+    code, _, err = run(sample, "translate", "import", "i18n/articles/10888.en.po", capsys=capsys)
+    assert code == 1 and "articles/10888/en.md was changed after this file was exported" in err
+    assert (sample / "articles/10888/en.md").read_bytes() == english
+    code, out, err = run(sample, "translate", "import", PO, "--force", capsys=capsys)
+    assert code == 0, err
+    assert "Әсет Өрентайұлы" not in kk.read_text(encoding="utf-8")

@@ -753,6 +753,8 @@ def test_import_still_writes_the_version_the_file_is_for(
 ) -> None:
     edit(basic / A / "en.md", "The park has trees", "The park has old trees")
     code, out, err = run(basic, "translate", "import", str(exported), capsys=capsys)
+    assert code == 1 and "en.md was changed after this file was exported" in err  # kept
+    code, out, err = run(basic, "translate", "import", str(exported), "--force", capsys=capsys)
     assert code == 0, err
     assert out.strip() == f"{A}/en.md: written current (4/4 segments)"
     assert "The park has trees and benches." in (basic / A / "en.md").read_text(encoding="utf-8")

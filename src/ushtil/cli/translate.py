@@ -118,7 +118,7 @@ def cmd_import(args: argparse.Namespace, place: Place) -> int:
     for path in files:
         try:
             done, problems = poimport.import_file(
-                root, path, draft=args.draft, threshold=args.threshold
+                root, path, draft=args.draft, threshold=args.threshold, force=args.force
             )
         except UshtilError as exc:  # the file could not be written
             done, problems = None, list(exc.diagnostics)
@@ -199,6 +199,10 @@ def add_commands(sub: Subcommands) -> None:
     i = tsub.add_parser("import", help="write <lang>.md from translated .po files")
     i.add_argument("files", nargs="+", help=".po files or folders of them")
     i.add_argument("--draft", action="store_true", help="write even if incomplete, as a draft")
+    i.add_argument(
+        "--force", action="store_true",
+        help="replace the version even if it was edited after the file was exported",
+    )
     i.add_argument(
         "--threshold", type=float, default=100.0,
         help="percent of segments that must be translated (default 100)",

@@ -42,6 +42,10 @@ from ushtil.translation.versionfile import (
 HEADER_ARTICLE = "X-Ushtil-Article"
 HEADER_SOURCE = "X-Ushtil-Source-Language"
 HEADER_DIGEST = "X-Ushtil-Source-Digest"
+# the target version's own digest when the file was exported ("none": there was none), so
+# that importing cannot silently replace an edit made to it since
+HEADER_TARGET = "X-Ushtil-Target-Digest"
+NO_TARGET = "none"
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,7 @@ def export_article(
         (HEADER_ARTICLE, article_id),
         (HEADER_SOURCE, source.lang),
         (HEADER_DIGEST, source.digest),
+        (HEADER_TARGET, target.digest if (target := article.version(to)) is not None else NO_TARGET),
     ]
     comment = (
         f"Article {article_id}, translated from {source.lang} into {to}.\n"

@@ -19,11 +19,17 @@ from ushtil.interface.posyntax import po_syntax_error
 from ushtil.interface.report import check as check_catalogue
 from ushtil.project import layout
 from ushtil.project.articles import ARTICLE_ID, parse_version
-from ushtil.project.files import write_text
+from ushtil.project.files import is_within, write_text
 from ushtil.project.model import SiteConfig, Version
 from ushtil.project.problems import Diagnostic, Location, display_path, error
 from ushtil.project.text import text_digest
-from ushtil.translation.poexport import HEADER_ARTICLE, HEADER_DIGEST, HEADER_SOURCE
+from ushtil.translation.poexport import (
+    HEADER_ARTICLE,
+    HEADER_DIGEST,
+    HEADER_SOURCE,
+    HEADER_TARGET,
+    NO_TARGET,
+)
 from ushtil.translation.segments import inline_problems, rebuild, split, structure, unescape_plain
 from ushtil.translation.versionfile import (
     ID_RULE,
@@ -137,8 +143,11 @@ def _translations(
 
 
 def import_file(
-    root: Path, po_path: Path, *, draft: bool = False, threshold: float = 100.0
+    root: Path, po_path: Path, *, draft: bool = False, threshold: float = 100.0, force: bool = False
 ) -> tuple[Imported | None, list[Diagnostic]]:
+    """Write ``<lang>.md`` from a translated export. Refused, with nothing written, when
+    the file is not a complete, clean translation of the source as it is now, or when the
+    version it would replace was edited after the export (unless ``force``)."""
     shown = display_path(po_path, root)
     read, problems = _read(po_path, shown)
     if read is None:
@@ -168,6 +177,16 @@ def import_file(
     if source is None:
         gone = f"article {article_id} has no {src_lang}.md any more"
         return None, refused(shown, "no-source", gone, 1)
+    target_version = article.version(lang)
+    recorded = po.metadata.get(HEADER_TARGET)
+    now = target_version.digest if target_version is not None else NO_TARGET
+    if recorded is not None and recorded != now and not force:
+        edited = (
+            f"{layout.version_file(article_id, lang)} was changed after this file was exported; "
+            "importing would replace that change: export again to translate from it, "
+            "or import with --force to replace it"
+        )
+        return None, refused(shown, "target-changed", edited, _header_line(text, HEADER_TARGET))
     segments = split(source)
     problems = _entry_problems(po, shown, article_id, {s.key: s.kind for s in segments})
     if problems:
@@ -221,4 +240,8 @@ def import_file(
         return None, check + refused(shown, "rebuild", changed)
     target = root / target_shown
     write_text(root, target, content, create=not target.exists())
+    if recorded is not None and recorded != version.digest:  # the file now knows what it wrote
+        field = f'"{HEADER_TARGET}: {recorded}\\n"'
+        within = None if is_within(po_path, root) else po_path.parent
+        write_text(root, po_path, text.replace(field, f'"{HEADER_TARGET}: {version.digest}\\n"', 1), within=within)
     return Imported(target, len(translations), len(segments), is_draft), []
