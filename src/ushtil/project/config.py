@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error, has_errors
-from ushtil.project.model import MISSING_POLICIES, HIDE, Label, Language, SiteConfig
+from ushtil.project.model import MISSING_POLICIES, Label, Language, MissingPolicy, SiteConfig
 from ushtil.project.text import publishable_problems
 from ushtil.project.tomlfields import Fields, parse_toml
 from ushtil.project import layout
@@ -126,7 +126,7 @@ def parse_config(text: str, root: Path, shown: str = layout.CONFIG) -> tuple[Sit
         time_zone=time_zone,
         languages=languages,
         default_language=default,
-        missing=f.choice("missing", MISSING_POLICIES) or HIDE,
+        missing=MissingPolicy(f.choice("missing", MISSING_POLICIES) or MissingPolicy.HIDE),
         per_page=f.integer("per_page") or 10,
         feed_size=f.integer("feed_size") or 20,
         required=required,

@@ -12,6 +12,7 @@ is **missing**. The reader's pages, the ``_status/`` dashboard, ``ushtil status`
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,16 +21,26 @@ from typing import Any, Iterable
 from ushtil.project.model import Article, Site, Version
 from ushtil.project import layout
 
-SOURCE = "source"
-CURRENT = "current"
-OUTDATED = "outdated"
-MISSING = "missing"
-DRAFT = "draft"
-STATES = (SOURCE, CURRENT, OUTDATED, MISSING, DRAFT)
+class Freshness(enum.StrEnum):
+    """How a version of an article stands against its source (printed as its value)."""
+
+    SOURCE = "source"  # the original
+    CURRENT = "current"  # translated from the source's present text
+    OUTDATED = "outdated"  # translated from text the source has since changed
+    MISSING = "missing"  # no file in that language
+    DRAFT = "draft"  # marked draft = true
+
+
+SOURCE = Freshness.SOURCE
+CURRENT = Freshness.CURRENT
+OUTDATED = Freshness.OUTDATED
+MISSING = Freshness.MISSING
+DRAFT = Freshness.DRAFT
+STATES = tuple(Freshness)
 FAILABLE = (OUTDATED, MISSING, DRAFT)  # what `status --fail-on` accepts
 
 
-def version_state(article: Article, version: Version | None) -> str:
+def version_state(article: Article, version: Version | None) -> Freshness:
     """The state of one version of ``article`` (None: the language has no file)."""
     if version is None:
         return MISSING
@@ -47,7 +58,7 @@ def version_state(article: Article, version: Version | None) -> str:
 @dataclass(frozen=True)
 class Cell:
     lang: str
-    state: str
+    state: Freshness
     path: str | None  # the version's file, relative to the project
     translated_from: str | None  # the language it was translated from
     source_changed: dt.datetime | None = None  # outdated: when its source last changed
@@ -70,9 +81,9 @@ class Row:
 @dataclass(frozen=True)
 class Coverage:
     lang: str
-    counts: tuple[tuple[str, int], ...]  # (state, n) for every state
+    counts: tuple[tuple[Freshness, int], ...]  # (state, n) for every state
 
-    def count(self, state: str) -> int:
+    def count(self, state: Freshness) -> int:
         return dict(self.counts)[state]
 
     @property

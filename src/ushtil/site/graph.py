@@ -7,14 +7,21 @@ every other output read a :class:`Graph`; none decides on its own.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ushtil.project.model import FALLBACK, Article, Site, SiteConfig, Version
+from ushtil.project.model import Article, MissingPolicy, Site, SiteConfig, Version
 
-OWN = "own"  # the language's own version
-SHOWN_IN_OTHER = "fallback"  # another language's version, with a notice
-ABSENT = "absent"  # not published in this language
+
+class SlotState(enum.StrEnum):
+    """What an article's page in one language shows (printed as its value). Not to be
+    confused with :class:`~ushtil.project.model.MissingPolicy`, the setting that decides
+    whether a language without its own version gets a ``FALLBACK`` page at all."""
+
+    OWN = "own"  # the language's own version
+    FALLBACK = "fallback"  # another language's version, with a notice
+    ABSENT = "absent"  # not published in this language
 
 
 class Urls:
@@ -62,7 +69,7 @@ class Slot:
 
     lang: str
     url: str
-    state: str  # OWN, SHOWN_IN_OTHER or ABSENT
+    state: SlotState
     version: Version | None  # the version shown, None when ABSENT
 
     @property
@@ -86,7 +93,7 @@ class ArticleLinks:
     @property
     def alternates(self) -> tuple[Slot, ...]:
         """Versions that exist in their own language: the hreflang set."""
-        return tuple(s for s in self.slots if s.state == OWN)
+        return tuple(s for s in self.slots if s.state == SlotState.OWN)
 
     @property
     def x_default(self) -> Slot | None:
@@ -100,7 +107,7 @@ class ArticleLinks:
         source = self.article.source
         if source is not None and not source.draft:
             slot = self.slot(source.lang)
-            if slot.state == OWN:
+            if slot.state == SlotState.OWN:
                 return slot
         return None
 
@@ -145,11 +152,12 @@ def build_graph(site: Site, now: dt.datetime) -> Graph:
         for lang in config.codes:
             url = urls.article(lang, article.id)
             if lang in own:
-                slots.append(Slot(lang, url, OWN, own[lang]))
+                slots.append(Slot(lang, url, SlotState.OWN, own[lang]))
                 continue
             shown = None
-            if policy == FALLBACK:
+            if policy == MissingPolicy.FALLBACK:
                 shown = next((own[c] for c in config.fallback_chain(lang) if c in own), None)
-            slots.append(Slot(lang, url, SHOWN_IN_OTHER if shown else ABSENT, shown))
+            state = SlotState.FALLBACK if shown else SlotState.ABSENT
+            slots.append(Slot(lang, url, state, shown))
         result.append(ArticleLinks(article, tuple(slots), config.default_language))
     return Graph(urls, tuple(result), config.codes, site.articles)

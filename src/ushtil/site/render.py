@@ -36,7 +36,7 @@ from ushtil.project import private
 from ushtil.interface.catalogs import Catalog, Translator, translator
 from ushtil.project.articles import read_version
 from ushtil.project.problems import Diagnostic, Location, error, warning
-from ushtil.site.graph import OWN, SHOWN_IN_OTHER, ArticleLinks, Graph, Slot
+from ushtil.site.graph import ArticleLinks, Graph, Slot, SlotState
 from ushtil.project.model import Language, Page, Site, SiteConfig, Version
 from ushtil.site.outputs import FeedEntry, Indexed, atom_feed, robots_txt, sitemap_pages
 from ushtil.site.cache import BuildCache, digest
@@ -97,7 +97,7 @@ class SwitchItem:
     language: Language
     url: str | None  # None: no page in that language
     current: bool
-    state: str  # OWN, SHOWN_IN_OTHER, ABSENT (or OWN for list pages)
+    state: SlotState  # OWN for list pages
 
 
 @dataclass(frozen=True)
@@ -439,7 +439,7 @@ class Renderer:
         assert slot.version is not None
         lang = self.config.language(slot.lang)
         version = slot.version
-        fallback = slot.state == SHOWN_IN_OTHER
+        fallback = slot.state == SlotState.FALLBACK
         original = links.slot(version.lang) if fallback else slot
         alternates = tuple(Alternate(s.lang, self._abs(s.url)) for s in links.alternates)
         if alternates and links.x_default is not None:
@@ -462,7 +462,7 @@ class Renderer:
         outdated = None
         if version_state(links.article, version) == OUTDATED and version.translated_from is not None:
             source = links.slot(version.translated_from.lang)
-            outdated = Outdated(source.lang, source.url if source.state == OWN else None)
+            outdated = Outdated(source.lang, source.url if source.state == SlotState.OWN else None)
         content = self._render(
             slot.lang,
             "article.html",
@@ -491,7 +491,7 @@ class Renderer:
                     other,
                     self._list_url(other.code, category, min(number, counts[other.code])),
                     other.code == lang_code,
-                    OWN,
+                    SlotState.OWN,
                 )
                 for other in self.config.languages
             )
@@ -569,7 +569,7 @@ class Renderer:
 
     def feed_page(self, lang: str) -> Page:
         """``/{lang}/feed.xml``: the latest articles that exist in ``lang`` itself."""
-        own = [(links, slot) for links, slot in self.graph.listed(lang) if slot.state == OWN]
+        own = [(links, slot) for links, slot in self.graph.listed(lang) if slot.state == SlotState.OWN]
         latest = own[: self.config.feed_size]
         path = self.urls.file_for(self.urls.feed(lang))
         key = self.key("feed", lang, [(links.article.id, slot.version.body_hash if slot.version else None,
@@ -621,7 +621,7 @@ class Renderer:
                 canonical="",
                 alternates=(),
                 switcher=tuple(
-                    SwitchItem(other, self.urls.home(other.code), False, OWN)
+                    SwitchItem(other, self.urls.home(other.code), False, SlotState.OWN)
                     for other in self.config.languages
                 ),
                 noindex=True,
@@ -661,7 +661,7 @@ class Renderer:
                 canonical=self._abs(url),
                 alternates=(),
                 switcher=tuple(
-                    SwitchItem(other, urls[other.code], other.code == code, OWN) for other in self.config.languages
+                    SwitchItem(other, urls[other.code], other.code == code, SlotState.OWN) for other in self.config.languages
                 ),
                 noindex=True,
                 section="status",
