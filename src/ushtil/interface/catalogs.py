@@ -618,10 +618,10 @@ class Translator:
     def gettext(self, msgid: str) -> Markup:
         return self._find(None, msgid, None) or source_html(msgid)
 
-    def label(self, context: str, msgid: str) -> str:
-        """A category or tag name from site.toml as plain text (not HTML): editors write
-        these, so neither the msgid nor its translation is ever taken as markup; the
-        caller escapes the result exactly once."""
+    def label(self, context: str | None, msgid: str) -> str:
+        """A name from site.toml (the site's, without a context; a category's or tag's)
+        as plain text (not HTML): editors write these, so neither the msgid nor its
+        translation is ever taken as markup; the caller escapes the result exactly once."""
         found = self._find(context, msgid, None)
         return found.unescape() if found is not None else msgid
 
@@ -650,6 +650,9 @@ def translator(config: SiteConfig, catalogs: dict[str, Catalog], lang: str) -> T
 
 # --- Babel extraction of the labels declared in site.toml ---------------------------
 
+SITE_NAME_COMMENT = (
+    "Translators: the site's name, shown at the top of every page and in the browser tab"
+)
 LABEL_TABLES = {
     "categories": ("category", "Translators: the name of a news category, shown in the menu and on articles"),
     "tags": ("tag", "Translators: a rubric (tag) name shown on articles"),
@@ -658,12 +661,16 @@ LABEL_TABLES = {
 
 def extract_site_config(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
-) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
-    """Babel extractor: category and tag names of ``site.toml``, with their contexts."""
+) -> Iterator[tuple[int, str, str | tuple[str, str], list[str]]]:
+    """Babel extractor: the site's name, and category and tag names with their contexts,
+    of ``site.toml``."""
     text = fileobj.read().decode("utf-8-sig")
     data = tomllib.loads(text)
     from ushtil.project.tomlfields import key_line
 
+    name = data.get("name")
+    if isinstance(name, str) and name:
+        yield key_line(text, "name"), "gettext", name, [SITE_NAME_COMMENT]
     for table, (context, comment) in LABEL_TABLES.items():
         for slug, msgid in data.get(table, {}).items():
             if isinstance(msgid, str) and msgid:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -32,6 +33,7 @@ KNOWN_LANGUAGES = {
 
 TOP_KEYS = (
     "base_url",
+    "name",
     "time_zone",
     "languages",
     "default_language",
@@ -81,6 +83,7 @@ def parse_config(text: str, root: Path, shown: str = layout.CONFIG) -> tuple[Sit
     base_url = f.string("base_url", required=True, nonempty=True)
     if base_url is not None and not BASE_URL.fullmatch(base_url):
         f.fail("base_url", "base-url", f"'base_url' must be an absolute http(s) URL, not '{base_url}'")
+    name = f.string("name", nonempty=True) or _host(base_url)
     time_zone = f.string("time_zone") or "Asia/Almaty"
     try:
         ZoneInfo(time_zone)
@@ -123,6 +126,7 @@ def parse_config(text: str, root: Path, shown: str = layout.CONFIG) -> tuple[Sit
     config = SiteConfig(
         root=root,
         base_url=(base_url or "").rstrip("/"),
+        name=name,
         time_zone=time_zone,
         languages=languages,
         default_language=default,
@@ -136,6 +140,14 @@ def parse_config(text: str, root: Path, shown: str = layout.CONFIG) -> tuple[Sit
         raw_html=raw_html,
     )
     return config, f.diagnostics
+
+
+def _host(base_url: str | None) -> str:
+    """The name of a site whose ``site.toml`` gives none: its host (astana.example.kz)."""
+    try:
+        return (urlsplit(base_url).hostname or "") if base_url else ""
+    except ValueError:  # not a URL: reported as such
+        return ""
 
 
 def _languages(f: Fields) -> tuple[Language, ...]:

@@ -45,6 +45,7 @@ class Label:
 class SiteConfig:
     root: Path
     base_url: str  # no trailing slash
+    name: str  # the site's name: an English msgid, translated like the labels
     time_zone: str
     languages: tuple[Language, ...]
     default_language: str

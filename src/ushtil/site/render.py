@@ -277,6 +277,7 @@ def make_environment(
     env.globals["N_"] = lambda msgid: msgid  # marks a string for extraction only
     # site.toml labels are plain text: autoescape escapes them like any other data
     env.globals["label"] = lambda kind, value: t.label(kind, value.msgid)
+    env.globals["site_name"] = t.label(None, config.name)
     zone = ZoneInfo(config.time_zone)
     locale = Locale.parse(lang.locale)
 
@@ -591,7 +592,7 @@ class Renderer:
             for links, slot in latest
             if slot.version is not None
         ]
-        site_name = self.text(lang, "Official Website of the Mayor’s Office of Astana")
+        site_name = self.translators[lang].label(None, self.config.name)
         content = atom_feed(
             lang=lang,
             title=f"{site_name}: {self.text(lang, 'News')}",
