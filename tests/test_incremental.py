@@ -258,3 +258,32 @@ def test_a_build_replaces_only_files_whose_bytes_changed(sample: Path, change: C
     assert changed and same  # the edit changed some files and left others
     assert [p for p in same if after[p][1] != before[p][1]] == []  # unchanged bytes: the very same file
     assert [p for p in changed if p in before and after[p][1] == before[p][1]] == []
+
+
+def test_the_fingerprint_covers_every_module_of_ushtil(tmp_path: Path) -> None:
+    """A change to any of ushtil's modules (not only the site's) renders everything again."""
+    import subprocess
+    import sys
+
+    import ushtil
+
+    copy = tmp_path / "src" / "ushtil"
+    shutil.copytree(Path(ushtil.__file__).resolve().parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    project = tmp_path / "site"
+    generate(project, n=2)
+    show = "import sys, pathlib, ushtil.site.cache as c; print(c.fingerprint(pathlib.Path(sys.argv[1])))"
+
+    def fingerprint() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", show, str(project)], env={**os.environ, "PYTHONPATH": str(tmp_path / "src")},
+            capture_output=True, text=True, check=True,
+        )
+        return done.stdout.strip()
+
+    before = fingerprint()
+    for module in ("project/model.py", "interface/catalogs.py", "site/graph.py"):
+        (copy / module).write_text((copy / module).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+        after = fingerprint()
+        assert after != before, module
+        before = after
+

@@ -30,14 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ushtil import __version__
-
-from ushtil.project import private
-
-from ushtil.site import store
-from ushtil.project.problems import Diagnostic
+from ushtil.project import layout, private
 from ushtil.project.model import Facts, Version
+from ushtil.project.problems import Diagnostic
+from ushtil.site import store
 from ushtil.site.outputs import Indexed
-from ushtil.project import layout
 
 FORMAT = 2
 FEW_BODIES = 50  # bodies a build may ask for before the whole store is worth reading
@@ -56,8 +53,9 @@ def fingerprint(root: Path) -> str:
     import nh3
 
     h = hashlib.blake2b(digest_size=16)
-    h.update(repr((FORMAT, __version__, sys.version_info[:2], babel.__version__, jinja2.__version__, markdown_it.__version__, nh3.__version__)).encode())
-    package = Path(__file__).resolve().parent
+    libraries = (babel.__version__, jinja2.__version__, markdown_it.__version__, getattr(nh3, "__version__", ""))
+    h.update(repr((FORMAT, __version__, sys.version_info[:2], *libraries)).encode())
+    package = Path(__file__).resolve().parents[1]  # ushtil, every wing of it
     files = sorted(package.rglob("*.py"))
     for folder in (layout.TEMPLATES, layout.LOCALES):
         if (root / folder).is_dir():
