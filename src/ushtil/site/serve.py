@@ -14,13 +14,14 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from ushtil.site.build import BuildReport, build
 from ushtil.project import layout
+from ushtil.site.build import BuildReport, build
 
 EVENTS = "/__ushtil__/events"
 STATE = "/__ushtil__/state"
@@ -50,7 +51,7 @@ SCRIPT = """<script>
   events.onmessage = function (event) { update(JSON.parse(event.data)); };
 })();
 </script>
-""" % EVENTS
+""" % EVENTS  # noqa: UP031  (the script's own braces rule out str.format)
 
 
 @dataclass
@@ -77,10 +78,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     preview: Preview
     stopping: threading.Event
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal is for build results
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         if path == EVENTS:
             return self.events()

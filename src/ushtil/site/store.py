@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ushtil.project import private
-from ushtil.project.problems import Diagnostic, Location, Severity
 from ushtil.project.model import Facts, MissingPolicy, Provenance, Version
+from ushtil.project.problems import Diagnostic, Location, Severity
 from ushtil.site.outputs import Indexed
 
 MAGIC = b"ushtil-cache"

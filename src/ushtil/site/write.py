@@ -26,14 +26,14 @@ import shutil
 import signal
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from ushtil.project.problems import Diagnostic, Location, UshtilError, error
-from ushtil.project.model import Page
 from ushtil.project import layout
-
+from ushtil.project.model import Page
+from ushtil.project.problems import Diagnostic, Location, UshtilError, error
 
 MARKER = ".ushtil-output"
 MARKER_TEXT = b"This folder is made by ushtil build, which replaces everything in it.\n"
