@@ -287,3 +287,49 @@ def test_the_fingerprint_covers_every_module_of_ushtil(tmp_path: Path) -> None:
         assert after != before, module
         before = after
 
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["here", "pool"])
+def test_every_output_is_reused_or_rendered_the_same_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """Every page kind, the feeds, the dashboard (its index too), the sitemap and robots.txt
+    are taken over while their key is unchanged, rendered (into the spool, when there is
+    one) when it changed, and recorded for the next build."""
+    import ushtil.site.render
+    from ushtil.site.build import render
+    from ushtil.site.cache import load as load_cache
+    from ushtil.site.write import Spool
+
+    monkeypatch.setattr(ushtil.site.render, "PARALLEL_FROM", 10)
+    project = tmp_path / "site"
+    generate(project, n=30)
+    public = project / "public"
+    assert build(project, now=NOW, jobs=jobs).ok
+    copies = ("static/", "media/")  # files of the project, copied: not rendered
+
+    def pages(spool: Spool | None = None) -> dict[str, str | None]:
+        found, report, _ = render(project, now=NOW, jobs=jobs, cache=load_cache(project), out=public, spool=spool)
+        assert report.ok
+        return {page.path: page.source for page in found if not page.path.startswith(copies)}
+
+    kinds = ("index.html", "404.html", "kk/404.html", "kk/index.html", "kk/page/2/index.html",
+             "ru/category/news/index.html", "kk/news/g0001/index.html", "en/feed.xml", "kk/feed.xml",
+             "_status/index.html", "_status/kk/index.html", "sitemap.xml", "robots.txt")
+    recorded = load_cache(project).state.outputs
+    assert set(kinds) <= set(recorded)
+    assert set(recorded) == {p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file()
+                             and not p.relative_to(public).as_posix().startswith(copies) and p.name != ".ushtil-output"}
+
+    touch(project / "articles/g0005/article.toml")  # a build, but nothing to render
+    reused = pages()
+    assert set(kinds) <= set(reused)
+    assert {path: source for path, source in reused.items() if source != str(public / path)} == {}
+
+    edit(project / "templates/base.html", "</footer>", "<!-- -->\n</footer>")  # everything renders
+    spool = Spool(public)
+    try:
+        rendered = pages(spool)
+        assert set(kinds) <= set(rendered) and spool.path is not None
+        assert {path: source for path, source in rendered.items() if source != str(spool.path / path)} == {}
+    finally:
+        spool.discard()

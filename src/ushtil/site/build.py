@@ -6,24 +6,32 @@ Nothing is written unless every stage succeeded; the library never prints or exi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from contextlib import contextmanager
-from typing import Callable, Iterator
 
 from ushtil.interface.catalogs import Catalog, load_catalogs
-from ushtil.project.config import load_config
+from ushtil.project import layout
 from ushtil.project.articles import load_articles
-from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
-from ushtil.site.graph import Graph, build_graph
-from ushtil.project.model import Page, Site
-from ushtil.site.render import default_jobs, render_site
+from ushtil.project.config import load_config
 from ushtil.project.freshness import ChangeTimes, compute_status
+from ushtil.project.model import Page, Site
+from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
 from ushtil.project.validate import validate_site
 from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build, signature
 from ushtil.site.cache import load as load_cache
-from ushtil.site.write import Spool, output_lock, refuse_output, remove_leftovers, write_changes, write_site
-from ushtil.project import layout
+from ushtil.site.graph import Graph, build_graph
+from ushtil.site.pool import default_jobs
+from ushtil.site.render import render_site
+from ushtil.site.write import (
+    Spool,
+    output_lock,
+    refuse_output,
+    remove_leftovers,
+    write_changes,
+    write_site,
+)
 
 
 @dataclass
@@ -46,7 +54,7 @@ class BuildReport:
 
 
 def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def load_site(root: Path, cache: BuildCache | None = None) -> Loaded:
@@ -87,14 +95,15 @@ def render(
     graph = build_graph(loaded.site, now)
     status = compute_status(loaded.site, changed=ChangeTimes(root))
     previous_out = out if cache is not None and out is not None and cache.state.out == str(out) and cache.state.outputs else None
-    pages, render_diagnostics, outputs = render_site(
+    rendered, render_diagnostics = render_site(
         loaded.site, graph, loaded.catalogs, status,
         jobs=default_jobs() if jobs is None else jobs, cache=cache, previous_out=previous_out, fingerprint=fp,
         progress=progress, spool=spool if previous_out is None else None,  # everything renders: straight to disk
     )
+    pages = rendered.pages
     if cache is not None:
         render_diagnostics = list(dict.fromkeys([*render_diagnostics, *(cache.state.diagnostics if previous_out else [])]))
-        cache.record(fp, outputs, render_diagnostics)
+        cache.record(fp, rendered.recorded, render_diagnostics)
     diagnostics += render_diagnostics
     return pages, BuildReport(sorted(set(diagnostics), key=sort_key), pages=len(pages)), graph
 
