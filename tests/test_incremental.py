@@ -296,6 +296,7 @@ def test_every_output_is_reused_or_rendered_the_same_way(
     are taken over while their key is unchanged, rendered (into the spool, when there is
     one) when it changed, and recorded for the next build."""
     import ushtil.site.render
+    from ushtil.project.problems import has_errors
     from ushtil.site.build import render
     from ushtil.site.cache import load as load_cache
     from ushtil.site.write import Spool
@@ -308,9 +309,9 @@ def test_every_output_is_reused_or_rendered_the_same_way(
     copies = ("static/", "media/")  # files of the project, copied: not rendered
 
     def pages(spool: Spool | None = None) -> dict[str, str | None]:
-        found, report, _ = render(project, now=NOW, jobs=jobs, cache=load_cache(project), out=public, spool=spool)
-        assert report.ok
-        return {page.path: page.source for page in found if not page.path.startswith(copies)}
+        rendering, diagnostics = render(project, now=NOW, jobs=jobs, cache=load_cache(project), out=public, spool=spool)
+        assert rendering is not None and not has_errors(diagnostics)
+        return {page.path: page.source for page in rendering.pages if not page.path.startswith(copies)}
 
     kinds = ("index.html", "404.html", "kk/404.html", "kk/index.html", "kk/page/2/index.html",
              "ru/category/news/index.html", "kk/news/g0001/index.html", "en/feed.xml", "kk/feed.xml",
