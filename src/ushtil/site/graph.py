@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from ushtil.project.model import Article, MissingPolicy, Site, SiteConfig, Version
@@ -84,11 +85,11 @@ class ArticleLinks:
     default_lang: str
 
     def slot(self, lang: str) -> Slot:
-        by_lang = self.__dict__.get("_by_lang")
-        if by_lang is None:
-            by_lang = {s.lang: s for s in self.slots}
-            object.__setattr__(self, "_by_lang", by_lang)
-        return by_lang[lang]  # type: ignore[no-any-return]
+        return self._by_lang[lang]
+
+    @cached_property
+    def _by_lang(self) -> dict[str, Slot]:
+        return {s.lang: s for s in self.slots}
 
     @property
     def alternates(self) -> tuple[Slot, ...]:
@@ -124,7 +125,7 @@ class Graph:
 
     def listed(self, lang: str, category: str | None = None) -> tuple[tuple[ArticleLinks, Slot], ...]:
         """The articles a list page in ``lang`` shows, newest first."""
-        memo = self.__dict__.setdefault("_listed", {})
+        memo = self._listed
         if (lang, category) not in memo:
             memo[(lang, category)] = tuple(
                 (links, slot)
@@ -132,7 +133,11 @@ class Graph:
                 for slot in (links.slot(lang),)
                 if slot.exists and (category is None or links.article.category == category)
             )
-        return memo[(lang, category)]  # type: ignore[no-any-return]
+        return memo[(lang, category)]
+
+    @cached_property
+    def _listed(self) -> dict[tuple[str, str | None], tuple[tuple[ArticleLinks, Slot], ...]]:
+        return {}  # (language, category) → what its list shows, filled as they are asked for
 
 
 def is_published(article: Article, version: Version | None, now: dt.datetime) -> bool:

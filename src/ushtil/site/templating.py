@@ -251,7 +251,7 @@ class Templates:
             for lang in config.languages
         }
 
-    def render(self, lang: str, template: str, **context: Any) -> bytes | None:
+    def render(self, lang: str, template: str, **context: object) -> bytes | None:
         """``template`` rendered in ``lang`` (UTF-8); None when it failed (reported)."""
         if template in self.endless:
             return None  # reported once: finding it again for every page takes seconds each
@@ -266,7 +266,7 @@ class Templates:
         return None
 
     def module(
-        self, lang: str, template: str, reported_as: str, **context: Any
+        self, lang: str, template: str, reported_as: str, **context: object
     ) -> TemplateModule | None:
         """``template`` in ``lang`` as a module (its macros); None when it failed, then
         reported as a problem of ``reported_as``."""

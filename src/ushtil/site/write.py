@@ -29,11 +29,21 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from ushtil.project import layout
 from ushtil.project.model import Page
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error
+
+
+class Plan(TypedDict):
+    """An update in place, as its journal records it: the staging folder (beside the
+    output) and the paths to move from it, and to remove."""
+
+    staging: str
+    changed: list[str]
+    removed: list[str]
+
 
 MARKER = ".ushtil-output"
 MARKER_TEXT = b"This folder is made by ushtil build, which replaces everything in it.\n"
@@ -164,7 +174,7 @@ def remove_leftovers(out: Path) -> list[str]:
     return touched
 
 
-def _read_journal(journal: Path, out: Path) -> dict[str, Any] | None:
+def _read_journal(journal: Path, out: Path) -> Plan | None:
     """The plan of an interrupted update, if it is one ushtil could have written: its
     staging folder is one of ``out``'s (with the marker), and every path is a plain
     relative path inside ``out``. Anything else is not believed (and not acted on)."""
@@ -300,7 +310,7 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
     if not changed and not removed:
         return 0
     staging = _new_staging(out)
-    plan = {"staging": staging.name, "changed": [p.path for p in changed], "removed": removed}
+    plan = Plan(staging=staging.name, changed=[p.path for p in changed], removed=removed)
     journal = _journal(out)
     with _until_swapped(staging, out):
         _stage(changed, staging, out)
@@ -318,7 +328,7 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
     return len(changed)
 
 
-def _write_journal(journal: Path, plan: dict[str, Any]) -> None:
+def _write_journal(journal: Path, plan: Plan) -> None:
     """Written beside the journal and renamed over it: a symbolic link in its place is
     replaced, never written through."""
     fd, tmp = tempfile.mkstemp(prefix=f"{journal.name}.", dir=journal.parent)
@@ -342,7 +352,7 @@ def _same(page: Page, out: Path) -> bool:
         return False
 
 
-def _apply(out: Path, plan: dict[str, Any]) -> None:
+def _apply(out: Path, plan: Plan) -> None:
     staging = out.parent / str(plan["staging"])
     for path in plan["changed"]:
         source = staging / path
