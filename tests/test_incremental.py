@@ -208,7 +208,8 @@ def test_an_update_killed_half_way_is_completed_by_the_next_build(tmp_path: Path
     assert killed.returncode == 9, killed.stderr
     assert (project / ".public.journal").is_file()  # the update was under way
     assert tree(project / "public") != clean_build(project, tmp_path / "clean")  # half-way
-    from ushtil.site.write import output_lock, remove_leftovers
+    from ushtil.site.outfolder import output_lock
+    from ushtil.site.write import remove_leftovers
 
     with output_lock(project / "public"):
         remove_leftovers(project / "public")  # what every build does first: completes it

@@ -22,16 +22,10 @@ from ushtil.project.validate import validate_site
 from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build, signature
 from ushtil.site.cache import load as load_cache
 from ushtil.site.graph import Graph, build_graph
+from ushtil.site.outfolder import output_lock, refuse_output
 from ushtil.site.pool import default_jobs
 from ushtil.site.render import render_site
-from ushtil.site.write import (
-    Spool,
-    output_lock,
-    refuse_output,
-    remove_leftovers,
-    write_changes,
-    write_site,
-)
+from ushtil.site.write import Spool, remove_leftovers, write_changes, write_site
 
 
 @dataclass
