@@ -335,3 +335,26 @@ def test_every_output_is_reused_or_rendered_the_same_way(
         assert {path: source for path, source in rendered.items() if source != str(spool.path / path)} == {}
     finally:
         spool.discard()
+
+
+def test_a_worker_that_dies_stops_the_build_with_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A killed worker process (the out-of-memory killer, say) is an error of the build,
+    which writes nothing, not a build waiting for ever for the pages it was making."""
+    import ushtil.site.pool
+    import ushtil.site.render
+
+    monkeypatch.setattr(ushtil.site.render, "PARALLEL_FROM", 10)
+    real = ushtil.site.pool._message
+
+    def dies_on_the_second_batch(shop: ushtil.site.pool.Workshop, number: int) -> bytes:
+        if number == 1:
+            os._exit(9)
+        return real(shop, number)
+
+    monkeypatch.setattr(ushtil.site.pool, "_message", dies_on_the_second_batch)
+    project = tmp_path / "site"
+    generate(project, n=60)
+    report = build(project, now=NOW, jobs=2)
+    assert [d.code for d in report.diagnostics if d.is_error] == ["worker"]
+    assert any("ended before it was done" in str(d) for d in report.diagnostics)
+    assert not (project / "public").exists() and not list(project.glob(".public*new*"))

@@ -24,11 +24,17 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.sharedctypes import Synchronized
 
 from ushtil.project.model import Page
-from ushtil.project.problems import Diagnostic, UshtilError
+from ushtil.project.problems import Diagnostic, Location, UshtilError, error
 from ushtil.site.cache import Recorded
 from ushtil.site.ledger import Ledger, Output
 from ushtil.site.markdown import Bodies
 from ushtil.site.templating import Templates
+
+
+STOPPED = (
+    "a process rendering pages ended before it was done (was it killed, or out of memory?); "
+    "nothing was written: build again, or with --jobs 1"
+)
 
 
 def default_jobs() -> int:
@@ -71,9 +77,12 @@ def make_in_processes(
     bodies: Bodies,
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
+    where: str = ".",
 ) -> list[Page]:
     """Make ``outputs`` on ``jobs`` forked processes; what they record, render and find
-    is adopted by ``ledger``, ``bodies`` and ``templates`` as if made here."""
+    is adopted by ``ledger``, ``bodies`` and ``templates`` as if made here. A worker
+    that dies (killed, out of memory) stops the build with an error about ``where``
+    (the project), instead of leaving it waiting for pages that never come."""
     size = max(16, len(outputs) // (jobs * 8))
     batches = [range(k, min(k + size, len(outputs))) for k in range(0, len(outputs), size)]
     shop = Workshop(ledger, templates, bodies, outputs, batches)
@@ -95,7 +104,7 @@ def make_in_processes(
             readers.append(reader)
         while len(done) < len(batches):
             if not readers:
-                raise RuntimeError("a worker process ended before its pages were made")
+                raise UshtilError([error(Location(where), "worker", STOPPED)])
             for ready in wait(readers):
                 assert isinstance(ready, Connection)
                 try:

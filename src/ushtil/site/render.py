@@ -117,7 +117,10 @@ def _article_pages(
             pages += reused
     report = progress if progress is not None and len(todo) >= PROGRESS_FROM else None
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
-        return pages + make_in_processes(todo, ledger, kit.templates, kit.bodies, jobs, report)
+        made = make_in_processes(
+            todo, ledger, kit.templates, kit.bodies, jobs, report, where=str(kit.config.root)
+        )
+        return pages + made
     for n, output in enumerate(todo, 1):
         pages += ledger.make(output)
         if report is not None and (n % 100 == 0 or n == len(todo)):
