@@ -30,7 +30,6 @@ from ushtil.site.ledger import Ledger, Output
 from ushtil.site.markdown import Bodies
 from ushtil.site.templating import Templates
 
-
 STOPPED = (
     "a process rendering pages ended before it was done (was it killed, or out of memory?); "
     "nothing was written: build again, or with --jobs 1"
