@@ -40,7 +40,7 @@ from ushtil.site.pool import make_in_processes
 from ushtil.site.templating import Templates
 from ushtil.site.write import Spool
 
-__all__ = ["PARALLEL_FROM", "Rendered", "markdown_renderer", "render_site", "static_pages"]
+__all__ = ["PARALLEL_FROM", "RenderedSite", "markdown_renderer", "render_site", "static_pages"]
 # markdown_renderer: where translation.segments imports it from; it lives in markdown.py
 
 PARALLEL_FROM = 600  # article pages; below this a pool costs more than it saves
@@ -48,7 +48,7 @@ PROGRESS_FROM = 300  # article pages to render before progress is worth showing
 
 
 @dataclass(frozen=True)
-class Rendered:
+class RenderedSite:
     """The site's files, and each rendered file's key and sitemap entry (for the cache)."""
 
     pages: list[Page]
@@ -67,7 +67,7 @@ def render_site(
     fingerprint: str = "",
     progress: Callable[[int, int], None] | None = None,
     spool: Spool | None = None,
-) -> tuple[Rendered, list[Diagnostic]]:
+) -> tuple[RenderedSite, list[Diagnostic]]:
     """Every file of the site. With a ``cache`` whose outputs are in ``previous_out``,
     files whose key is unchanged are taken from there; ``spool``: where rendered files
     go at once; ``jobs``: processes for article pages."""
@@ -87,7 +87,7 @@ def render_site(
     pages += ledger.produce(robots_output(kit))
     pages += static_pages(config.root, graph)
     pages.sort(key=lambda page: page.path)
-    return Rendered(pages, ledger.recorded), templates.diagnostics
+    return RenderedSite(pages, ledger.recorded), templates.diagnostics
 
 
 def _site_outputs(kit: Kit) -> Iterator[Output]:

@@ -15,7 +15,6 @@ import stat
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -118,7 +117,7 @@ class Formatting:
     def __init__(self) -> None:
         self.problems: dict[str, Diagnostic] = {}
 
-    def apply(self, ctx: Context, text: Markup, source: str, variables: dict[str, Any]) -> str:
+    def apply(self, ctx: Context, text: Markup, source: str, variables: dict[str, object]) -> str:
         value: Markup | str = text if ctx.eval_ctx.autoescape else str(text)
         try:
             return value % variables
@@ -136,22 +135,22 @@ class Formatting:
 
 def gettext_callables(t: Translator, fmt: Formatting) -> dict[str, Callable[..., str]]:
     @pass_context
-    def gettext(ctx: Context, msgid: str, **variables: Any) -> str:
+    def gettext(ctx: Context, msgid: str, **variables: object) -> str:
         return fmt.apply(ctx, t.gettext(msgid), msgid, variables)
 
     @pass_context
-    def ngettext(ctx: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+    def ngettext(ctx: Context, singular: str, plural: str, num: int, **variables: object) -> str:
         variables.setdefault("num", num)
         return fmt.apply(ctx, t.ngettext(singular, plural, num), singular, variables)
 
     @pass_context
-    def pgettext(ctx: Context, context: str, msgid: str, **variables: Any) -> str:
+    def pgettext(ctx: Context, context: str, msgid: str, **variables: object) -> str:
         variables.setdefault("context", context)
         return fmt.apply(ctx, t.pgettext(context, msgid), msgid, variables)
 
     @pass_context
     def npgettext(
-        ctx: Context, context: str, singular: str, plural: str, num: int, **variables: Any
+        ctx: Context, context: str, singular: str, plural: str, num: int, **variables: object
     ) -> str:
         variables.setdefault("context", context)
         variables.setdefault("num", num)
