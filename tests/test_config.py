@@ -88,3 +88,8 @@ def test_the_site_name_is_extracted_for_translators(basic: Path) -> None:
     assert entry is not None and entry.msgctxt is None
     assert entry.occurrences == [("site.toml", "2")]
     assert entry.comment.startswith("Translators: the site's name")
+
+
+def test_a_base_url_that_does_not_parse_is_reported(tmp_path: Path) -> None:
+    found = problems('base_url = "https://[x"\nlanguages = ["kk"]\n', tmp_path)
+    assert found == ["site.toml:1: 'base_url' must be an absolute http(s) URL, not 'https://[x'"]

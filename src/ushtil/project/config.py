@@ -81,7 +81,7 @@ def parse_config(text: str, root: Path, shown: str = layout.CONFIG) -> tuple[Sit
     f.unknown(TOP_KEYS)
 
     base_url = f.string("base_url", required=True, nonempty=True)
-    if base_url is not None and not BASE_URL.fullmatch(base_url):
+    if base_url is not None and not (BASE_URL.fullmatch(base_url) and _host(base_url)):
         f.fail("base_url", "base-url", f"'base_url' must be an absolute http(s) URL, not '{base_url}'")
     name = f.string("name", nonempty=True) or _host(base_url)
     time_zone = f.string("time_zone") or "Asia/Almaty"
