@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from ushtil.project.problems import Diagnostic, Location, UshtilError, error, has_errors
+from ushtil.project import layout
 from ushtil.project.model import MISSING_POLICIES, Label, Language, MissingPolicy, SiteConfig
+from ushtil.project.problems import Diagnostic, Location, UshtilError, error, has_errors
 from ushtil.project.text import publishable_problems
 from ushtil.project.tomlfields import Fields, parse_toml
-from ushtil.project import layout
 
 # Matched against the whole string (fullmatch; \Z, unlike $, does not accept a final newline).
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")

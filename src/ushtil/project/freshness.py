@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from ushtil.project.model import Article, Site, Version
 from ushtil.project import layout
+from ushtil.project.model import Article, Site, Version
+
 
 class Freshness(enum.StrEnum):
     """How a version of an article stands against its source (printed as its value)."""
@@ -150,7 +152,7 @@ class Status:
 
 
 def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z") if value else None
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
 def _days(value: dt.datetime | None, now: dt.datetime) -> int | None:
@@ -158,7 +160,7 @@ def _days(value: dt.datetime | None, now: dt.datetime) -> int | None:
 
 
 def compute_status(
-    site: Site, languages: Iterable[str] | None = None, *, changed: "ChangeTimes | None" = None
+    site: Site, languages: Iterable[str] | None = None, *, changed: ChangeTimes | None = None
 ) -> Status:
     """The matrix for ``languages`` (default: all of the site's)."""
     codes = tuple(languages) if languages else site.config.codes
@@ -226,7 +228,7 @@ class ChangeTimes:
         for entry in status.split("\0"):
             if len(entry) > 3:
                 path = entry[3:]
-                self._dirty.add(path[len(prefix) :] if path.startswith(prefix) else path)
+                self._dirty.add(path.removeprefix(prefix))
         return self._commits
 
     def of(self, path: str) -> dt.datetime | None:
@@ -234,6 +236,6 @@ class ChangeTimes:
         if path in commits and path not in self._dirty:
             return commits[path]
         try:
-            return dt.datetime.fromtimestamp((self.root / path).stat().st_mtime, dt.timezone.utc)
+            return dt.datetime.fromtimestamp((self.root / path).stat().st_mtime, dt.UTC)
         except OSError:
             return None
