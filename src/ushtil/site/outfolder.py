@@ -33,7 +33,8 @@ def refuse_output(root: Path, out: Path) -> list[Diagnostic]:
     is not followed)."""
 
     def refused(why: str) -> list[Diagnostic]:
-        return [error(Location(str(out)), "output-refused", f"not building into this folder: {why}; nothing was changed")]
+        message = f"not building into this folder: {why}; nothing was changed"
+        return [error(Location(str(out)), "output-refused", message)]
 
     out = Path(os.path.abspath(out))
     try:
@@ -54,14 +55,18 @@ def refuse_output(root: Path, out: Path) -> list[Diagnostic]:
     for name in layout.SOURCES:
         source = os.path.join(real_root, name)
         if _within(real_out, source) or _within(source, real_out):
-            return refused(f"it {'is or lies inside' if _within(real_out, source) else 'contains'} the project's {name}")
+            where = "is or lies inside" if _within(real_out, source) else "contains"
+            return refused(f"it {where} the project's {name}")
     if info is not None and not is_ours(out):
         try:
-            foreign = sorted(e.name + ("/" if e.is_dir(follow_symlinks=False) else "") for e in os.scandir(out))
+            foreign = sorted(
+                e.name + ("/" if e.is_dir(follow_symlinks=False) else "") for e in os.scandir(out)
+            )
         except OSError as exc:
             return refused(f"it cannot be read ({exc.strerror or exc})")
         if foreign:
-            shown = ", ".join(foreign[:SHOWN_FOREIGN]) + (f" and {len(foreign) - SHOWN_FOREIGN} more" if len(foreign) > SHOWN_FOREIGN else "")
+            more = len(foreign) - SHOWN_FOREIGN
+            shown = ", ".join(foreign[:SHOWN_FOREIGN]) + (f" and {more} more" if more > 0 else "")
             return refused(
                 f"it holds files ushtil did not make ({shown}); build into a new or empty folder "
                 f"(a site's own files such as CNAME or .well-known/ belong in static/)"
@@ -77,7 +82,9 @@ def _within(path: str, folder: str) -> bool:
 def is_ours(folder: Path | str) -> bool:
     """``folder`` is a real folder holding ushtil's marker (a regular file)."""
     try:
-        return stat.S_ISDIR(os.lstat(folder).st_mode) and stat.S_ISREG(os.lstat(os.path.join(folder, MARKER)).st_mode)
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return False
+        return stat.S_ISREG(os.lstat(os.path.join(folder, MARKER)).st_mode)
     except OSError:
         return False
 
@@ -90,7 +97,8 @@ def mark(folder: Path, out: Path) -> None:
             return
         except OSError:
             pass
-    fd = os.open(os.path.join(folder, MARKER), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(os.path.join(folder, MARKER), flags, 0o644)
     with os.fdopen(fd, "wb") as handle:
         handle.write(MARKER_TEXT)
 
@@ -116,13 +124,15 @@ def output_lock(out: Path) -> Iterator[None]:
     handle = os.fdopen(fd, "r+b")
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         handle.close()
-        raise UshtilError([error(Location(str(out)), "write", f"cannot write the output folder: {lock_path.name} beside it is not a file")])
+        message = f"cannot write the output folder: {lock_path.name} beside it is not a file"
+        raise UshtilError([error(Location(str(out)), "write", message)])
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise UshtilError(
-                [error(Location(str(out)), "locked", "another build is writing this output folder; try again when it ends")]
+                [error(Location(str(out)), "locked",
+                       "another build is writing this output folder; try again when it ends")]
             ) from None
         try:
             yield
