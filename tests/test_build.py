@@ -206,3 +206,23 @@ def test_readme_sample_site_builds_with_the_console_script(tmp_path: Path) -> No
     for lang in ("kk", "ru", "en"):
         assert re.search(rf'<html lang="{lang}">', (out / lang / "news/10888/index.html").read_text())
     assert NOW  # the sample's dates are all in the past
+
+
+def test_the_site_name_comes_from_site_toml_translated_and_escaped_once(basic: Path) -> None:
+    import feedparser
+
+    config = basic / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "time_zone", 'name = "News"\ntime_zone'), encoding="utf-8")
+    public = build_ok(basic)
+    header = [a.text.strip() for a in find(read(public, "/ru/"), "a", class_="site-name")]
+    assert header == ["Новости"]  # the catalogues' translation of the msgid "News"
+    assert feedparser.parse((public / "ru/feed.xml").read_bytes()).feed.title == "Новости: Новости"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'name = "News"', 'name = "Tom & <b>Jerry</b>"'), encoding="utf-8")
+    public = build_ok(basic)
+    page = read(public, "/kk/")
+    assert ">\nTom &amp; &lt;b&gt;Jerry&lt;/b&gt;  </a>" in page  # text, escaped exactly once
+    feed = feedparser.parse((public / "kk/feed.xml").read_bytes()).feed
+    assert feed.title.startswith("Tom & <b>Jerry</b>: ") and feed.author == "Tom & <b>Jerry</b>"
+    assert "Mayor" not in page

@@ -61,3 +61,35 @@ def test_fallback_and_required_must_name_site_languages(tmp_path: Path) -> None:
     found = problems(text, tmp_path)
     assert "site.toml:3: required language 'en' is not one of the site's languages" in found
     assert "site.toml:5: fallback for 'kk' names de: use other site languages" in found
+
+
+def test_the_site_name_is_read_and_defaults_to_the_host(tmp_path: Path) -> None:
+    base = 'base_url = "https://news.example.kz/city"\nlanguages = ["kk"]\n'
+    named, diagnostics = parse_config(base + 'name = "City news"\n', tmp_path)
+    assert named is not None and named.name == "City news" and diagnostics == []
+    unnamed, diagnostics = parse_config(base, tmp_path)
+    assert unnamed is not None and unnamed.name == "news.example.kz" and diagnostics == []
+    assert problems(base + 'name = ""\n', tmp_path) == ["site.toml:3: 'name' must not be empty"]
+    assert load_config(Path(__file__).resolve().parents[1]).name == (
+        "Official Website of the Mayor’s Office of Astana"
+    )
+
+
+def test_the_site_name_is_extracted_for_translators(basic: Path) -> None:
+    import polib
+
+    from ushtil.interface import tooling
+
+    text = (basic / "site.toml").read_text(encoding="utf-8")
+    (basic / "site.toml").write_text(text.replace("time_zone", 'name = "City news"\ntime_zone'), encoding="utf-8")
+    changed, diagnostics = tooling.extract(basic)
+    assert changed and diagnostics == []
+    entry = polib.pofile(str(basic / "i18n/messages.pot")).find("City news")
+    assert entry is not None and entry.msgctxt is None
+    assert entry.occurrences == [("site.toml", "2")]
+    assert entry.comment.startswith("Translators: the site's name")
+
+
+def test_a_base_url_that_does_not_parse_is_reported(tmp_path: Path) -> None:
+    found = problems('base_url = "https://[x"\nlanguages = ["kk"]\n', tmp_path)
+    assert found == ["site.toml:1: 'base_url' must be an absolute http(s) URL, not 'https://[x'"]

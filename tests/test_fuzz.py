@@ -17,7 +17,7 @@ from ushtil.project.config import load_config
 from ushtil.project.articles import ARTICLE_ID, _safe_relative, load_articles, parse_version
 from ushtil.project.problems import Diagnostic, printable
 from ushtil.site.graph import Urls
-from ushtil.site.render import SAFE_TAGS, markdown_renderer, sanitise
+from ushtil.site.markdown import SAFE_TAGS, markdown_renderer, sanitise
 from ushtil.project.text import decode
 
 settings.register_profile("ci", deadline=None, derandomize=True, max_examples=150, print_blob=True)

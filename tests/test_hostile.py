@@ -19,7 +19,7 @@ from conftest import build_ok, build_report, edit, find, messages, parse, read
 from generated import generate
 import ushtil.site.write
 from ushtil.cli.main import main
-from ushtil.site.write import output_lock
+from ushtil.site.outfolder import output_lock
 
 A = "articles/a-full"
 FACTS = 'published = 2024-01-10T09:00:00+05:00\ncategory = "news"\n'

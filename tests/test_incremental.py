@@ -208,7 +208,8 @@ def test_an_update_killed_half_way_is_completed_by_the_next_build(tmp_path: Path
     assert killed.returncode == 9, killed.stderr
     assert (project / ".public.journal").is_file()  # the update was under way
     assert tree(project / "public") != clean_build(project, tmp_path / "clean")  # half-way
-    from ushtil.site.write import output_lock, remove_leftovers
+    from ushtil.site.outfolder import output_lock
+    from ushtil.site.write import remove_leftovers
 
     with output_lock(project / "public"):
         remove_leftovers(project / "public")  # what every build does first: completes it
@@ -260,11 +261,100 @@ def test_a_build_replaces_only_files_whose_bytes_changed(sample: Path, change: C
     assert [p for p in changed if p in before and after[p][1] == before[p][1]] == []
 
 
-def test_the_fingerprint_covers_every_module_of_ushtil() -> None:
-    import ushtil
-    from ushtil.site.cache import ushtil_sources
+def test_the_fingerprint_covers_every_module_of_ushtil(tmp_path: Path) -> None:
+    """A change to any of ushtil's modules (not only the site's) renders everything again."""
+    import subprocess
+    import sys
 
-    package = Path(ushtil.__file__).resolve().parent
-    everything = sorted(package.rglob("*.py"))
-    assert ushtil_sources() == everything
-    assert {p.parent.name for p in everything} >= {"project", "site", "interface", "translation", "cli"}
+    import ushtil
+
+    copy = tmp_path / "src" / "ushtil"
+    shutil.copytree(Path(ushtil.__file__).resolve().parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    project = tmp_path / "site"
+    generate(project, n=2)
+    show = "import sys, pathlib, ushtil.site.cache as c; print(c.fingerprint(pathlib.Path(sys.argv[1])))"
+
+    def fingerprint() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", show, str(project)], env={**os.environ, "PYTHONPATH": str(tmp_path / "src")},
+            capture_output=True, text=True, check=True,
+        )
+        return done.stdout.strip()
+
+    before = fingerprint()
+    for module in ("project/model.py", "interface/rules.py", "site/graph.py"):
+        (copy / module).write_text((copy / module).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+        after = fingerprint()
+        assert after != before, module
+        before = after
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["here", "pool"])
+def test_every_output_is_reused_or_rendered_the_same_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """Every page kind, the feeds, the dashboard (its index too), the sitemap and robots.txt
+    are taken over while their key is unchanged, rendered (into the spool, when there is
+    one) when it changed, and recorded for the next build."""
+    import ushtil.site.render
+    from ushtil.project.problems import has_errors
+    from ushtil.site.build import render
+    from ushtil.site.cache import load as load_cache
+    from ushtil.site.write import Spool
+
+    monkeypatch.setattr(ushtil.site.render, "PARALLEL_FROM", 10)
+    project = tmp_path / "site"
+    generate(project, n=30)
+    public = project / "public"
+    assert build(project, now=NOW, jobs=jobs).ok
+    copies = ("static/", "media/")  # files of the project, copied: not rendered
+
+    def pages(spool: Spool | None = None) -> dict[str, str | None]:
+        rendering, diagnostics = render(project, now=NOW, jobs=jobs, cache=load_cache(project), out=public, spool=spool)
+        assert rendering is not None and not has_errors(diagnostics)
+        return {page.path: page.source for page in rendering.pages if not page.path.startswith(copies)}
+
+    kinds = ("index.html", "404.html", "kk/404.html", "kk/index.html", "kk/page/2/index.html",
+             "ru/category/news/index.html", "kk/news/g0001/index.html", "en/feed.xml", "kk/feed.xml",
+             "_status/index.html", "_status/kk/index.html", "sitemap.xml", "robots.txt")
+    recorded = load_cache(project).state.outputs
+    assert set(kinds) <= set(recorded)
+    assert set(recorded) == {p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file()
+                             and not p.relative_to(public).as_posix().startswith(copies) and p.name != ".ushtil-output"}
+
+    touch(project / "articles/g0005/article.toml")  # a build, but nothing to render
+    reused = pages()
+    assert set(kinds) <= set(reused)
+    assert {path: source for path, source in reused.items() if source != str(public / path)} == {}
+
+    edit(project / "templates/base.html", "</footer>", "<!-- -->\n</footer>")  # everything renders
+    spool = Spool(public)
+    try:
+        rendered = pages(spool)
+        assert set(kinds) <= set(rendered) and spool.path is not None
+        assert {path: source for path, source in rendered.items() if source != str(spool.path / path)} == {}
+    finally:
+        spool.discard()
+
+
+def test_a_worker_that_dies_stops_the_build_with_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A killed worker process (the out-of-memory killer, say) is an error of the build,
+    which writes nothing, not a build waiting for ever for the pages it was making."""
+    import ushtil.site.pool
+    import ushtil.site.render
+
+    monkeypatch.setattr(ushtil.site.render, "PARALLEL_FROM", 10)
+    real = ushtil.site.pool._message
+
+    def dies_on_the_second_batch(shop: ushtil.site.pool.Workshop, number: int) -> bytes:
+        if number == 1:
+            os._exit(9)
+        return real(shop, number)
+
+    monkeypatch.setattr(ushtil.site.pool, "_message", dies_on_the_second_batch)
+    project = tmp_path / "site"
+    generate(project, n=60)
+    report = build(project, now=NOW, jobs=2)
+    assert [d.code for d in report.diagnostics if d.is_error] == ["worker"]
+    assert any("ended before it was done" in str(d) for d in report.diagnostics)
+    assert not (project / "public").exists() and not list(project.glob(".public*new*"))

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import NOW, build_ok, make_project
 from ushtil.site.build import build
-from ushtil.site.write import MARKER
+from ushtil.site.outfolder import MARKER
 
 EXIT_USAGE = 2
 

@@ -1,5 +1,6 @@
-"""The Babel extractor for the labels declared in ``site.toml``: category and tag names,
-with their contexts (entry point ``ushtil_site`` in ``i18n/babel.cfg``)."""
+"""The Babel extractor for the names declared in ``site.toml``: the site's name, and
+category and tag names with their contexts (entry point ``ushtil_site`` in
+``i18n/babel.cfg``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from typing import IO, Any
 
 from ushtil.project.tomlfields import key_line
 
+SITE_NAME_COMMENT = (
+    "Translators: the site's name, shown at the top of every page and in the browser tab"
+)
 LABEL_TABLES = {
     "categories": (
         "category",
@@ -20,12 +24,16 @@ LABEL_TABLES = {
 
 def extract_site_config(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
-) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
-    """Babel extractor: category and tag names of ``site.toml``, with their contexts.
+) -> Iterator[tuple[int, str, str | tuple[str, str], list[str]]]:
+    """Babel extractor: the site's name, and category and tag names of ``site.toml`` with
+    their contexts.
     (Babel's extractor interface passes ``keywords``, ``comment_tags`` and ``options``
     untyped; they are not used.)"""
     text = fileobj.read().decode("utf-8-sig")
     data = tomllib.loads(text)
+    name = data.get("name")
+    if isinstance(name, str) and name:
+        yield key_line(text, "name"), "gettext", name, [SITE_NAME_COMMENT]
     for table, (context, comment) in LABEL_TABLES.items():
         for slug, msgid in data.get(table, {}).items():
             if isinstance(msgid, str) and msgid:

@@ -137,10 +137,10 @@ class Translator:
     def gettext(self, msgid: str) -> Markup:
         return self._find(None, msgid, None) or source_html(msgid)
 
-    def label(self, context: str, msgid: str) -> str:
-        """A category or tag name from site.toml as plain text (not HTML): editors write
-        these, so neither the msgid nor its translation is ever taken as markup; the
-        caller escapes the result exactly once."""
+    def label(self, context: str | None, msgid: str) -> str:
+        """A name from site.toml (the site's, without a context; a category's or tag's)
+        as plain text (not HTML): editors write these, so neither the msgid nor its
+        translation is ever taken as markup; the caller escapes the result exactly once."""
         found = self._find(context, msgid, None)
         return found.unescape() if found is not None else msgid
 

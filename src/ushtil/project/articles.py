@@ -14,7 +14,9 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable
 
 from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
-from ushtil.project.model import MISSING_POLICIES, Article, Facts, Provenance, SiteConfig, Version
+from ushtil.project.model import (
+    MISSING_POLICIES, Article, Facts, MissingPolicy, Provenance, SiteConfig, Version,
+)
 from ushtil.project.text import read_text, reference_problems, text_digest
 from ushtil.project.tomlfields import Fields, parse_toml
 from ushtil.project import layout
@@ -197,7 +199,8 @@ def _read_facts(folder: Path, shown: str, config: SiteConfig) -> tuple[Facts | N
     elif image is not None and not (folder / image).is_file():
         f.fail("image", "no-image", f"image '{image}' does not exist in {shown}/")
         image = None
-    missing = f.choice("missing", MISSING_POLICIES)
+    chosen = f.choice("missing", MISSING_POLICIES)
+    missing = MissingPolicy(chosen) if chosen is not None else None
     if any(d.is_error for d in diagnostics[before:]) or published is None or category is None:
         return None, diagnostics
     return Facts(published, category, tags, image, missing), diagnostics

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
+from ushtil.project import layout
+from ushtil.project.model import MISSING_POLICIES, Label, Language, MissingPolicy, SiteConfig
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error, has_errors
-from ushtil.project.model import MISSING_POLICIES, HIDE, Label, Language, SiteConfig
 from ushtil.project.text import publishable_problems
 from ushtil.project.tomlfields import Fields, parse_toml
-from ushtil.project import layout
 
 # Matched against the whole string (fullmatch; \Z, unlike $, does not accept a final newline).
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -33,6 +33,7 @@ KNOWN_LANGUAGES = {
 
 TOP_KEYS = (
     "base_url",
+    "name",
     "time_zone",
     "languages",
     "default_language",
@@ -89,8 +90,9 @@ def parse_config(text: str, root: Path, shown: str = layout.CONFIG) -> tuple[Sit
     f.unknown(TOP_KEYS)
 
     base_url = f.string("base_url", required=True, nonempty=True)
-    if base_url is not None and not BASE_URL.fullmatch(base_url):
+    if base_url is not None and not (BASE_URL.fullmatch(base_url) and _host(base_url)):
         f.fail("base_url", "base-url", f"'base_url' must be an absolute http(s) URL, not '{base_url}'")
+    name = f.string("name", nonempty=True) or _host(base_url)
     time_zone = f.string("time_zone") or "Asia/Almaty"
     try:
         ZoneInfo(time_zone)
@@ -133,10 +135,11 @@ def parse_config(text: str, root: Path, shown: str = layout.CONFIG) -> tuple[Sit
     config = SiteConfig(
         root=root,
         base_url=(base_url or "").rstrip("/"),
+        name=name,
         time_zone=time_zone,
         languages=languages,
         default_language=default,
-        missing=f.choice("missing", MISSING_POLICIES) or HIDE,
+        missing=MissingPolicy(f.choice("missing", MISSING_POLICIES) or MissingPolicy.HIDE),
         per_page=f.integer("per_page") or 10,
         feed_size=f.integer("feed_size") or 20,
         required=required,
@@ -146,6 +149,14 @@ def parse_config(text: str, root: Path, shown: str = layout.CONFIG) -> tuple[Sit
         raw_html=raw_html,
     )
     return config, f.diagnostics
+
+
+def _host(base_url: str | None) -> str:
+    """The name of a site whose ``site.toml`` gives none: its host (astana.example.kz)."""
+    try:
+        return (urlsplit(base_url).hostname or "") if base_url else ""
+    except ValueError:  # not a URL: reported as such
+        return ""
 
 
 def _languages(f: Fields) -> tuple[Language, ...]:

@@ -12,24 +12,37 @@ is **missing**. The reader's pages, the ``_status/`` dashboard, ``ushtil status`
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from ushtil.project.model import Article, Site, Version
 from ushtil.project import layout
+from ushtil.project.model import Article, Site, Version
 
-SOURCE = "source"
-CURRENT = "current"
-OUTDATED = "outdated"
-MISSING = "missing"
-DRAFT = "draft"
-STATES = (SOURCE, CURRENT, OUTDATED, MISSING, DRAFT)
+
+class Freshness(enum.StrEnum):
+    """How a version of an article stands against its source (printed as its value)."""
+
+    SOURCE = "source"  # the original
+    CURRENT = "current"  # translated from the source's present text
+    OUTDATED = "outdated"  # translated from text the source has since changed
+    MISSING = "missing"  # no file in that language
+    DRAFT = "draft"  # marked draft = true
+
+
+SOURCE = Freshness.SOURCE
+CURRENT = Freshness.CURRENT
+OUTDATED = Freshness.OUTDATED
+MISSING = Freshness.MISSING
+DRAFT = Freshness.DRAFT
+STATES = tuple(Freshness)
 FAILABLE = (OUTDATED, MISSING, DRAFT)  # what `status --fail-on` accepts
 
 
-def version_state(article: Article, version: Version | None) -> str:
+def version_state(article: Article, version: Version | None) -> Freshness:
     """The state of one version of ``article`` (None: the language has no file)."""
     if version is None:
         return MISSING
@@ -47,7 +60,7 @@ def version_state(article: Article, version: Version | None) -> str:
 @dataclass(frozen=True)
 class Cell:
     lang: str
-    state: str
+    state: Freshness
     path: str | None  # the version's file, relative to the project
     translated_from: str | None  # the language it was translated from
     source_changed: dt.datetime | None = None  # outdated: when its source last changed
@@ -70,9 +83,9 @@ class Row:
 @dataclass(frozen=True)
 class Coverage:
     lang: str
-    counts: tuple[tuple[str, int], ...]  # (state, n) for every state
+    counts: tuple[tuple[Freshness, int], ...]  # (state, n) for every state
 
-    def count(self, state: str) -> int:
+    def count(self, state: Freshness) -> int:
         return dict(self.counts)[state]
 
     @property
@@ -139,7 +152,7 @@ class Status:
 
 
 def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z") if value else None
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
 def _days(value: dt.datetime | None, now: dt.datetime) -> int | None:
@@ -147,7 +160,7 @@ def _days(value: dt.datetime | None, now: dt.datetime) -> int | None:
 
 
 def compute_status(
-    site: Site, languages: Iterable[str] | None = None, *, changed: "ChangeTimes | None" = None
+    site: Site, languages: Iterable[str] | None = None, *, changed: ChangeTimes | None = None
 ) -> Status:
     """The matrix for ``languages`` (default: all of the site's)."""
     codes = tuple(languages) if languages else site.config.codes
@@ -215,7 +228,7 @@ class ChangeTimes:
         for entry in status.split("\0"):
             if len(entry) > 3:
                 path = entry[3:]
-                self._dirty.add(path[len(prefix) :] if path.startswith(prefix) else path)
+                self._dirty.add(path.removeprefix(prefix))
         return self._commits
 
     def of(self, path: str) -> dt.datetime | None:
@@ -223,6 +236,6 @@ class ChangeTimes:
         if path in commits and path not in self._dirty:
             return commits[path]
         try:
-            return dt.datetime.fromtimestamp((self.root / path).stat().st_mtime, dt.timezone.utc)
+            return dt.datetime.fromtimestamp((self.root / path).stat().st_mtime, dt.UTC)
         except OSError:
             return None

@@ -7,15 +7,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 from ushtil.project.problems import Location
 
-HIDE = "hide"
-FALLBACK = "fallback"
-MISSING_POLICIES = (HIDE, FALLBACK)
+
+class MissingPolicy(enum.StrEnum):
+    """``missing`` in ``site.toml`` or ``article.toml``: what a language without its own
+    version of an article gets (printed as its value)."""
+
+    HIDE = "hide"  # no page; the switcher greys the language out
+    FALLBACK = "fallback"  # a page showing another language's version, with a notice
+
+
+MISSING_POLICIES = tuple(MissingPolicy)
 
 
 @dataclass(frozen=True)
@@ -37,10 +45,11 @@ class Label:
 class SiteConfig:
     root: Path
     base_url: str  # no trailing slash
+    name: str  # the site's name: an English msgid, translated like the labels
     time_zone: str
     languages: tuple[Language, ...]
     default_language: str
-    missing: str
+    missing: MissingPolicy
     per_page: int
     feed_size: int
     required: tuple[str, ...]
@@ -108,7 +117,7 @@ class Facts(NamedTuple):
     category: str
     tags: tuple[str, ...]
     image: str | None
-    missing: str | None
+    missing: MissingPolicy | None
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,7 @@ class Article:
     versions: tuple[Version, ...]  # in site language order
     tags: tuple[str, ...] = ()
     image: str | None = None
-    missing: str | None = None  # per-article override of the site policy
+    missing: MissingPolicy | None = None  # per-article override of the site policy
 
     def version(self, lang: str) -> Version | None:
         return next((v for v in self.versions if v.lang == lang), None)

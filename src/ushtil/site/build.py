@@ -6,25 +6,27 @@ Nothing is written unless every stage succeeded; the library never prints or exi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from contextlib import contextmanager
-from typing import Callable, Iterator
 
 from ushtil.interface.translator import Catalog, load_catalogs
-from ushtil.project.config import load_config
+from ushtil.project import layout
 from ushtil.project.articles import load_articles
-from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
-from ushtil.site.graph import Graph, build_graph
+from ushtil.project.config import load_config
 from ushtil.project.files import links_out
-from ushtil.project.model import Page, Site
-from ushtil.site.render import default_jobs, render_site
 from ushtil.project.freshness import ChangeTimes, compute_status
+from ushtil.project.model import Page, Site
+from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
 from ushtil.project.validate import validate_site
 from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build, signature
 from ushtil.site.cache import load as load_cache
-from ushtil.site.write import Spool, output_lock, refuse_output, remove_leftovers, write_changes, write_site
-from ushtil.project import layout
+from ushtil.site.graph import Graph, build_graph
+from ushtil.site.outfolder import output_lock, refuse_output
+from ushtil.site.pool import default_jobs
+from ushtil.site.render import render_site
+from ushtil.site.write import Spool, remove_leftovers, write_changes, write_site
 
 
 @dataclass
@@ -47,7 +49,7 @@ class BuildReport:
 
 
 def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = False) -> Loaded:
@@ -66,6 +68,14 @@ def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = Fal
     return Loaded(Site(config, tuple(articles)), catalogs, diagnostics)
 
 
+@dataclass(frozen=True)
+class Rendering:
+    """Every file of the site, and the language graph it was made from."""
+
+    pages: list[Page]
+    graph: Graph
+
+
 def render(
     root: Path,
     *,
@@ -77,31 +87,35 @@ def render(
     progress: Callable[[int, int], None] | None = None,
     spool: Spool | None = None,
     fp: str | None = None,
-) -> tuple[list[Page], BuildReport, Graph | None]:
-    """Everything but the write: the pages and the report. With a ``cache`` whose
-    outputs are in ``out``, unchanged pages are taken from there instead of rendered."""
+) -> tuple[Rendering | None, list[Diagnostic]]:
+    """Everything but the write: the site's files (None when the project could not be
+    read) and every problem, sorted. With a ``cache`` whose outputs are in ``out``,
+    unchanged files are taken from there instead of rendered."""
     now = now or now_utc()
     fp = (fp or fingerprint(root)) if cache is not None else ""
     if cache is not None:
         cache.start(fp)
     loaded = load_site(root, cache, strict=strict)
-    diagnostics = loaded.diagnostics
+    diagnostics = list(loaded.diagnostics)
     if loaded.site is None:
-        return [], BuildReport(sorted(diagnostics, key=sort_key)), None
+        return None, sorted(diagnostics, key=sort_key)
     diagnostics += validate_site(loaded.site, now, strict=strict)
     graph = build_graph(loaded.site, now)
     status = compute_status(loaded.site, changed=ChangeTimes(root))
-    previous_out = out if cache is not None and out is not None and cache.state.out == str(out) and cache.state.outputs else None
-    pages, render_diagnostics, outputs = render_site(
+    reusable = cache is not None and out is not None and cache.state.out == str(out)
+    previous_out = out if reusable and cache is not None and cache.state.outputs else None
+    rendered, render_diagnostics = render_site(
         loaded.site, graph, loaded.catalogs, status,
-        jobs=default_jobs() if jobs is None else jobs, cache=cache, previous_out=previous_out, fingerprint=fp,
-        progress=progress, spool=spool if previous_out is None else None,  # everything renders: straight to disk
+        jobs=default_jobs() if jobs is None else jobs, cache=cache, previous_out=previous_out,
+        fingerprint=fp, progress=progress,
+        spool=spool if previous_out is None else None,  # everything renders: straight to disk
     )
     if cache is not None:
-        render_diagnostics = list(dict.fromkeys([*render_diagnostics, *(cache.state.diagnostics if previous_out else [])]))
-        cache.record(fp, outputs, render_diagnostics)
+        reused = cache.state.diagnostics if previous_out else []  # of the files taken over
+        render_diagnostics = list(dict.fromkeys([*render_diagnostics, *reused]))
+        cache.record(fp, rendered.recorded, render_diagnostics)
     diagnostics += render_diagnostics
-    return pages, BuildReport(sorted(set(diagnostics), key=sort_key), pages=len(pages)), graph
+    return Rendering(rendered.pages, graph), sorted(set(diagnostics), key=sort_key)
 
 
 @contextmanager
@@ -129,9 +143,8 @@ def build(
     did not change since the last build are taken over from it, unless ``clean``."""
     out = (out if out is not None else root / layout.OUTPUT).absolute()
     if not write:  # a check: no lock, no cache, nothing on disk
-        _, report, _ = render(root, now=now, strict=strict, jobs=jobs)
-        report.out = out
-        return report
+        rendering, diagnostics = render(root, now=now, strict=strict, jobs=jobs)
+        return BuildReport(diagnostics, len(rendering.pages) if rendering else 0, out=out)
     report = BuildReport(refuse_output(root, out), out=out)
     if not report.ok:
         return report
@@ -152,12 +165,14 @@ def build(
             cache.stats = stats
             for path in recovered or []:  # on disk, but not what the cache says was written
                 cache.state.outputs.pop(path, None)
-            pages, report, graph = render(
-                root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out, progress=progress, spool=spool, fp=fp
+            rendering, diagnostics = render(
+                root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out,
+                progress=progress, spool=spool, fp=fp,
             )
-            report.out = out
-            if not report.ok:
+            report = BuildReport(diagnostics, len(rendering.pages) if rendering else 0, out=out)
+            if rendering is None or not report.ok:
                 return report
+            pages, graph = rendering.pages, rendering.graph
             previous = set(cache.state.written) if cache.state.out == str(out) else set()
             if spool.path is not None:
                 report.written = write_site(pages, out, staging=spool.path)
@@ -165,7 +180,7 @@ def build(
             else:
                 report.written = write_changes(pages, out, previous)
             cache.dirty = cache.dirty or report.written > 0
-            future = [a.published.timestamp() for a in graph.site_articles if a.published > moment] if graph else []
+            future = [a.published.timestamp() for a in graph.site_articles if a.published > moment]
             done = LastBuild(seen, strict, str(out), min(future, default=float("inf")), tuple(report.diagnostics), report.pages)
             if cache.finish(done, [p.path for p in pages]):
                 try:

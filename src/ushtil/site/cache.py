@@ -30,14 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ushtil import __version__
-
-from ushtil.project import private
-
-from ushtil.site import store
-from ushtil.project.problems import Diagnostic
+from ushtil.project import layout, private
 from ushtil.project.model import Facts, Version
+from ushtil.project.problems import Diagnostic
+from ushtil.site import store
 from ushtil.site.outputs import Indexed
-from ushtil.project import layout
 
 FORMAT = 2
 FEW_BODIES = 50  # bodies a build may ask for before the whole store is worth reading
@@ -61,7 +58,8 @@ def fingerprint(root: Path) -> str:
     from importlib.metadata import version
 
     h = hashlib.blake2b(digest_size=16)
-    h.update(repr((FORMAT, __version__, sys.version_info[:2], babel.__version__, jinja2.__version__, markdown_it.__version__, version("nh3"))).encode())
+    libraries = (babel.__version__, jinja2.__version__, markdown_it.__version__, version("nh3"))
+    h.update(repr((FORMAT, __version__, sys.version_info[:2], *libraries)).encode())
     files = ushtil_sources()
     for folder in (layout.TEMPLATES, layout.LOCALES):
         if (root / folder).is_dir():

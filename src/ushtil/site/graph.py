@@ -7,14 +7,22 @@ every other output read a :class:`Graph`; none decides on its own.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
-from ushtil.project.model import FALLBACK, Article, Site, SiteConfig, Version
+from ushtil.project.model import Article, MissingPolicy, Site, SiteConfig, Version
 
-OWN = "own"  # the language's own version
-SHOWN_IN_OTHER = "fallback"  # another language's version, with a notice
-ABSENT = "absent"  # not published in this language
+
+class SlotState(enum.StrEnum):
+    """What an article's page in one language shows (printed as its value). Not to be
+    confused with :class:`~ushtil.project.model.MissingPolicy`, the setting that decides
+    whether a language without its own version gets a ``FALLBACK`` page at all."""
+
+    OWN = "own"  # the language's own version
+    FALLBACK = "fallback"  # another language's version, with a notice
+    ABSENT = "absent"  # not published in this language
 
 
 class Urls:
@@ -62,7 +70,7 @@ class Slot:
 
     lang: str
     url: str
-    state: str  # OWN, SHOWN_IN_OTHER or ABSENT
+    state: SlotState
     version: Version | None  # the version shown, None when ABSENT
 
     @property
@@ -77,16 +85,16 @@ class ArticleLinks:
     default_lang: str
 
     def slot(self, lang: str) -> Slot:
-        by_lang = self.__dict__.get("_by_lang")
-        if by_lang is None:
-            by_lang = {s.lang: s for s in self.slots}
-            object.__setattr__(self, "_by_lang", by_lang)
-        return by_lang[lang]  # type: ignore[no-any-return]
+        return self._by_lang[lang]
+
+    @cached_property
+    def _by_lang(self) -> dict[str, Slot]:
+        return {s.lang: s for s in self.slots}
 
     @property
     def alternates(self) -> tuple[Slot, ...]:
         """Versions that exist in their own language: the hreflang set."""
-        return tuple(s for s in self.slots if s.state == OWN)
+        return tuple(s for s in self.slots if s.state == SlotState.OWN)
 
     @property
     def x_default(self) -> Slot | None:
@@ -100,7 +108,7 @@ class ArticleLinks:
         source = self.article.source
         if source is not None and not source.draft:
             slot = self.slot(source.lang)
-            if slot.state == OWN:
+            if slot.state == SlotState.OWN:
                 return slot
         return None
 
@@ -117,7 +125,7 @@ class Graph:
 
     def listed(self, lang: str, category: str | None = None) -> tuple[tuple[ArticleLinks, Slot], ...]:
         """The articles a list page in ``lang`` shows, newest first."""
-        memo = self.__dict__.setdefault("_listed", {})
+        memo = self._listed
         if (lang, category) not in memo:
             memo[(lang, category)] = tuple(
                 (links, slot)
@@ -125,7 +133,11 @@ class Graph:
                 for slot in (links.slot(lang),)
                 if slot.exists and (category is None or links.article.category == category)
             )
-        return memo[(lang, category)]  # type: ignore[no-any-return]
+        return memo[(lang, category)]
+
+    @cached_property
+    def _listed(self) -> dict[tuple[str, str | None], tuple[tuple[ArticleLinks, Slot], ...]]:
+        return {}  # (language, category) → what its list shows, filled as they are asked for
 
 
 def is_published(article: Article, version: Version | None, now: dt.datetime) -> bool:
@@ -145,11 +157,12 @@ def build_graph(site: Site, now: dt.datetime) -> Graph:
         for lang in config.codes:
             url = urls.article(lang, article.id)
             if lang in own:
-                slots.append(Slot(lang, url, OWN, own[lang]))
+                slots.append(Slot(lang, url, SlotState.OWN, own[lang]))
                 continue
             shown = None
-            if policy == FALLBACK:
+            if policy == MissingPolicy.FALLBACK:
                 shown = next((own[c] for c in config.fallback_chain(lang) if c in own), None)
-            slots.append(Slot(lang, url, SHOWN_IN_OTHER if shown else ABSENT, shown))
+            state = SlotState.FALLBACK if shown else SlotState.ABSENT
+            slots.append(Slot(lang, url, state, shown))
         result.append(ArticleLinks(article, tuple(slots), config.default_language))
     return Graph(urls, tuple(result), config.codes, site.articles)

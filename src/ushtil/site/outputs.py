@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from ushtil.project.config import site_host
@@ -140,7 +140,7 @@ def atom_feed(
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {f"{{{XML_NS}}}lang": lang})
     sub(feed, "id", feed_url)
     sub(feed, "title", title)
-    updated = max((e.published for e in entries), default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
+    updated = max((e.published for e in entries), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
     sub(feed, "updated", w3c(updated))
     sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
     sub(feed, "link", rel="alternate", type="text/html", hreflang=lang, href=home_url)
@@ -156,4 +156,5 @@ def atom_feed(
             sub(item, "summary", entry.summary)
         sub(item, "content", entry.content_html, type="html")
     ET.indent(feed, space="  ")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False) + b"\n"
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"

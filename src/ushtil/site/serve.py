@@ -14,13 +14,14 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, TextIO
 
-from ushtil.site.build import BuildReport, build
 from ushtil.project import layout
+from ushtil.site.build import BuildReport, build
 
 EVENTS = "/__ushtil__/events"
 STATE = "/__ushtil__/state"
@@ -50,7 +51,7 @@ SCRIPT = """<script>
   events.onmessage = function (event) { update(JSON.parse(event.data)); };
 })();
 </script>
-""" % EVENTS
+""" % EVENTS  # noqa: UP031  (the script's own braces rule out str.format)
 
 
 @dataclass
@@ -69,7 +70,7 @@ class Preview:
             self.problems = [str(d) for d in report.diagnostics if d.is_error]
             self.changed.notify_all()
 
-    def state(self) -> dict[str, Any]:
+    def state(self) -> dict[str, object]:
         return {"build": self.build, "ok": self.ok, "problems": self.problems}
 
 
@@ -77,10 +78,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     preview: Preview
     stopping: threading.Event
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal is for build results
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         if path == EVENTS:
             return self.events()
@@ -151,11 +152,11 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 with self.preview.changed:
                     if self.preview.build == seen:
                         self.preview.changed.wait(timeout=15)
-                    state = self.preview.state()
-                if state["build"] == seen:
+                    build, state = self.preview.build, self.preview.state()
+                if build == seen:
                     self.wfile.write(b": keep-alive\n\n")  # detects a closed tab
                 else:
-                    seen = state["build"]
+                    seen = build
                     self.wfile.write(f"data: {json.dumps(state)}\n\n".encode())
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
@@ -220,20 +221,20 @@ def serve(
     return 0
 
 
-def terminal_progress(stream: Any = None) -> Callable[[int, int], None] | None:
+def terminal_progress(stream: TextIO | None = None) -> Callable[[int, int], None] | None:
     """Pages done / total on one line of a terminal (standard error by default); nothing
     when not on one."""
-    stream = sys.stderr if stream is None else stream
+    out = sys.stderr if stream is None else stream
     try:
-        if not stream.isatty():
+        if not out.isatty():
             return None
     except ValueError:  # a closed stream
         return None
 
     def show(done: int, total: int) -> None:
-        stream.write(f"\r{done}/{total} pages")
+        out.write(f"\r{done}/{total} pages")
         if done >= total:
-            stream.write("\r" + " " * 24 + "\r")
-        stream.flush()
+            out.write("\r" + " " * 24 + "\r")
+        out.flush()
 
     return show

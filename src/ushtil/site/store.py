@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ushtil.project import private
+from ushtil.project.model import Facts, MissingPolicy, Provenance, Version
 from ushtil.project.problems import Diagnostic, Location, Severity
-from ushtil.project.model import Facts, Provenance, Version
 from ushtil.site.outputs import Indexed
 
 MAGIC = b"ushtil-cache"
@@ -145,4 +145,4 @@ def facts(data: Json) -> Facts:
     when = moment(published)
     if when is None:
         raise ValueError("an article without a date")
-    return Facts(when, category, tuple(tags), image, missing)
+    return Facts(when, category, tuple(tags), image, None if missing is None else MissingPolicy(missing))

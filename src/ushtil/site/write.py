@@ -2,23 +2,17 @@
 
 Everything is written into a temporary folder beside the output, which replaces the
 output only when every file is written; a failure leaves the previous site as it was.
-A lock keeps two builds of one output from interleaving.
-
-An output folder belongs to ushtil only if ushtil made it: :func:`refuse_output` lets a
-build write only into a folder that does not exist, is empty, or carries the
-:data:`MARKER` file an earlier build left in it, and never into the project itself, a
-folder that contains the project or lies inside its sources, a symbolic link or a file.
-Staging folders carry the marker too, so leftovers are removed only when ushtil made
+Which folders may be written, and the lock per output, are :mod:`ushtil.site.outfolder`'s.
+Staging folders carry ushtil's marker, so leftovers are removed only when ushtil made
 them. Nothing outside the output folder and its own staging siblings is removed or
 renamed; the journal of an interrupted update is believed only for paths inside the
-output, and the lock, the journal and the output's files are opened without following
-symbolic links.
+output, and the journal and the output's files are opened without following symbolic
+links.
 """
 
 from __future__ import annotations
 
 import errno
-import fcntl
 import json
 import os
 import re
@@ -26,123 +20,30 @@ import shutil
 import signal
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TypedDict
 
-from ushtil.project.problems import Diagnostic, Location, UshtilError, error
 from ushtil.project import private
 from ushtil.project.model import Page
-from ushtil.project import layout
+from ushtil.project.problems import Diagnostic, Location, UshtilError, error
+from ushtil.site.outfolder import is_ours, mark, refuse_output
+
+# refuse_output is outfolder's; the command line takes it from here
+__all__ = ["Plan", "Spool", "refuse_output", "remove_leftovers", "write_changes", "write_site"]
 
 
-MARKER = ".ushtil-output"
-MARKER_TEXT = b"This folder is made by ushtil build, which replaces everything in it.\n"
-SHOWN_FOREIGN = 3
 JOURNAL_TAG = b"ushtil-journal\0"
 
 
-def refuse_output(root: Path, out: Path) -> list[Diagnostic]:
-    """Why ``out`` cannot be the output folder of the project at ``root`` (nothing if it
-    can). Decided before anything is touched; ``out`` is taken as given (a symbolic link
-    is not followed)."""
+class Plan(TypedDict):
+    """An update in place, as its journal records it: the staging folder (beside the
+    output) and the paths to move from it, and to remove."""
 
-    def refused(why: str) -> list[Diagnostic]:
-        return [error(Location(str(out)), "output-refused", f"not building into this folder: {why}; nothing was changed")]
-
-    out = Path(os.path.abspath(out))
-    try:
-        info = os.lstat(out)
-    except (FileNotFoundError, NotADirectoryError):
-        info = None  # a new folder (a file on its way is reported when it is made)
-    except OSError as exc:
-        return refused(f"it cannot be read ({exc.strerror or exc})")
-    if info is not None and stat.S_ISLNK(info.st_mode):
-        return refused(f"it is a symbolic link (to {os.readlink(out)}); give the folder itself")
-    if info is not None and not stat.S_ISDIR(info.st_mode):
-        return refused("it is a file, not a folder")
-    real_out, real_root = os.path.realpath(out), os.path.realpath(root)
-    if real_out == real_root:
-        return refused("it is the project folder itself")
-    if _within(real_root, real_out):
-        return refused("it contains the project")
-    for name in layout.SOURCES:
-        source = os.path.join(real_root, name)
-        if _within(real_out, source) or _within(source, real_out):
-            return refused(f"it {'is or lies inside' if _within(real_out, source) else 'contains'} the project's {name}")
-    if info is not None and not _is_ours(out):
-        try:
-            foreign = sorted(e.name + ("/" if e.is_dir(follow_symlinks=False) else "") for e in os.scandir(out))
-        except OSError as exc:
-            return refused(f"it cannot be read ({exc.strerror or exc})")
-        if foreign:
-            shown = ", ".join(foreign[:SHOWN_FOREIGN]) + (f" and {len(foreign) - SHOWN_FOREIGN} more" if len(foreign) > SHOWN_FOREIGN else "")
-            return refused(
-                f"it holds files ushtil did not make ({shown}); build into a new or empty folder "
-                f"(a site's own files such as CNAME or .well-known/ belong in static/)"
-            )
-    return []
-
-
-def _within(path: str, folder: str) -> bool:
-    """``path`` is ``folder`` or lies inside it (both real, absolute paths)."""
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
-def _is_ours(folder: Path | str) -> bool:
-    """``folder`` is a real folder holding ushtil's marker (a regular file)."""
-    try:
-        return stat.S_ISDIR(os.lstat(folder).st_mode) and stat.S_ISREG(os.lstat(os.path.join(folder, MARKER)).st_mode)
-    except OSError:
-        return False
-
-
-def _mark(folder: Path, out: Path) -> None:
-    """Put the marker in a new staging ``folder`` (the output's own, when it has one)."""
-    if _is_ours(out):
-        try:
-            os.link(os.path.join(out, MARKER), os.path.join(folder, MARKER))
-            return
-        except OSError:
-            pass
-    fd = os.open(os.path.join(folder, MARKER), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(MARKER_TEXT)
-
-
-@contextmanager
-def output_lock(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock for ``out``; a second build is told, not made to wait.
-    The lock file is never truncated, and a symbolic link in its place is refused."""
-    lock_path = out.parent / f".{out.name}.lock"
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            reason = f"{lock_path.name} beside it is a symbolic link; remove it"
-        elif isinstance(exc, (FileExistsError, NotADirectoryError)):
-            reason = "a file is in the way"
-        else:
-            reason = exc.strerror or str(exc)
-        raise UshtilError(
-            [error(Location(str(out)), "write", f"cannot write the output folder: {reason}")]
-        ) from None
-    handle = os.fdopen(fd, "r+b")
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        handle.close()
-        raise UshtilError([error(Location(str(out)), "write", f"cannot write the output folder: {lock_path.name} beside it is not a file")])
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UshtilError(
-                [error(Location(str(out)), "locked", "another build is writing this output folder; try again when it ends")]
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    staging: str
+    changed: list[str]
+    removed: list[str]
 
 
 def remove_leftovers(out: Path) -> list[str] | None:
@@ -164,12 +65,12 @@ def remove_leftovers(out: Path) -> list[str] | None:
                 pass  # the staging folder goes; the build writes the whole site again
         journal.unlink(missing_ok=True)
     for stale in (*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")):
-        if _is_ours(stale):
+        if is_ours(stale):
             shutil.rmtree(stale, ignore_errors=True)
     return touched
 
 
-def _read_journal(journal: Path, out: Path) -> dict[str, Any] | None:
+def _read_journal(journal: Path, out: Path) -> Plan | None:
     """The plan of an interrupted update, if ushtil wrote it: signed with the user's key
     (:mod:`ushtil.project.private`), its staging folder one of ``out``'s (with the
     marker), every path a plain relative path inside ``out``. Anything else is not
@@ -188,7 +89,7 @@ def _read_journal(journal: Path, out: Path) -> dict[str, Any] | None:
         return None
     if not (isinstance(staging, str) and re.fullmatch(rf"\.{re.escape(out.name)}\.new-[A-Za-z0-9_]+", staging)):
         return None
-    if not _is_ours(out.parent / staging) or not _is_ours(out):
+    if not is_ours(out.parent / staging) or not is_ours(out):
         return None
     paths = [*changed, *removed] if isinstance(changed, list) and isinstance(removed, list) else [None]
     if not all(isinstance(p, str) and _plain(p) for p in paths):
@@ -251,7 +152,7 @@ def _new_staging(out: Path) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-        _mark(staging, out)
+        mark(staging, out)
         return staging
     except OSError as exc:
         raise UshtilError([error(Location(str(out)), "write", f"cannot write the output folder: {exc.strerror or exc}")]) from None
@@ -313,7 +214,7 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
     if not all(_real_folder_inside(out, path) for path in (*(p.path for p in changed), *removed)):
         return write_site(pages, out)  # a link inside the output: the whole folder is replaced, link and all
     staging = _new_staging(out)
-    plan = {"staging": staging.name, "changed": [p.path for p in changed], "removed": removed}
+    plan = Plan(staging=staging.name, changed=[p.path for p in changed], removed=removed)
     journal = _journal(out)
     with _until_swapped(staging, out):
         _stage(changed, staging, out)
@@ -331,7 +232,7 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
     return len(changed)
 
 
-def _write_journal(journal: Path, plan: dict[str, Any]) -> None:
+def _write_journal(journal: Path, plan: Plan) -> None:
     """Signed with the user's key (an unsigned journal is never believed), written beside
     the journal and renamed over it: a symbolic link in its place is replaced, never
     written through."""
@@ -359,7 +260,7 @@ def _same(page: Page, out: Path) -> bool:
         return False
 
 
-def _apply(out: Path, plan: dict[str, Any]) -> None:
+def _apply(out: Path, plan: Plan) -> None:
     staging = out.parent / str(plan["staging"])
     for path in plan["changed"]:
         source = staging / path

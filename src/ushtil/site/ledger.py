@@ -1,0 +1,117 @@
+"""The one way every output of a build is made: reused, or rendered, then recorded.
+
+An :class:`Output` is one or more files made together from one key (the digest of
+everything they are made from). The :class:`Ledger` takes the previous output's files
+when the last build recorded the same key for each of them and they are still there;
+otherwise it renders them. Either way it records each file's key and sitemap entry for
+the next build, and a rendered file goes into the spool when there is one (a build that
+renders everything writes each page to disk as soon as it is made). Every page kind,
+the feeds, the dashboard and the sitemap go through :meth:`Ledger.produce`; a worker
+process rendering article pages calls :meth:`Ledger.make`, the same path without reuse
+(its build decided that already).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ushtil.project.model import Page
+from ushtil.site.cache import Recorded
+from ushtil.site.outputs import Indexed
+from ushtil.site.write import Spool
+
+
+@dataclass(frozen=True)
+class File:
+    """One rendered file: its path in the output folder, its bytes, and its sitemap entry
+    (None: search engines are not told about it)."""
+
+    path: str
+    content: bytes
+    entry: Indexed | None = None
+
+
+@dataclass(frozen=True)
+class Output:
+    """Files made together from one ``key``: ``paths`` are the files it had in the last
+    build (what may be reused); ``make`` renders them, or gives None when a template
+    failed (the failure is reported by the templates)."""
+
+    paths: tuple[str, ...]
+    key: str
+    make: Callable[[], list[File] | None]
+
+
+class Ledger:
+    """What this build made of each output, and what the last one left to reuse."""
+
+    def __init__(
+        self, previous: dict[str, Recorded], previous_out: Path | None, spool: Spool | None
+    ) -> None:
+        """``previous``: the key and sitemap entry of every file the last build wrote into
+        ``previous_out`` (nothing is reused without it); ``spool``: where rendered files
+        go at once, instead of staying in memory."""
+        self.previous = previous if previous_out is not None else {}
+        self.previous_root = os.fspath(previous_out) if previous_out is not None else ""
+        self.spool = spool
+        self.recorded: dict[str, Recorded] = {}  # path → (key, sitemap entry), for the next build
+
+    def produce(self, output: Output) -> list[Page]:
+        """The output's files: the previous build's when its key is unchanged, else new."""
+        reused = self.reuse(output)
+        return reused if reused is not None else self.make(output)
+
+    def reuse(self, output: Output) -> list[Page] | None:
+        """The previous output's files, if the last build recorded ``output.key`` for every
+        one of them and each is still there; else None (nothing is recorded)."""
+        if not output.paths:
+            return None
+        found: list[tuple[str, Recorded]] = []
+        for path in output.paths:
+            recorded = self.previous.get(path)
+            if recorded is None or recorded[0] != output.key:
+                return None
+            found.append((path, recorded))
+        pages = []
+        for path, recorded in found:
+            old = os.path.join(self.previous_root, path)
+            if not os.path.isfile(old):
+                return None
+            pages.append(Page(path, source=old))
+        self.recorded.update(found)
+        return pages
+
+    def make(self, output: Output) -> list[Page]:
+        """Render the output's files, record them and put them where they go."""
+        files = output.make()
+        if files is None:
+            return []
+        pages = []
+        for file in files:
+            self.recorded[file.path] = (output.key, file.entry)
+            if self.spool is not None:
+                pages.append(Page(file.path, source=self.spool.write(file.path, file.content)))
+            else:
+                pages.append(Page(file.path, file.content))
+        return pages
+
+    def adopt(self, recorded: dict[str, Recorded]) -> None:
+        """What a worker process recorded for the outputs it made."""
+        self.recorded.update(recorded)
+
+    def fresh(self) -> Ledger:
+        """A ledger that writes where this one does, with nothing recorded and nothing to
+        reuse: a worker process's, for one batch of outputs to make."""
+        return Ledger({}, None, self.spool)
+
+    def indexed(self) -> list[Indexed]:
+        """Every page search engines may index, by URL: what the sitemap lists."""
+        entries = (entry for _, entry in self.recorded.values() if entry is not None)
+        return sorted(entries, key=lambda entry: entry.loc)
+
+    def previous_paths(self, accept: Callable[[str], bool]) -> tuple[str, ...]:
+        """The files of the previous build whose path ``accept`` takes (the sitemap's)."""
+        return tuple(path for path in self.previous if accept(path))

@@ -1,0 +1,126 @@
+"""Article bodies as HTML: Markdown through markdown-it-py, trusted raw HTML through nh3.
+
+Each body is rendered once per build, or taken from the build cache, which keeps it by
+its text (:class:`Bodies`).
+"""
+
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from ushtil.project.articles import read_version
+from ushtil.project.model import Site, SiteConfig, Version
+from ushtil.project.problems import Diagnostic
+from ushtil.site.cache import BuildCache, digest
+
+
+def markdown_renderer(raw_html: bool = False) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": raw_html, "typographer": False})
+    md.enable("table")
+    return md
+
+
+# What trusted raw HTML in a body may keep: document structure and media, never scripts,
+# styles, forms, frames, event handlers or javascript: URLs.
+SAFE_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+    "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "time", "tr", "u", "ul", "var", "audio", "video", "source", "track",
+    "picture",
+}
+SAFE_ATTRIBUTES = {
+    "*": {"lang", "dir", "title", "id", "class"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
+    "source": {"src", "srcset", "type", "media", "sizes"},
+    "track": {"src", "kind", "srclang", "label"},
+    "audio": {"src", "controls"},
+    "video": {"src", "controls", "poster", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "col": {"span"},
+    "ol": {"start", "reversed", "type"},
+    "time": {"datetime"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+}
+SAFE_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def sanitise(html: str) -> str:
+    """Trusted raw HTML, with whatever could run or restyle the page removed (nh3/ammonia)."""
+    return nh3.clean(
+        html,
+        tags=SAFE_TAGS,
+        attributes=SAFE_ATTRIBUTES,
+        url_schemes=SAFE_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def body_key(version: Version, raw_html: bool) -> str:
+    """The build cache's key for a body's HTML: its exact text, and how it is rendered."""
+    return digest("body", version.body_hash, raw_html)
+
+
+def body_keys(site: Site) -> set[str]:
+    """The keys of every current version's body: what the build cache keeps."""
+    raw_html = site.config.raw_html
+    return {body_key(v, raw_html) for a in site.articles for v in a.versions}
+
+
+class Bodies:
+    """The HTML of article bodies, rendered once per build or taken from the build cache.
+    Bodies rendered here are remembered in the cache and listed in :attr:`made` (what a
+    worker process sends back to the build that started it)."""
+
+    def __init__(self, config: SiteConfig, cache: BuildCache | None) -> None:
+        self.config = config
+        self.cache = cache
+        self.md = markdown_renderer(config.raw_html)
+        self.made: dict[str, str] = {}  # cache key → HTML, rendered by this process
+        self._html: dict[tuple[str, str], Markup] = {}
+
+    def html(self, version: Version) -> Markup:
+        known = (version.article_id, version.lang)
+        if known not in self._html:
+            key = body_key(version, self.config.raw_html)
+            html = self.cache.body(key) if self.cache is not None else None
+            if html is None:
+                html = self.md.render(self._text(version))
+                html = sanitise(html) if self.config.raw_html else html
+                self.made[key] = html
+                if self.cache is not None:
+                    self.cache.remember_body(key, html)
+            self._html[known] = Markup(html)
+        return self._html[known]
+
+    def adopt(self, made: dict[str, str]) -> None:
+        """Bodies another process rendered: remembered in the cache like this one's."""
+        for key, html in made.items():
+            self.made[key] = html
+            if self.cache is not None:
+                self.cache.remember_body(key, html)
+
+    def take_made(self) -> dict[str, str]:
+        """The bodies rendered since the last call (a worker's share of one batch)."""
+        made, self.made = self.made, {}
+        return made
+
+    def _text(self, version: Version) -> str:
+        """The Markdown of a version; one remembered without it is read again."""
+        if not version.body_elided:
+            return version.body
+        ignored: list[Diagnostic] = []  # read once already: its problems are reported
+        again = read_version(
+            self.config.root / version.location.path, version.location.path,
+            version.article_id, version.lang, self.config, ignored,
+        )
+        if again is None or again.body_hash != version.body_hash:
+            raise RuntimeError(f"{version.location.path} changed while the site was being built")
+        return again.body
