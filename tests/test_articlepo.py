@@ -12,6 +12,7 @@ import polib
 import pytest
 
 from conftest import build_ok, edit, read
+from ushtil.project.markdown import inline_problems
 from ushtil.translation import segments
 from ushtil.site.build import load_site
 from ushtil.cli.main import main
@@ -118,7 +119,7 @@ def test_segments_keep_every_block_and_hide_urls() -> None:
     ],
 )
 def test_translations_must_keep_the_source_markup(source: str, translation: str, problem: str | None) -> None:
-    found = segments.inline_problems(source, translation)
+    found = inline_problems(source, translation)
     assert (problem in found) if problem else not found, found
 
 

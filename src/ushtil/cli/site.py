@@ -11,7 +11,7 @@ from ushtil.cli.output import Exit, print_diagnostics, usage
 from ushtil.cli.parsing import Subcommands
 from ushtil.cli.place import Place
 from ushtil.project import layout
-from ushtil.project.freshness import FAILABLE, ChangeTimes, Status, compute_status
+from ushtil.project.freshness import FAILABLE, ChangeTimes, Freshness, Status, compute_status
 from ushtil.project.problems import has_errors
 from ushtil.site.build import build, load_site, now_utc
 from ushtil.site.write import refuse_output
@@ -109,7 +109,7 @@ def print_status_table(status: Status, now: dt.datetime) -> None:
     for row in status.rows:
         cells = []
         for cell in row.cells:
-            text = cell.state
+            text = str(cell.state)
             if cell.source_changed is not None:
                 text += f" ({max(0, (now - cell.source_changed).days)} d)"
             cells.append(text)
@@ -120,7 +120,8 @@ def print_status_table(status: Status, now: dt.datetime) -> None:
         print("  ".join(value.ljust(width) for value, width in zip(r, widths)).rstrip())
     print()
     for c in status.coverage():
-        rest = ", ".join(f"{c.count(s)} {s}" for s in ("outdated", "missing", "draft"))
+        shown = (Freshness.OUTDATED, Freshness.MISSING, Freshness.DRAFT)
+        rest = ", ".join(f"{c.count(s)} {s}" for s in shown)
         print(f"{c.lang}: {c.up_to_date}/{c.total} up to date ({c.percent}%): {rest}")
     if any(cell.source_changed for row in status.rows for cell in row.cells):
         print("(n d): days since the original of an outdated version changed")

@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from ushtil.interface import markup
 from ushtil.interface.plurals import PLURAL_FORMS, PluralRule, plural_forms
 from ushtil.interface.posyntax import header_line, msgid_lines, msgstr_forms
+from ushtil.project.markdown import inline_problems
 from ushtil.project.problems import Diagnostic, Location, error
 
 PYFORMAT = re.compile(
@@ -307,9 +308,6 @@ def judge(
                 if html_form is not None:
                     shown.append(html_form)
         else:
-            # imported here: segments needs the renderer, which needs this module
-            from ushtil.translation.segments import inline_problems
-
             broken = inline_problems(entry.msgid, form)
             if broken:
                 findings.append(Finding("markup", f"{which}: {'; '.join(broken)}"))

@@ -79,7 +79,7 @@ def extract_template(root: Path) -> tuple[BabelCatalog, list[Diagnostic]]:
         raise UshtilError([error(Location(layout.BABEL_CFG), "no-mapping", "missing: the extraction mapping for Babel")])
     with open(mapping_file, encoding="utf-8") as handle:
         # Babel's frontend module has no type information
-        method_map, options_map = parse_mapping_cfg(handle, str(mapping_file))  # type: ignore[no-untyped-call]
+        method_map, options_map = parse_mapping_cfg(handle, str(mapping_file))  # type: ignore[no-untyped-call]  # Babel ships it untyped
     catalog = BabelCatalog(fuzzy=False, charset="utf-8")
     diagnostics: list[Diagnostic] = []
     for filename, lineno, message, comments, context in extract_from_dir(
@@ -223,7 +223,7 @@ def from_polib(po: polib.POFile, nplurals: int) -> BabelCatalog:
     """A Babel catalogue from a file polib read (Babel's own reader garbles long ``#|`` lines)."""
     catalog = BabelCatalog(fuzzy=False, charset="utf-8")
     # Babel takes the number of plural forms from a locale; the header's is wanted here
-    catalog._num_plurals = nplurals  # type: ignore[assignment]
+    catalog._num_plurals = nplurals  # type: ignore[assignment]  # a private field, typed None
     for entry in po:
         ident: str | tuple[str, str] = (
             (entry.msgid, entry.msgid_plural) if entry.msgid_plural else entry.msgid

@@ -11,7 +11,8 @@ import dataclasses
 import hashlib
 import re
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import Protocol
 
 from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
 from ushtil.project.model import (
@@ -21,8 +22,26 @@ from ushtil.project.text import read_text, reference_problems, text_digest
 from ushtil.project.tomlfields import Fields, parse_toml
 from ushtil.project import layout
 
-if TYPE_CHECKING:
-    from ushtil.site.cache import BuildCache  # the build passes its cache in; never imported at run time
+
+
+class ParseMemory(Protocol):
+    """What remembers parses between builds (the build's cache): a file's parse while its
+    modification time and size are unchanged."""
+
+    def source(self, path: Path, shown: str) -> Remembered | None: ...
+
+    def remember_source(
+        self, path: Path, shown: str, value: Version | Facts | None, problems: list[Diagnostic]
+    ) -> None: ...
+
+
+class Remembered(Protocol):
+    @property
+    def value(self) -> Version | Facts | None: ...
+
+    @property
+    def problems(self) -> tuple[Diagnostic, ...]: ...
+
 
 # Matched against the whole string (fullmatch; \Z, unlike $, does not accept a final newline).
 ARTICLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -33,7 +52,7 @@ VERSION_KEYS = ("id", "title", "summary", "draft", "translated_from")
 ARTICLE_KEYS = ("published", "category", "tags", "image", "missing")
 
 
-def load_articles(config: SiteConfig, cache: "BuildCache | None" = None) -> tuple[list[Article], list[Diagnostic]]:
+def load_articles(config: SiteConfig, cache: ParseMemory | None = None) -> tuple[list[Article], list[Diagnostic]]:
     """Every article under ``articles/``, sorted newest first; and what was wrong.
     With a ``cache``, files unchanged since the last build are not parsed again."""
     root = config.root / layout.ARTICLES
@@ -64,7 +83,7 @@ def load_articles(config: SiteConfig, cache: "BuildCache | None" = None) -> tupl
 
 
 def load_article(
-    folder: Path, config: SiteConfig, cache: BuildCache | None = None
+    folder: Path, config: SiteConfig, cache: ParseMemory | None = None
 ) -> tuple[Article | None, list[Diagnostic]]:
     """The article in ``folder`` (None if it has errors) and every problem found in it."""
     diagnostics: list[Diagnostic] = []
@@ -148,7 +167,7 @@ def load_article(
 Parse = tuple[Version | Facts | None, list[Diagnostic]]
 
 
-def _cached(cache: BuildCache | None, path: Path, shown: str, parse: Callable[[], Parse]) -> Parse:
+def _cached(cache: ParseMemory | None, path: Path, shown: str, parse: Callable[[], Parse]) -> Parse:
     """``parse()``, or its remembered result while the file is unchanged."""
     if cache is not None:
         found = cache.source(path, shown)

@@ -132,7 +132,7 @@ class Fields:
             return None
         if value is not None and not self._publishable(key, value):
             return None
-        return value  # type: ignore[no-any-return]
+        return value  # type: ignore[no-any-return]  # _get checked its type
 
     def _publishable(self, key: str, value: str) -> bool:
         found = unpublishable(value)
@@ -147,10 +147,10 @@ class Fields:
         if value is not None and value < minimum:
             self.fail(key, "range", f"'{self._name(key)}' must be at least {minimum}")
             return None
-        return value  # type: ignore[no-any-return]
+        return value  # type: ignore[no-any-return]  # _get checked its type
 
     def boolean(self, key: str) -> bool | None:
-        return self._get(key, bool, "true or false", False)  # type: ignore[no-any-return]
+        return self._get(key, bool, "true or false", False)  # type: ignore[no-any-return]  # _get checked its type
 
     def strings(self, key: str) -> tuple[str, ...] | None:
         value = self._get(key, list, "a list of strings", False)

@@ -30,7 +30,8 @@ from ushtil.translation.poexport import (
     HEADER_TARGET,
     NO_TARGET,
 )
-from ushtil.translation.segments import inline_problems, rebuild, split, structure, unescape_plain
+from ushtil.project.markdown import inline_problems
+from ushtil.translation.segments import rebuild, split, structure, unescape_plain
 from ushtil.translation.versionfile import (
     ID_RULE,
     front_matter,

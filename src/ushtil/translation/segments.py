@@ -16,17 +16,15 @@ a translation keeps exactly the source's links, images, code and emphasis.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ushtil.project.markdown import markdown_renderer
+from ushtil.project.markdown import REF, markdown_renderer
 from ushtil.project.model import Version
 
-REF = re.compile(r"\]\[(\d+)\]")
 BLOCK_NAMES = {
     "paragraph_open": "paragraph",
     "heading_open": "heading",
@@ -183,37 +181,6 @@ def resolve_links(text: str, links: Sequence[tuple[str, str]]) -> str:
         return f"]({destination}{quoted})"
 
     return REF.sub(replace, text)
-
-
-def _signature(text: str) -> Counter[str]:
-    """What in an inline segment must survive translation: link references, images,
-    code spans, autolinks, raw HTML and emphasis (as counts of each)."""
-    found: Counter[str] = Counter()
-    for ref in REF.findall(text):
-        found[f"link [{ref}]"] += 1
-    for token in _parser().parseInline(REF.sub("](#)", text))[0].children or []:
-        if token.type == "code_inline":
-            found[f"code `{token.content}`"] += 1
-        elif token.type == "html_inline":
-            found[f"HTML {token.content}"] += 1
-        elif token.type == "link_open" and token.markup == "autolink":
-            found[f"link <{token.attrs.get('href')}>"] += 1
-        elif token.type in ("em_open", "strong_open", "s_open"):
-            found[token.type.replace("_open", "")] += 1
-        elif token.type == "image":
-            found["image"] += 1
-    return found
-
-
-def inline_problems(source: str, translation: str) -> list[str]:
-    """Why ``translation`` cannot stand for ``source`` (empty if it can)."""
-    want, have = _signature(source), _signature(translation)
-    problems = []
-    for item in sorted(want - have):
-        problems.append(f"{item} is missing")
-    for item in sorted(have - want):
-        problems.append(f"{item} is not in the source")
-    return problems
 
 
 def rebuild(source: Version, translations: dict[str, str]) -> str:
