@@ -36,7 +36,11 @@ APT_PACKAGES = {
 
 
 def present(tool: str) -> bool:
-    return Path(tool).exists() if tool.startswith("/") else shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin") is not None
+    return (
+        Path(tool).exists()
+        if tool.startswith("/")
+        else shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin") is not None
+    )
 
 
 def run(*cmd: str | Path, **kw: object) -> None:
@@ -53,7 +57,16 @@ def ensure_venv() -> None:
         print("creating .venv/ ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("installing ushtil and its dependencies into .venv/ ...", flush=True)
-    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", f"{ROOT}[test]")
+    run(
+        PYTHON,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-e",
+        f"{ROOT}[test]",
+    )
     STAMP.write_text(wanted)
 
 
@@ -67,7 +80,9 @@ def ensure_system_tools() -> None:
         run("apt-get", "update", "-qq", env=env)
         run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
     else:
-        sys.exit(f"the tests need {' '.join(missing)}; install it (e.g. sudo apt-get install {' '.join(missing)})")
+        sys.exit(
+            f"the tests need {' '.join(missing)}; install it (e.g. sudo apt-get install {' '.join(missing)})"
+        )
 
 
 def main(argv: list[str]) -> int:
@@ -78,9 +93,9 @@ def main(argv: list[str]) -> int:
     if argv[0] == "build":
         return subprocess.call([str(BIN / "ushtil"), "-C", str(ROOT), "build", *argv[1:]])
     if argv[0] == "lint":
-        return subprocess.call([str(BIN / "ruff"), "check", "src", "tests", "benchmarks", "dev.py"], cwd=ROOT) or subprocess.call(
-            [str(BIN / "mypy")], cwd=ROOT
-        )
+        return subprocess.call(
+            [str(BIN / "ruff"), "check", "src", "tests", "benchmarks", "dev.py"], cwd=ROOT
+        ) or subprocess.call([str(BIN / "mypy")], cwd=ROOT)
     ensure_system_tools()
     return subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT)
 

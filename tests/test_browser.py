@@ -5,11 +5,11 @@ keyboard use, no console errors; with a plain static server and with nginx."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
 from conftest import build_ok, make_project
 from servers import nginx, nginx_available, static_server, unless_required
 
@@ -19,7 +19,8 @@ if os.environ.get("USHTIL_REQUIRE_ALL") == "1":
 else:
     playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(
-    unless_required(os.path.exists(CHROMIUM)), reason="needs Debian's chromium (python3 dev.py test installs it)"
+    unless_required(os.path.exists(CHROMIUM)),
+    reason="needs Debian's chromium (python3 dev.py test installs it)",
 )
 ARGS = [
     "--no-sandbox",
@@ -60,10 +61,14 @@ class Tab:
         self.context = browser.new_context(**context)
         self.page = self.context.new_page()
         self.errors: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        self.page.on(
+            "console",
+            lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None,
+        )
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.page.on(
-            "response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None
+            "response",
+            lambda r: self.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
         )
 
     def path(self) -> str:
@@ -105,9 +110,12 @@ def test_switch_language_lands_on_the_same_article(site: str, tab: Tab) -> None:
 
 
 @pytest.mark.parametrize(
-    ("locale", "expected"), [("en-US", "/en/"), ("ru-RU", "/ru/"), ("kk-KZ", "/kk/"), ("de-DE", "/kk/")]
+    ("locale", "expected"),
+    [("en-US", "/en/"), ("ru-RU", "/ru/"), ("kk-KZ", "/kk/"), ("de-DE", "/kk/")],
 )
-def test_root_follows_the_browser_languages(site: str, browser: Any, locale: str, expected: str) -> None:
+def test_root_follows_the_browser_languages(
+    site: str, browser: Any, locale: str, expected: str
+) -> None:
     t = Tab(browser, locale=locale)
     try:
         t.page.goto(f"{site}/")
@@ -172,8 +180,12 @@ def test_every_page_of_the_sample_loads_without_errors(site: str, public: Path, 
     assert tab.errors == []
 
 
-@pytest.mark.skipif(unless_required(nginx_available()), reason="needs nginx and libnginx-mod-http-js")
-def test_choice_made_in_the_browser_is_honoured_by_nginx(public: Path, browser: Any, tmp_path: Path) -> None:
+@pytest.mark.skipif(
+    unless_required(nginx_available()), reason="needs nginx and libnginx-mod-http-js"
+)
+def test_choice_made_in_the_browser_is_honoured_by_nginx(
+    public: Path, browser: Any, tmp_path: Path
+) -> None:
     with nginx(public, tmp_path / "nginx") as base:
         t = Tab(browser, locale="en-US")
         try:

@@ -77,7 +77,11 @@ def test_article_without_english_is_hidden_not_dead(sample: Path) -> None:
 def test_no_link_points_at_a_missing_file(sample: Path, basic: Path) -> None:
     for project in (sample, basic):
         public = build_ok(project)
-        broken = [(p.relative_to(public), u) for p, u in internal_links(public) if not resolves(public, p, u)]
+        broken = [
+            (p.relative_to(public), u)
+            for p, u in internal_links(public)
+            if not resolves(public, p, u)
+        ]
         assert broken == []
 
 
@@ -100,7 +104,10 @@ def test_lists_paginate_and_count_in_each_language(basic: Path) -> None:
 
 def test_drafts_and_future_articles_are_not_published(basic: Path) -> None:
     report = build_report(basic)
-    assert any("articles/d-future/article.toml: warning: published 2030-01-01" in m for m in messages(report))
+    assert any(
+        "articles/d-future/article.toml: warning: published 2030-01-01" in m
+        for m in messages(report)
+    )
     public = basic / "public"
     assert not (public / "en/news/c-draft-en").exists()
     assert not (public / "kk/news/d-future").exists()
@@ -113,13 +120,18 @@ def test_fallback_policy_shows_other_language_with_notice(basic: Path) -> None:
     html = read(public, "/en/news/b-no-english/")
     assert find(html, "html")[0].get("lang") == "en"
     assert find(html, "meta", name="robots")[0].get("content") == "noindex"
-    assert find(html, "link", rel="canonical")[0].get("href") == "https://example.kz/ru/news/b-no-english/"
+    assert (
+        find(html, "link", rel="canonical")[0].get("href")
+        == "https://example.kz/ru/news/b-no-english/"
+    )
     article = find(html, "article", class_="article")[0]
     assert article.get("lang") == "ru"  # the text is Russian: en falls back to ru first
     assert "Сайт обновлён" in article.text
     notice = find(html, "p", class_="notice")[0]
     assert notice.get("lang") == "en"
-    assert "has not been translated into this language yet" in notice.text and "Russian" in notice.text
+    assert (
+        "has not been translated into this language yet" in notice.text and "Russian" in notice.text
+    )
     assert "en" not in hreflangs(html)
     # The Kazakh page's switcher now leads to the English fallback page.
     kk = read(public, "/kk/news/b-no-english/")
@@ -130,7 +142,11 @@ def test_fallback_policy_shows_other_language_with_notice(basic: Path) -> None:
 
 
 def test_article_can_override_the_site_policy(basic: Path) -> None:
-    edit(basic / "articles/b-no-english/article.toml", 'category = "site"', 'category = "site"\nmissing = "fallback"')
+    edit(
+        basic / "articles/b-no-english/article.toml",
+        'category = "site"',
+        'category = "site"\nmissing = "fallback"',
+    )
     public = build_ok(basic)
     assert (public / "en/news/b-no-english/index.html").is_file()
     assert "b-no-english" in read(public, "/en/")
@@ -140,8 +156,14 @@ def test_content_errors_are_all_reported_and_nothing_is_written(basic: Path) -> 
     public = build_ok(basic)
     before = sorted(p.relative_to(public) for p in public.rglob("*"))
     edit(basic / "articles/a-full/kk.md", 'title = "Қалада жаңа саябақ ашылды"', 'title = ""')
-    edit(basic / "articles/b-no-english/article.toml", "published = 2024-02-01T12:00:00+05:00", 'published = "2024-02-01"')
-    (basic / "articles/c-draft-en/de.md").write_text("+++\ntitle = \"Frühjahrsputz\"\n+++\nText\n", encoding="utf-8")
+    edit(
+        basic / "articles/b-no-english/article.toml",
+        "published = 2024-02-01T12:00:00+05:00",
+        'published = "2024-02-01"',
+    )
+    (basic / "articles/c-draft-en/de.md").write_text(
+        '+++\ntitle = "Frühjahrsputz"\n+++\nText\n', encoding="utf-8"
+    )
     report = build_report(basic)
     assert not report.ok
     found = messages(report)
@@ -150,19 +172,35 @@ def test_content_errors_are_all_reported_and_nothing_is_written(basic: Path) -> 
         "articles/b-no-english/article.toml:1: 'published' must be a TOML date-time such as "
         "2016-07-07T14:05:00+06:00, not a quoted string" in found
     )
-    assert "articles/c-draft-en/de.md: 'de' is not one of the site's languages (kk, ru, en)" in found
+    assert (
+        "articles/c-draft-en/de.md: 'de' is not one of the site's languages (kk, ru, en)" in found
+    )
     assert sorted(p.relative_to(public) for p in public.rglob("*")) == before
 
 
 def test_template_mistakes_name_template_and_line(basic: Path) -> None:
-    edit(basic / "templates/article.html", "<h1>{{ version.title }}</h1>", "<h1>{{ version.titel }}</h1>")
+    edit(
+        basic / "templates/article.html",
+        "<h1>{{ version.title }}</h1>",
+        "<h1>{{ version.titel }}</h1>",
+    )
     report = build_report(basic)
     assert not report.ok
-    line = next(n for n, l in enumerate((basic / "templates/article.html").read_text().splitlines(), 1) if "titel" in l)
-    assert any(m.startswith(f"templates/article.html:{line}: template refers to something undefined") for m in messages(report))
+    line = next(
+        n
+        for n, l in enumerate((basic / "templates/article.html").read_text().splitlines(), 1)
+        if "titel" in l
+    )
+    assert any(
+        m.startswith(f"templates/article.html:{line}: template refers to something undefined")
+        for m in messages(report)
+    )
     edit(basic / "templates/article.html", "{{ version.titel }}", "{{ version.title }")
     report = build_report(basic)
-    assert any(m.startswith(f"templates/article.html:{line}: template syntax error") for m in messages(report))
+    assert any(
+        m.startswith(f"templates/article.html:{line}: template syntax error")
+        for m in messages(report)
+    )
 
 
 def test_output_is_deterministic(basic: Path, tmp_path: Path) -> None:
@@ -182,10 +220,12 @@ def test_cli_exit_codes_and_messages(basic: Path) -> None:
     assert not (basic / "public").exists()
     usage = subprocess.run([*ushtil, "bild"], capture_output=True, text=True)
     assert usage.returncode == 2
-    (basic / "articles/a-full/ru.md").write_bytes(b"+++\ntitle = \"\xff\"\n+++\n")
+    (basic / "articles/a-full/ru.md").write_bytes(b'+++\ntitle = "\xff"\n+++\n')
     bad = subprocess.run([*ushtil, "build"], capture_output=True, text=True)
     assert bad.returncode == 1
-    assert "articles/a-full/ru.md:2: not valid UTF-8 (byte 0xff); save the file as UTF-8" in bad.stderr
+    assert (
+        "articles/a-full/ru.md:2: not valid UTF-8 (byte 0xff); save the file as UTF-8" in bad.stderr
+    )
     assert "Traceback" not in bad.stderr
     assert not (basic / "public").exists()
 
@@ -194,17 +234,24 @@ def test_strict_build_refuses_missing_required_version(basic: Path) -> None:
     (basic / "articles/b-no-english/ru.md").unlink()
     assert build_report(basic).ok
     report = build_report(basic, strict=True)
-    assert "articles/b-no-english/article.toml: no published 'ru' version (ru is required)" in messages(report)
+    assert (
+        "articles/b-no-english/article.toml: no published 'ru' version (ru is required)"
+        in messages(report)
+    )
     assert not report.ok
 
 
 def test_readme_sample_site_builds_with_the_console_script(tmp_path: Path) -> None:
     out = tmp_path / "public"
     script = Path(sys.executable).parent / "ushtil"
-    result = subprocess.run([str(script), "-C", str(ROOT), "build", "--out", str(out)], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(script), "-C", str(ROOT), "build", "--out", str(out)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     for lang in ("kk", "ru", "en"):
-        assert re.search(rf'<html lang="{lang}">', (out / lang / "news/10888/index.html").read_text())
+        assert re.search(
+            rf'<html lang="{lang}">', (out / lang / "news/10888/index.html").read_text()
+        )
     assert NOW  # the sample's dates are all in the past
 
 
@@ -212,14 +259,18 @@ def test_the_site_name_comes_from_site_toml_translated_and_escaped_once(basic: P
     import feedparser
 
     config = basic / "site.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "time_zone", 'name = "News"\ntime_zone'), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("time_zone", 'name = "News"\ntime_zone'),
+        encoding="utf-8",
+    )
     public = build_ok(basic)
     header = [a.text.strip() for a in find(read(public, "/ru/"), "a", class_="site-name")]
     assert header == ["Новости"]  # the catalogues' translation of the msgid "News"
     assert feedparser.parse((public / "ru/feed.xml").read_bytes()).feed.title == "Новости: Новости"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        'name = "News"', 'name = "Tom & <b>Jerry</b>"'), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('name = "News"', 'name = "Tom & <b>Jerry</b>"'),
+        encoding="utf-8",
+    )
     public = build_ok(basic)
     page = read(public, "/kk/")
     assert ">\nTom &amp; &lt;b&gt;Jerry&lt;/b&gt;  </a>" in page  # text, escaped exactly once

@@ -13,13 +13,12 @@ import polib
 import pytest
 from conftest import build_report, find, messages, read
 
+from ushtil.cli.main import main
 from ushtil.interface import report as poreport
-
 from ushtil.interface import tooling as translate
 from ushtil.interface.compile import compile_catalog
 from ushtil.interface.posyntax import msgid_lines
 from ushtil.interface.translator import Catalog, load_catalog, load_catalogs
-from ushtil.cli.main import main
 from ushtil.project.config import load_config
 from ushtil.project.problems import Diagnostic, Location
 
@@ -315,7 +314,9 @@ def test_a_control_character_in_a_translation_is_an_error_with_its_line(
     path = po_path(basic, "kk")
     line = put(path, "Main menu", f"Басты{char}мәзір")
     expected = f"control-character: msgstr has the character U+{ord(char):04X} at character 6, which XML and HTML forbid (often pasted from a word processor): remove it"
-    assert [poreport.check_line(d) for d in poreport.check(path, KK)] == [f"{KK}:{line}: {expected}"]
+    assert [poreport.check_line(d) for d in poreport.check(path, KK)] == [
+        f"{KK}:{line}: {expected}"
+    ]
     report = build_report(basic)
     assert f"{KK}:{line}: warning: {expected} (translation not used)" in messages(report)
     html = read(basic / "public", "/kk/")
@@ -409,7 +410,9 @@ def test_one_rule_for_the_build_check_compile_and_import(
     assert "internal error" not in err
 
 
-def test_compile_with_fuzzy_judges_the_fuzzy_translations_it_takes(basic: Path, tmp_path: Path) -> None:
+def test_compile_with_fuzzy_judges_the_fuzzy_translations_it_takes(
+    basic: Path, tmp_path: Path
+) -> None:
     path = po_path(basic, "kk")
     put(path, LINK, HOSTILE)
     po = polib.pofile(str(path), wrapwidth=79)
@@ -488,14 +491,13 @@ def test_a_plural_expression_that_fails_is_refused_everywhere_with_the_header_li
     assert len(checked) == 1 and checked[0].is_error and checked[0].location == Location(KK, line)
     if message is not None:
         assert checked[0].message == message
-    assert (
-        compile_catalog(path, KK, tmp_path / "kk.mo") and not (tmp_path / "kk.mo").exists()
-    )
+    assert compile_catalog(path, KK, tmp_path / "kk.mo") and not (tmp_path / "kk.mo").exists()
     report = build_report(basic)
     assert report.ok, messages(report)
     assert not any("templates/" in m for m in messages(report)), messages(report)
-    assert f"{KK}:{line}: warning: header-plural-forms: {checked[0].message} (plural translations not used)" in messages(
-        report
+    assert (
+        f"{KK}:{line}: warning: header-plural-forms: {checked[0].message} (plural translations not used)"
+        in messages(report)
     )
     html = read(basic / "public", "/kk/")
     assert "материал" in find(html, "p", class_="count")[0].text  # kk → ru's plural forms

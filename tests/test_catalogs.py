@@ -8,7 +8,6 @@ from pathlib import Path
 
 import polib
 import pytest
-
 from conftest import ROOT, build_ok, build_report, find, messages, read
 
 LANGS = ("kk", "ru", "en")
@@ -30,7 +29,9 @@ def po_path(project: Path, lang: str) -> Path:
     return project / "locales" / lang / "LC_MESSAGES" / "messages.po"
 
 
-def set_translation(project: Path, lang: str, msgid: str, msgstr: str | dict[int, str], *, fuzzy: bool = False) -> int:
+def set_translation(
+    project: Path, lang: str, msgid: str, msgstr: str | dict[int, str], *, fuzzy: bool = False
+) -> int:
     path = po_path(project, lang)
     po = polib.pofile(str(path), wrapwidth=79)
     entry = next(e for e in po if e.msgid == msgid)
@@ -42,13 +43,25 @@ def set_translation(project: Path, lang: str, msgid: str, msgstr: str | dict[int
         entry.flags.append("fuzzy")
     po.save(str(path))
     wanted = f"msgid {polib.escape(msgid)!r}".replace("'", '"')
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line == wanted)
+    return next(
+        n
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if line == wanted
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_msgfmt_accepts_every_catalogue(lang: str, tmp_path: Path) -> None:
     result = subprocess.run(
-        [msgfmt(), "-c", "--check-format", "--statistics", "-o", str(tmp_path / "x.mo"), str(po_path(ROOT, lang))],
+        [
+            msgfmt(),
+            "-c",
+            "--check-format",
+            "--statistics",
+            "-o",
+            str(tmp_path / "x.mo"),
+            str(po_path(ROOT, lang)),
+        ],
         capture_output=True,
         text=True,
     )
@@ -73,23 +86,37 @@ def test_markup_in_a_translation_is_not_used_and_reported(basic: Path) -> None:
     attr_line = set_translation(basic, "kk", "Language", 'Тіл" onmouseover="alert(1)')
     report = build_report(basic)
     assert report.ok
-    assert f"locales/kk/LC_MESSAGES/messages.po:{line}: warning: markup: msgstr has markup its source does not: <script> (translation not used)" in messages(report)
+    assert (
+        f"locales/kk/LC_MESSAGES/messages.po:{line}: warning: markup: msgstr has markup its source does not: <script> (translation not used)"
+        in messages(report)
+    )
     html = read(basic / "public", "/kk/")
     assert "<script>alert" not in html
     assert find(html, "nav", class_="menu")[0].get("aria-label") == "Главное меню"  # kk → ru
     switcher = find(html, "nav", class_="switcher")[0]
-    assert switcher.get("aria-label") == 'Тіл" onmouseover="alert(1)' and switcher.get("onmouseover") is None
+    assert (
+        switcher.get("aria-label") == 'Тіл" onmouseover="alert(1)'
+        and switcher.get("onmouseover") is None
+    )
     assert attr_line
 
 
 def test_broken_placeholders_fall_back_along_the_chain(basic: Path) -> None:
     line = set_translation(basic, "kk", "Page %(page)s of %(pages)s", "%(pagez)s-бет")
-    plural_line = set_translation(basic, "kk", "%(num)s article", {0: "%(num)s материал", 1: "материалдар"})
+    plural_line = set_translation(
+        basic, "kk", "%(num)s article", {0: "%(num)s материал", 1: "материалдар"}
+    )
     report = build_report(basic)
     assert report.ok
     found = messages(report)
-    assert f"locales/kk/LC_MESSAGES/messages.po:{line}: warning: placeholder: msgstr has placeholders the source does not: %(pagez) (translation not used)" in found
-    assert f"locales/kk/LC_MESSAGES/messages.po:{plural_line}: warning: placeholder: msgstr[1] lacks placeholders of the source: %(num) (translation not used)" in found
+    assert (
+        f"locales/kk/LC_MESSAGES/messages.po:{line}: warning: placeholder: msgstr has placeholders the source does not: %(pagez) (translation not used)"
+        in found
+    )
+    assert (
+        f"locales/kk/LC_MESSAGES/messages.po:{plural_line}: warning: placeholder: msgstr[1] lacks placeholders of the source: %(num) (translation not used)"
+        in found
+    )
     html = read(basic / "public", "/kk/")
     assert "Страница 1 из 2" in html  # kk → ru, as site.toml's chain says
     assert "3 материала" in html
@@ -108,19 +135,26 @@ def test_fuzzy_and_untranslated_entries_are_not_used(basic: Path) -> None:
 def test_a_catalogue_with_a_syntax_error_is_reported_with_its_line(basic: Path) -> None:
     path = po_path(basic, "ru")
     lines = path.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, l in enumerate(lines) if l.startswith("msgid \"Main menu\""))
+    index = next(i for i, l in enumerate(lines) if l.startswith('msgid "Main menu"'))
     lines[index] = 'msgid "Main menu'
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = build_report(basic)
     assert not report.ok
-    assert any(m.startswith("locales/ru/LC_MESSAGES/messages.po:") and "syntax error" in m for m in messages(report)), messages(report)
+    assert any(
+        m.startswith("locales/ru/LC_MESSAGES/messages.po:") and "syntax error" in m
+        for m in messages(report)
+    ), messages(report)
     assert "Traceback" not in "\n".join(messages(report))
 
 
 def test_a_bare_percent_in_a_source_string_does_not_crash_the_build(basic: Path) -> None:
     template = basic / "templates/list.html"
     template.write_text(
-        template.read_text(encoding="utf-8").replace("{% block content %}", "{% block content %}<p>{{ _('Turnout was 65% in Astana') }}</p>", 1),
+        template.read_text(encoding="utf-8").replace(
+            "{% block content %}",
+            "{% block content %}<p>{{ _('Turnout was 65% in Astana') }}</p>",
+            1,
+        ),
         encoding="utf-8",
     )
     report = build_report(basic)

@@ -261,8 +261,11 @@ def test_python_m_ushtil_and_the_console_script(sample: Path) -> None:
     )
     assert done.returncode == 0 and done.stdout.strip() == f"ushtil {__version__}"
     done = subprocess.run(
-        [sys.executable, "-m", "ushtil", "check"], cwd=sample / ARTICLE,
-        capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "ushtil", "check"],
+        cwd=sample / ARTICLE,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0 and done.stdout.startswith("ok: "), done.stderr
     (script,) = [e for e in entry_points(group="console_scripts") if e.name == "ushtil"]

@@ -28,7 +28,7 @@ def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
     text = (
         'base_url = "astana.kz"\n'
         'languages = ["kz", "ru", "en"]\n'
-        "per_page = \"ten\"\n"
+        'per_page = "ten"\n'
         'missing = "redirect"\n'
         'time_zone = "Asia/Astana-City"\n'
         'languagess = ["kk"]\n'
@@ -36,7 +36,10 @@ def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
     found = problems(text, tmp_path)
     assert "site.toml:6: unknown key 'languagess' (did you mean 'languages'?)" in found
     assert "site.toml:1: 'base_url' must be an absolute http(s) URL, not 'astana.kz'" in found
-    assert "site.toml:2: 'kz' is not an ISO 639-1 language code (Kazakh is 'kk'; 'kz' is the country)" in found
+    assert (
+        "site.toml:2: 'kz' is not an ISO 639-1 language code (Kazakh is 'kk'; 'kz' is the country)"
+        in found
+    )
     assert "site.toml:3: 'per_page' must be a whole number, not a string" in found
     assert "site.toml:4: 'missing' must be one of 'hide', 'fallback', not 'redirect'" in found
     assert any(m.startswith("site.toml:5: unknown time zone 'Asia/Astana-City'") for m in found)
@@ -81,7 +84,9 @@ def test_the_site_name_is_extracted_for_translators(basic: Path) -> None:
     from ushtil.interface import tooling
 
     text = (basic / "site.toml").read_text(encoding="utf-8")
-    (basic / "site.toml").write_text(text.replace("time_zone", 'name = "City news"\ntime_zone'), encoding="utf-8")
+    (basic / "site.toml").write_text(
+        text.replace("time_zone", 'name = "City news"\ntime_zone'), encoding="utf-8"
+    )
     changed, diagnostics = tooling.extract(basic)
     assert changed and diagnostics == []
     entry = polib.pofile(str(basic / "i18n/messages.pot")).find("City news")

@@ -9,23 +9,23 @@ import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
 
+from conftest import make_project
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import make_project
-from ushtil.project.config import load_config
 from ushtil.project.articles import ARTICLE_ID, _safe_relative, load_articles, parse_version
+from ushtil.project.config import load_config
 from ushtil.project.problems import Diagnostic, printable
+from ushtil.project.text import decode
 from ushtil.site.graph import Urls
 from ushtil.site.markdown import SAFE_TAGS, markdown_renderer, sanitise
-from ushtil.project.text import decode
 
 settings.register_profile("ci", deadline=None, derandomize=True, max_examples=150, print_blob=True)
 settings.register_profile("dev", deadline=None, max_examples=150)
 settings.load_profile("ci" if os.environ.get("USHTIL_REQUIRE_ALL") == "1" else "dev")
 
 LETTERS = "әғқңөұүһіӘҒҚҢӨҰҮҺІабвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВЕЁЖЙЯabcxyzXYZ"
-SYNTAX = ' \n\r\t"\'=+-[]{}#<>&/\\.:;,*_`!()|~%'
+SYNTAX = " \n\r\t\"'=+-[]{}#<>&/\\.:;,*_`!()|~%"
 CONTROL = "".join(map(chr, range(0, 32))) + "\x7f\u0301\u0306\u200b\u202e\ufeff"
 text = st.text(alphabet=st.sampled_from(LETTERS + SYNTAX + CONTROL), max_size=400)
 markdownish = st.lists(
@@ -33,11 +33,28 @@ markdownish = st.lists(
         text,
         st.sampled_from(
             [
-                "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
-                "[x]( JAVASCRIPT:alert(1))", "<a href='jav&#x09;ascript:alert(1)'>x</a>", "</div></main></body>",
-                "<!--", "-->", "<![CDATA[", "```", "    code", "> quote", "| a | b |\n|---|---|\n| 1 | 2 |",
-                "<svg onload=alert(1)>", "<style>*{}</style>", "<iframe src=//evil>", "&lt;", "<b", "\"><x y=\"",
-                "![i](data:text/html,<script>)", "<a href=\"vbscript:x\">v</a>", "<details open ontoggle=alert(1)>",
+                "<script>alert(1)</script>",
+                "<img src=x onerror=alert(1)>",
+                "[x](javascript:alert(1))",
+                "[x]( JAVASCRIPT:alert(1))",
+                "<a href='jav&#x09;ascript:alert(1)'>x</a>",
+                "</div></main></body>",
+                "<!--",
+                "-->",
+                "<![CDATA[",
+                "```",
+                "    code",
+                "> quote",
+                "| a | b |\n|---|---|\n| 1 | 2 |",
+                "<svg onload=alert(1)>",
+                "<style>*{}</style>",
+                "<iframe src=//evil>",
+                "&lt;",
+                "<b",
+                '"><x y="',
+                "![i](data:text/html,<script>)",
+                '<a href="vbscript:x">v</a>',
+                "<details open ontoggle=alert(1)>",
             ]
         ),
     ),
@@ -47,8 +64,31 @@ markdownish = st.lists(
 CODES = ("kk", "ru", "en")
 SHOWN = "articles/x/kk.md"
 COMMONMARK_TAGS = {
-    "p", "em", "strong", "a", "img", "code", "pre", "blockquote", "ul", "ol", "li", "h1", "h2", "h3",
-    "h4", "h5", "h6", "hr", "br", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "em",
+    "strong",
+    "a",
+    "img",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "br",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 VOID = {"img", "br", "hr", "col", "source", "track", "wbr", "input"}
 
@@ -120,13 +160,21 @@ def test_front_matter_reader_never_crashes(body: str, front: str) -> None:
             assert version.title.strip() and len(version.digest) == 16
 
 
-@given(name=st.text(alphabet=st.sampled_from(LETTERS + SYNTAX + CONTROL + "0123456789"), min_size=1, max_size=40))
+@given(
+    name=st.text(
+        alphabet=st.sampled_from(LETTERS + SYNTAX + CONTROL + "0123456789"), min_size=1, max_size=40
+    )
+)
 @example(name=".")
 def test_ids_and_relative_paths_stay_inside(name: str) -> None:
     urls = Urls(make_config())
     if ARTICLE_ID.match(name):
         target = urls.file_for(urls.article("kk", name))
-        assert posixpath.normpath(target) == target and target.startswith("kk/news/") and "/" not in name
+        assert (
+            posixpath.normpath(target) == target
+            and target.startswith("kk/news/")
+            and "/" not in name
+        )
     if _safe_relative(name):
         joined = posixpath.normpath(posixpath.join("articles/x", name))
         assert joined.startswith("articles/x/"), name
@@ -135,12 +183,25 @@ def test_ids_and_relative_paths_stay_inside(name: str) -> None:
 def make_config():  # type: ignore[no-untyped-def]
     from ushtil.project.config import parse_config
 
-    config, _ = parse_config('base_url = "https://astana.example.kz"\nlanguages = ["kk", "ru", "en"]\n', Path("/site"))
+    config, _ = parse_config(
+        'base_url = "https://astana.example.kz"\nlanguages = ["kk", "ru", "en"]\n', Path("/site")
+    )
     return config
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], max_examples=25)
-@given(name=st.text(alphabet=st.sampled_from(LETTERS + SYNTAX.replace("/", "").replace("\n", "") + "0123456789"), min_size=1, max_size=30))
+@settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    max_examples=25,
+)
+@given(
+    name=st.text(
+        alphabet=st.sampled_from(
+            LETTERS + SYNTAX.replace("/", "").replace("\n", "") + "0123456789"
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_any_folder_name_is_an_id_or_a_clear_error(tmp_path_factory, name: str) -> None:  # type: ignore[no-untyped-def]
     project = make_project(tmp_path_factory.mktemp("fuzz"), "basic")
     if name in (".", "..") or name.startswith("."):

@@ -10,13 +10,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from conftest import build_ok, build_report, edit, find, messages, parse, read
 from generated import generate
+
 import ushtil.site.write
 from ushtil.cli.main import main
 from ushtil.site.outfolder import output_lock
@@ -43,18 +43,24 @@ def tree(folder: Path) -> dict[str, str]:
 
 
 def leftovers(project: Path) -> list[str]:
-    return sorted(p.name for p in project.iterdir() if p.name.startswith((".public.new-", ".public.old-")))
+    return sorted(
+        p.name for p in project.iterdir() if p.name.startswith((".public.new-", ".public.old-"))
+    )
 
 
 BATTERY: list[tuple[str, Callable[[Path], object], str]] = [
     (
         "invalid UTF-8",
-        lambda p: write(p / A / "kk.md", '+++\ntitle = "Қала"\n+++\nжол\n'.encode() + b"\xff\xfe bad\n"),
+        lambda p: write(
+            p / A / "kk.md", '+++\ntitle = "Қала"\n+++\nжол\n'.encode() + b"\xff\xfe bad\n"
+        ),
         "articles/a-full/kk.md:5: not valid UTF-8 (byte 0xff); save the file as UTF-8",
     ),
     (
         "date as a string",
-        lambda p: write(p / A / "article.toml", 'published = "2024-01-10T09:00:00+05:00"\ncategory = "news"\n'),
+        lambda p: write(
+            p / A / "article.toml", 'published = "2024-01-10T09:00:00+05:00"\ncategory = "news"\n'
+        ),
         "articles/a-full/article.toml:1: 'published' must be a TOML date-time such as 2016-07-07T14:05:00+06:00, "
         "not a quoted string",
     ),
@@ -65,7 +71,9 @@ BATTERY: list[tuple[str, Callable[[Path], object], str]] = [
     ),
     (
         "date without a time zone",
-        lambda p: write(p / A / "article.toml", 'published = 2024-01-10T09:00:00\ncategory = "news"\n'),
+        lambda p: write(
+            p / A / "article.toml", 'published = 2024-01-10T09:00:00\ncategory = "news"\n'
+        ),
         "articles/a-full/article.toml:1: 'published' has no time zone offset, e.g. +06:00",
     ),
     (
@@ -97,7 +105,9 @@ BATTERY: list[tuple[str, Callable[[Path], object], str]] = [
     ),
     (
         "a category not declared",
-        lambda p: write(p / A / "article.toml", 'published = 2024-01-10T09:00:00+05:00\ncategory = "sport"\n'),
+        lambda p: write(
+            p / A / "article.toml", 'published = 2024-01-10T09:00:00+05:00\ncategory = "sport"\n'
+        ),
         "articles/a-full/article.toml:2: category 'sport' is not declared in site.toml [categories] "
         "(declared: news, site)",
     ),
@@ -118,7 +128,10 @@ BATTERY: list[tuple[str, Callable[[Path], object], str]] = [
     ),
     (
         "an image that links out of the project",
-        lambda p: ((p / A / "photo.jpg").symlink_to("/etc/passwd"), write(p / A / "article.toml", FACTS + 'image = "photo.jpg"\n')),
+        lambda p: (
+            (p / A / "photo.jpg").symlink_to("/etc/passwd"),
+            write(p / A / "article.toml", FACTS + 'image = "photo.jpg"\n'),
+        ),
         "articles/a-full/article.toml:3: image 'photo.jpg' is a link; put the file itself in articles/a-full/",
     ),
     (
@@ -143,14 +156,22 @@ BATTERY: list[tuple[str, Callable[[Path], object], str]] = [
     ),
     (
         "a catalogue with a syntax error",
-        lambda p: edit(p / "locales/ru/LC_MESSAGES/messages.po", 'msgstr "Новости"', 'msgstr "Новости'),
+        lambda p: edit(
+            p / "locales/ru/LC_MESSAGES/messages.po", 'msgstr "Новости"', 'msgstr "Новости'
+        ),
         "locales/ru/LC_MESSAGES/messages.po:",
     ),
 ]
 
 
 @pytest.mark.parametrize(("name", "breaks", "expected"), BATTERY, ids=[b[0] for b in BATTERY])
-def test_battery(basic: Path, name: str, breaks: Callable[[Path], object], expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_battery(
+    basic: Path,
+    name: str,
+    breaks: Callable[[Path], object],
+    expected: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     public = build_ok(basic)
     before = tree(public)
     breaks(basic)
@@ -187,21 +208,31 @@ def test_bom_crlf_and_nfd_are_accepted(basic: Path) -> None:
     assert "<h1>Есіл бойында жаңа саябақ ашылды</h1>" in read(basic / "public", "/kk/news/a-full/")
 
 
-def test_all_problems_are_collected_in_one_run(basic: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_all_problems_are_collected_in_one_run(
+    basic: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(basic / "articles/b-no-english/kk.md", '+++\ntitle = ""\n+++\nМәтін\n')
-    write(basic / "articles/c-draft-en/article.toml", 'published = 2024-01-10T09:00:00\ncategory = "news"\n')
+    write(
+        basic / "articles/c-draft-en/article.toml",
+        'published = 2024-01-10T09:00:00\ncategory = "news"\n',
+    )
     shutil.copy(basic / A / "en.md", basic / A / "de.md")
     assert main(["-C", str(basic), "build"]) == 1
     err = capsys.readouterr().err
     assert "articles/b-no-english/kk.md:2: 'title' must not be empty" in err
-    assert "articles/c-draft-en/article.toml:1: 'published' has no time zone offset, e.g. +06:00" in err
+    assert (
+        "articles/c-draft-en/article.toml:1: 'published' has no time zone offset, e.g. +06:00"
+        in err
+    )
     assert "articles/a-full/de.md: 'de' is not one of the site's languages (kk, ru, en)" in err
     assert "3 error(s)" in err
 
 
 def test_a_10_mb_article_is_built(basic: Path) -> None:
     paragraph = "Астана қаласында жаңа саябақ ашылды, онда ағаштар мен орындықтар бар. " * 8
-    body = "\n\n".join(f"{paragraph} {n}" for n in range(10 * 1024 * 1024 // len(paragraph.encode())))
+    body = "\n\n".join(
+        f"{paragraph} {n}" for n in range(10 * 1024 * 1024 // len(paragraph.encode()))
+    )
     write(basic / A / "kk.md", f'+++\ntitle = "Үлкен мақала"\n+++\n{body}\n')
     assert (basic / A / "kk.md").stat().st_size > 10 * 1024 * 1024
     public = build_ok(basic)
@@ -223,12 +254,22 @@ def test_an_unwritable_output_folder(basic: Path, capsys: pytest.CaptureFixture[
 @pytest.mark.parametrize(
     ("failure", "message"),
     [
-        (OSError(errno.ENOSPC, "No space left on device"), "cannot write the site (the disk is full); the previous site is unchanged"),
-        (PermissionError(errno.EACCES, "Permission denied"), "cannot write the site (Permission denied); the previous site is unchanged"),
+        (
+            OSError(errno.ENOSPC, "No space left on device"),
+            "cannot write the site (the disk is full); the previous site is unchanged",
+        ),
+        (
+            PermissionError(errno.EACCES, "Permission denied"),
+            "cannot write the site (Permission denied); the previous site is unchanged",
+        ),
     ],
 )
 def test_a_failing_write_leaves_the_old_site(
-    basic: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], failure: OSError, message: str
+    basic: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    failure: OSError,
+    message: str,
 ) -> None:
     public = build_ok(basic)
     before = tree(public)
@@ -252,7 +293,9 @@ def test_a_failing_write_leaves_the_old_site(
     assert tree(public) == before and leftovers(basic) == []
 
 
-def test_ctrl_c_in_the_middle_of_writing(basic: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ctrl_c_in_the_middle_of_writing(
+    basic: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     public = build_ok(basic)
     before = tree(public)
     edit(basic / A / "kk.md", "Саябақта", "Жаңа саябақта")
@@ -270,7 +313,10 @@ def test_ctrl_c_in_the_middle_of_writing(basic: Path, monkeypatch: pytest.Monkey
     code = main(["-C", str(basic), "build"])
     monkeypatch.undo()
     assert code == 130
-    assert capsys.readouterr().err.strip() == "interrupted: the output folder holds a whole site, never a mix (the previous one, or the new one if it was already in place)"
+    assert (
+        capsys.readouterr().err.strip()
+        == "interrupted: the output folder holds a whole site, never a mix (the previous one, or the new one if it was already in place)"
+    )
     assert tree(public) == before and leftovers(basic) == []
 
 
@@ -287,7 +333,9 @@ sys.exit(main(["-C", sys.argv[1], "build"]))
 """
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
+@pytest.mark.parametrize(
+    "signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"]
+)
 def test_a_real_signal_during_a_build(tmp_path: Path, signum: int) -> None:
     """A real process, really interrupted while it writes (its writes slowed down so the
     signal lands mid-way): the previous site stays exactly as it was."""
@@ -298,7 +346,10 @@ def test_a_real_signal_during_a_build(tmp_path: Path, signum: int) -> None:
     for md in sorted((project / "articles").glob("g00*/kk.md"))[:5]:
         md.write_text(md.read_text(encoding="utf-8") + "\nҚосымша сөйлем.\n", encoding="utf-8")
     process = subprocess.Popen(
-        [sys.executable, "-c", SLOW_BUILD, str(project)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", SLOW_BUILD, str(project)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 60
     while not leftovers(project) or not any((project / leftovers(project)[0]).rglob("*.html")):
@@ -313,14 +364,21 @@ def test_a_real_signal_during_a_build(tmp_path: Path, signum: int) -> None:
         assert leftovers(project)  # nothing could clean up ...
         report = build_report(project)  # ... until the next build, which does
         assert report.ok and leftovers(project) == []
-        assert "Қосымша сөйлем." in (public / "kk/news/g0000/index.html").read_text(encoding="utf-8")
+        assert "Қосымша сөйлем." in (public / "kk/news/g0000/index.html").read_text(
+            encoding="utf-8"
+        )
     else:
         assert process.returncode == 130, err
-        assert err.strip() == "interrupted: the output folder holds a whole site, never a mix (the previous one, or the new one if it was already in place)"
+        assert (
+            err.strip()
+            == "interrupted: the output folder holds a whole site, never a mix (the previous one, or the new one if it was already in place)"
+        )
         assert leftovers(project) == []
 
 
-def test_a_second_build_at_the_same_time_is_told(basic: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_second_build_at_the_same_time_is_told(
+    basic: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     public = build_ok(basic)
     before = tree(public)
     with output_lock(public):
@@ -347,7 +405,11 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 def test_html_in_titles_summaries_and_labels_is_escaped(basic: Path) -> None:
     edit(basic / A / "kk.md", 'title = "Қалада жаңа саябақ ашылды"', f"title = '{HOSTILE}'")
-    edit(basic / A / "kk.md", 'summary = "Есіл өзенінің жағасында жаңа саябақ ашылды."', f"summary = '\"><b onmouseover=x>{HOSTILE}'")
+    edit(
+        basic / A / "kk.md",
+        'summary = "Есіл өзенінің жағасында жаңа саябақ ашылды."',
+        f"summary = '\"><b onmouseover=x>{HOSTILE}'",
+    )
     edit(basic / "site.toml", '= "News of the city"', f"= '{HOSTILE}'")
     public = build_ok(basic)
     for path in sorted(public.rglob("*.html")):

@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import polib
 import pytest
-
 from conftest import NOW, edit
 from generated import generate
+
 from ushtil.site.build import build
 
 
@@ -28,7 +28,9 @@ def clean_build(project: Path, scratch: Path) -> dict[str, str]:
     """The same project built from nothing, elsewhere."""
     if scratch.exists():
         shutil.rmtree(scratch)
-    shutil.copytree(project, scratch, ignore=shutil.ignore_patterns("public", ".ushtil-cache", ".public*"))
+    shutil.copytree(
+        project, scratch, ignore=shutil.ignore_patterns("public", ".ushtil-cache", ".public*")
+    )
     report = build(scratch, now=NOW, clean=True, jobs=1)
     assert report.ok, [str(d) for d in report.diagnostics]
     return tree(scratch / "public")
@@ -41,7 +43,11 @@ def touch(path: Path) -> None:
 
 def translation(project: Path, article_id: str) -> Path:
     """One of the article's versions that was translated from another."""
-    return next(p for p in sorted((project / "articles" / article_id).glob("*.md")) if "[translated_from]" in p.read_text(encoding="utf-8"))
+    return next(
+        p
+        for p in sorted((project / "articles" / article_id).glob("*.md"))
+        if "[translated_from]" in p.read_text(encoding="utf-8")
+    )
 
 
 def soft_break(path: Path) -> None:
@@ -49,7 +55,9 @@ def soft_break(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     head, body = text.split("+++\n", 2)[1:]
     first = body.index(" ", 10)
-    path.write_text("+++\n" + head + "+++\n" + body[:first] + "\n<<" + body[first + 1 :], encoding="utf-8")
+    path.write_text(
+        "+++\n" + head + "+++\n" + body[:first] + "\n<<" + body[first + 1 :], encoding="utf-8"
+    )
 
 
 def append(path: Path, sentence: str) -> None:
@@ -71,16 +79,47 @@ EDITS: list[tuple[str, Callable[[Path], object]]] = [
     ("a translation only", lambda p: append(translation(p, "g0006"), "Тағы бір сөйлем.")),
     ("a file touched, not changed", lambda p: touch(p / "articles/g0005/article.toml")),
     ("a soft line break", lambda p: soft_break(p / "articles/g0003/kk.md")),
-    ("the same line break made hard (two trailing spaces)", lambda p: edit(p / "articles/g0003/kk.md", "\n<<", "  \n<<")),
-    ("an article's date", lambda p: edit(p / "articles/g0010/article.toml", "published = 2025-01-16", "published = 2025-03-16")),
-    ("a version deleted", lambda p: (p / "articles/g0012/en.md").unlink(missing_ok=True) or (p / "articles/g0012/ru.md").unlink(missing_ok=True)),
+    (
+        "the same line break made hard (two trailing spaces)",
+        lambda p: edit(p / "articles/g0003/kk.md", "\n<<", "  \n<<"),
+    ),
+    (
+        "an article's date",
+        lambda p: edit(
+            p / "articles/g0010/article.toml", "published = 2025-01-16", "published = 2025-03-16"
+        ),
+    ),
+    (
+        "a version deleted",
+        lambda p: (
+            (p / "articles/g0012/en.md").unlink(missing_ok=True)
+            or (p / "articles/g0012/ru.md").unlink(missing_ok=True)
+        ),
+    ),
     ("an article deleted", lambda p: shutil.rmtree(p / "articles/g0020")),
     ("an article added", lambda p: shutil.copytree(p / "articles/g0021", p / "articles/new-one")),
-    ("a draft published", lambda p: [edit(f, "draft = true\n", "") for f in sorted(p.glob("articles/*/*.md")) if "draft = true" in f.read_text(encoding="utf-8")][:1]),
-    ("a template", lambda p: edit(p / "templates/article.html", '<p class="summary">', '<p class="summary lead">')),
+    (
+        "a draft published",
+        lambda p: [
+            edit(f, "draft = true\n", "")
+            for f in sorted(p.glob("articles/*/*.md"))
+            if "draft = true" in f.read_text(encoding="utf-8")
+        ][:1],
+    ),
+    (
+        "a template",
+        lambda p: edit(
+            p / "templates/article.html", '<p class="summary">', '<p class="summary lead">'
+        ),
+    ),
     ("a catalogue entry", lambda p: set_translation(p, "ru", "News", "Новости города")),
     ("site.toml", lambda p: edit(p / "site.toml", "per_page = 20", "per_page = 7")),
-    ("a static file", lambda p: (p / "static/site.css").write_text((p / "static/site.css").read_text() + "\n.lead { font-weight: 600; }\n")),
+    (
+        "a static file",
+        lambda p: (p / "static/site.css").write_text(
+            (p / "static/site.css").read_text() + "\n.lead { font-weight: 600; }\n"
+        ),
+    ),
 ]
 
 
@@ -93,7 +132,9 @@ def test_every_edit_gives_what_a_clean_build_gives(tmp_path: Path) -> None:
         change(project)
         report = build(project, now=NOW, jobs=1)
         assert report.ok, (name, [str(d) for d in report.diagnostics])
-        assert tree(project / "public") == clean_build(project, tmp_path / "clean"), f"after: {name}"
+        assert tree(project / "public") == clean_build(project, tmp_path / "clean"), (
+            f"after: {name}"
+        )
 
 
 def test_the_pool_and_the_cache_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -128,7 +169,8 @@ def test_a_damaged_cache_is_a_clean_build(tmp_path: Path) -> None:
     for name in ("state.pickle", "bodies.pickle"):
         (project / ".ushtil-cache" / name).write_bytes(b"not a pickle")
     (project / "articles/g0001/kk.md").write_text(
-        (project / "articles/g0001/kk.md").read_text(encoding="utf-8") + "\nСөйлем.\n", encoding="utf-8"
+        (project / "articles/g0001/kk.md").read_text(encoding="utf-8") + "\nСөйлем.\n",
+        encoding="utf-8",
     )
     assert build(project, now=NOW).ok
     assert tree(project / "public") == clean_build(project, tmp_path / "clean")
@@ -146,7 +188,9 @@ def test_an_article_coming_due_is_published_without_any_edit(tmp_path: Path) -> 
     assert not (project / "public/kk/news/g0002").exists()
     later = NOW + dt.timedelta(days=1)
     assert build(project, now=later).ok
-    assert (project / "public/kk/news/g0002/index.html").exists() or (project / "public/ru/news/g0002/index.html").exists()
+    assert (project / "public/kk/news/g0002/index.html").exists() or (
+        project / "public/ru/news/g0002/index.html"
+    ).exists()
 
 
 KILLED_MID_UPDATE = """
@@ -182,8 +226,11 @@ def test_a_killed_update_is_completed_even_if_the_edit_is_undone(tmp_path: Path)
     append(source, "Тағы бір сөйлем.")
     tests = Path(__file__).resolve().parent
     killed = subprocess.run(
-        [sys.executable, "-c", KILLED_MID_UPDATE, str(project)], cwd=tests,
-        env={**os.environ, "PYTHONPATH": str(tests)}, capture_output=True, text=True,
+        [sys.executable, "-c", KILLED_MID_UPDATE, str(project)],
+        cwd=tests,
+        env={**os.environ, "PYTHONPATH": str(tests)},
+        capture_output=True,
+        text=True,
     )
     assert killed.returncode == 9, killed.stderr
     source.write_bytes(before)
@@ -199,11 +246,16 @@ def test_an_update_killed_half_way_is_completed_by_the_next_build(tmp_path: Path
     project = tmp_path / "site"
     generate(project, n=60)
     assert build(project, now=NOW, jobs=1).ok
-    append(project / "articles/g0003/kk.md", "Тағы бір сөйлем.")  # g0003's original: several pages change
+    append(
+        project / "articles/g0003/kk.md", "Тағы бір сөйлем."
+    )  # g0003's original: several pages change
     tests = Path(__file__).resolve().parent
     killed = subprocess.run(
-        [sys.executable, "-c", KILLED_MID_UPDATE, str(project)], cwd=tests,
-        env={**os.environ, "PYTHONPATH": str(tests)}, capture_output=True, text=True,
+        [sys.executable, "-c", KILLED_MID_UPDATE, str(project)],
+        cwd=tests,
+        env={**os.environ, "PYTHONPATH": str(tests)},
+        capture_output=True,
+        text=True,
     )
     assert killed.returncode == 9, killed.stderr
     assert (project / ".public.journal").is_file()  # the update was under way
@@ -220,7 +272,9 @@ def test_an_update_killed_half_way_is_completed_by_the_next_build(tmp_path: Path
     assert tree(project / "public") == clean_build(project, tmp_path / "clean")
 
 
-def test_a_split_sitemap_is_reused_and_rebuilt_like_a_clean_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_split_sitemap_is_reused_and_rebuilt_like_a_clean_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import ushtil.site.outputs
 
     monkeypatch.setattr(ushtil.site.outputs, "MAX_URLS", 40)  # the protocol's 50,000, scaled down
@@ -228,25 +282,39 @@ def test_a_split_sitemap_is_reused_and_rebuilt_like_a_clean_one(tmp_path: Path, 
     generate(project, n=40)
     assert build(project, now=NOW, jobs=1).ok
     assert (project / "public/sitemap-2.xml").exists()
-    for name, change in EDITS[:3] + [EDITS[8]]:  # nothing, a source, a translation, an article deleted
+    for name, change in EDITS[:3] + [
+        EDITS[8]
+    ]:  # nothing, a source, a translation, an article deleted
         change(project)
         assert build(project, now=NOW, jobs=1).ok
-        assert tree(project / "public") == clean_build(project, tmp_path / "clean"), f"after: {name}"
+        assert tree(project / "public") == clean_build(project, tmp_path / "clean"), (
+            f"after: {name}"
+        )
 
 
 def files(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_ino) for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_ino)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
 
 
 @pytest.mark.parametrize(
     "change",
     [
-        lambda p: edit(p / "articles" / "10888" / "en.md", "Astana", "Astana city"),  # one paragraph
-        lambda p: edit(p / "templates" / "base.html", "</footer>", "<!-- -->\n</footer>"),  # every page renders
+        lambda p: edit(
+            p / "articles" / "10888" / "en.md", "Astana", "Astana city"
+        ),  # one paragraph
+        lambda p: edit(
+            p / "templates" / "base.html", "</footer>", "<!-- -->\n</footer>"
+        ),  # every page renders
     ],
     ids=["one-paragraph", "template"],
 )
-def test_a_build_replaces_only_files_whose_bytes_changed(sample: Path, change: Callable[[Path], None]) -> None:
+def test_a_build_replaces_only_files_whose_bytes_changed(
+    sample: Path, change: Callable[[Path], None]
+) -> None:
     public = sample / "public"
     assert build(sample, now=NOW).ok
     before = files(public)
@@ -257,7 +325,9 @@ def test_a_build_replaces_only_files_whose_bytes_changed(sample: Path, change: C
     same = [path for path in after if path in before and after[path][0] == before[path][0]]
     changed = [path for path in after if path not in same]
     assert changed and same  # the edit changed some files and left others
-    assert [p for p in same if after[p][1] != before[p][1]] == []  # unchanged bytes: the very same file
+    assert [
+        p for p in same if after[p][1] != before[p][1]
+    ] == []  # unchanged bytes: the very same file
     assert [p for p in changed if p in before and after[p][1] == before[p][1]] == []
 
 
@@ -269,21 +339,28 @@ def test_the_fingerprint_covers_every_module_of_ushtil(tmp_path: Path) -> None:
     import ushtil
 
     copy = tmp_path / "src" / "ushtil"
-    shutil.copytree(Path(ushtil.__file__).resolve().parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        Path(ushtil.__file__).resolve().parent, copy, ignore=shutil.ignore_patterns("__pycache__")
+    )
     project = tmp_path / "site"
     generate(project, n=2)
     show = "import sys, pathlib, ushtil.site.cache as c; print(c.fingerprint(pathlib.Path(sys.argv[1])))"
 
     def fingerprint() -> str:
         done = subprocess.run(
-            [sys.executable, "-c", show, str(project)], env={**os.environ, "PYTHONPATH": str(tmp_path / "src")},
-            capture_output=True, text=True, check=True,
+            [sys.executable, "-c", show, str(project)],
+            env={**os.environ, "PYTHONPATH": str(tmp_path / "src")},
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return done.stdout.strip()
 
     before = fingerprint()
     for module in ("project/model.py", "interface/rules.py", "site/graph.py"):
-        (copy / module).write_text((copy / module).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+        (copy / module).write_text(
+            (copy / module).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8"
+        )
         after = fingerprint()
         assert after != before, module
         before = after
@@ -310,17 +387,38 @@ def test_every_output_is_reused_or_rendered_the_same_way(
     copies = ("static/", "media/")  # files of the project, copied: not rendered
 
     def pages(spool: Spool | None = None) -> dict[str, str | None]:
-        rendering, diagnostics = render(project, now=NOW, jobs=jobs, cache=load_cache(project), out=public, spool=spool)
+        rendering, diagnostics = render(
+            project, now=NOW, jobs=jobs, cache=load_cache(project), out=public, spool=spool
+        )
         assert rendering is not None and not has_errors(diagnostics)
-        return {page.path: page.source for page in rendering.pages if not page.path.startswith(copies)}
+        return {
+            page.path: page.source for page in rendering.pages if not page.path.startswith(copies)
+        }
 
-    kinds = ("index.html", "404.html", "kk/404.html", "kk/index.html", "kk/page/2/index.html",
-             "ru/category/news/index.html", "kk/news/g0001/index.html", "en/feed.xml", "kk/feed.xml",
-             "_status/index.html", "_status/kk/index.html", "sitemap.xml", "robots.txt")
+    kinds = (
+        "index.html",
+        "404.html",
+        "kk/404.html",
+        "kk/index.html",
+        "kk/page/2/index.html",
+        "ru/category/news/index.html",
+        "kk/news/g0001/index.html",
+        "en/feed.xml",
+        "kk/feed.xml",
+        "_status/index.html",
+        "_status/kk/index.html",
+        "sitemap.xml",
+        "robots.txt",
+    )
     recorded = load_cache(project).state.outputs
     assert set(kinds) <= set(recorded)
-    assert set(recorded) == {p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file()
-                             and not p.relative_to(public).as_posix().startswith(copies) and p.name != ".ushtil-output"}
+    assert set(recorded) == {
+        p.relative_to(public).as_posix()
+        for p in public.rglob("*")
+        if p.is_file()
+        and not p.relative_to(public).as_posix().startswith(copies)
+        and p.name != ".ushtil-output"
+    }
 
     touch(project / "articles/g0005/article.toml")  # a build, but nothing to render
     reused = pages()
@@ -332,12 +430,16 @@ def test_every_output_is_reused_or_rendered_the_same_way(
     try:
         rendered = pages(spool)
         assert set(kinds) <= set(rendered) and spool.path is not None
-        assert {path: source for path, source in rendered.items() if source != str(spool.path / path)} == {}
+        assert {
+            path: source for path, source in rendered.items() if source != str(spool.path / path)
+        } == {}
     finally:
         spool.discard()
 
 
-def test_a_worker_that_dies_stops_the_build_with_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_that_dies_stops_the_build_with_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A killed worker process (the out-of-memory killer, say) is an error of the build,
     which writes nothing, not a build waiting for ever for the pages it was making."""
     import ushtil.site.pool

@@ -3,15 +3,15 @@ sample site on a free localhost port: the language choice at "/", headers, 404 p
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
-
 from conftest import build_ok, find, make_project
 from servers import get, nginx, nginx_available, unless_required
 
 pytestmark = pytest.mark.skipif(
-    unless_required(nginx_available()), reason="needs nginx and libnginx-mod-http-js (python3 dev.py test installs them)"
+    unless_required(nginx_available()),
+    reason="needs nginx and libnginx-mod-http-js (python3 dev.py test installs them)",
 )
 
 
@@ -38,7 +38,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ({}, "/kk/"),
         ({"Accept-Language": "ru", "Cookie": "ushtil_lang=en"}, "/en/"),  # the cookie wins
         ({"Accept-Language": "en", "Cookie": "other=1; ushtil_lang=kk"}, "/kk/"),
-        ({"Accept-Language": "en", "Cookie": "ushtil_lang=de"}, "/en/"),  # an unknown cookie is ignored
+        (
+            {"Accept-Language": "en", "Cookie": "ushtil_lang=de"},
+            "/en/",
+        ),  # an unknown cookie is ignored
     ],
 )
 def test_root_chooses_the_language(server: str, headers: dict[str, str], expected: str) -> None:
@@ -85,13 +88,25 @@ def test_site_wide_files_and_the_chooser(server: str) -> None:
     [
         ("/ru/news/no-such-article/", {"Accept-Language": "en"}, "ru", "Страница не найдена"),
         ("/kk/nothing", {}, "kk", "Бет табылмады"),
-        ("/en/news/site-languages/", {"Accept-Language": "ru"}, "en", "Page not found"),  # no English version
+        (
+            "/en/news/site-languages/",
+            {"Accept-Language": "ru"},
+            "en",
+            "Page not found",
+        ),  # no English version
         ("/no-such-page", {"Accept-Language": "en-GB,en;q=0.9"}, "en", "Page not found"),
-        ("/no-such-page", {"Accept-Language": "en", "Cookie": "ushtil_lang=ru"}, "ru", "Страница не найдена"),
+        (
+            "/no-such-page",
+            {"Accept-Language": "en", "Cookie": "ushtil_lang=ru"},
+            "ru",
+            "Страница не найдена",
+        ),
         ("/no-such-page", {"Accept-Language": "fr"}, "kk", "Бет табылмады"),
     ],
 )
-def test_404_in_the_right_language(server: str, path: str, headers: dict[str, str], lang: str, text: str) -> None:
+def test_404_in_the_right_language(
+    server: str, path: str, headers: dict[str, str], lang: str, text: str
+) -> None:
     response = get(server, path, headers)
     assert response.status == 404
     assert find(response.body, "html")[0].get("lang") == lang

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import jinja2
 import pytest
-
 from conftest import NOW, build_ok, make_project
+
 from ushtil.site.build import build
 from ushtil.site.outfolder import MARKER
 
@@ -40,7 +40,9 @@ def snapshot(folder: Path) -> dict[str, object]:
 def ushtil(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "ushtil.cli.main", "-C", str(project), *args],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -127,7 +129,9 @@ def test_out_library_call_refuses_too(world: tuple[Path, Path]) -> None:
     assert snapshot(parent) == before
 
 
-def test_out_new_empty_or_marked_folders_are_built(world: tuple[Path, Path], tmp_path: Path) -> None:
+def test_out_new_empty_or_marked_folders_are_built(
+    world: tuple[Path, Path], tmp_path: Path
+) -> None:
     parent, project = world
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -150,14 +154,19 @@ def test_journal_naming_outside_paths_is_not_believed(world: tuple[Path, Path]) 
     for staging in ("../photos", ".public.new-x/../../photos", ".public.new-abc"):
         (project / ".public.new-abc").mkdir(exist_ok=True)  # made by the checkout: no marker
         (project / ".public.new-abc" / "cat.jpg").write_text("replaced")
-        plan = {"staging": staging, "changed": ["../../work/photos/cat.jpg", "index.html"],
-                "removed": ["../../work/thesis.txt", "../photos/cat.jpg", "kk/index.html"]}
+        plan = {
+            "staging": staging,
+            "changed": ["../../work/photos/cat.jpg", "index.html"],
+            "removed": ["../../work/thesis.txt", "../photos/cat.jpg", "kk/index.html"],
+        }
         (project / ".public.journal").write_text(json.dumps(plan))
         build_ok(project)
         assert snapshot(victim) == before
         assert (parent / "thesis.txt").read_text() == "four years of work\n"
         assert (public / "kk" / "index.html").is_file()
-        assert (project / ".public.new-abc" / "cat.jpg").read_text() == "replaced"  # not ushtil's: kept
+        assert (
+            project / ".public.new-abc" / "cat.jpg"
+        ).read_text() == "replaced"  # not ushtil's: kept
 
 
 def test_a_symlinked_lock_is_refused_and_its_target_kept(world: tuple[Path, Path]) -> None:
@@ -224,11 +233,15 @@ def test_cache_signed_by_another_user_is_ignored(world: tuple[Path, Path], tmp_p
     assert first.returncode == 0 and "built" in first.stdout
     again = subprocess.run(run, env=env, capture_output=True, text=True)
     assert "is up to date" in again.stdout  # the cache is used by its owner
-    other = subprocess.run(run, env=dict(env, XDG_CACHE_HOME=str(tmp_path / "b")), capture_output=True, text=True)
+    other = subprocess.run(
+        run, env=dict(env, XDG_CACHE_HOME=str(tmp_path / "b")), capture_output=True, text=True
+    )
     assert other.returncode == 0 and "is up to date" not in other.stdout  # and by nobody else
 
 
-def test_a_symlinked_cache_folder_is_not_written_through(world: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_symlinked_cache_folder_is_not_written_through(
+    world: tuple[Path, Path], tmp_path: Path
+) -> None:
     parent, project = world
     target = tmp_path / "ssh"
     target.mkdir()
@@ -258,7 +271,9 @@ def test_private_folder_must_be_closed_to_others(tmp_path: Path) -> None:
     "link",
     ["locales/ru/LC_MESSAGES/messages.po", "locales", "articles", "locales/ru"],
 )
-def test_links_out_of_the_project_are_not_read(world: tuple[Path, Path], tmp_path: Path, link: str) -> None:
+def test_links_out_of_the_project_are_not_read(
+    world: tuple[Path, Path], tmp_path: Path, link: str
+) -> None:
     parent, project = world
     secret = tmp_path / "secret"
     original = project / link
@@ -293,7 +308,9 @@ def test_a_planted_journal_and_staging_cannot_add_to_the_output(world: tuple[Pat
     assert not (public / "stray.html").exists()  # the output was not trusted: written whole
 
 
-def test_a_link_inside_the_output_is_replaced_not_written_through(world: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_link_inside_the_output_is_replaced_not_written_through(
+    world: tuple[Path, Path], tmp_path: Path
+) -> None:
     parent, project = world
     public = build_ok(project)
     victim = tmp_path / "victim-en"
@@ -305,12 +322,18 @@ def test_a_link_inside_the_output_is_replaced_not_written_through(world: tuple[P
     md.write_text(md.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     build_ok(project)
     assert snapshot(victim) == before
-    assert not (public / "en").is_symlink() and "One more line." in (public / "en/news/10888/index.html").read_text()
+    assert (
+        not (public / "en").is_symlink()
+        and "One more line." in (public / "en/news/10888/index.html").read_text()
+    )
 
 
 def test_usage_mistakes_in_build_options(world: tuple[Path, Path]) -> None:
     parent, project = world
     for args in (["--jobs", "0"], ["--jobs", "-3"], ["--out", ""]):
         result = ushtil(project, "build", *args)
-        assert result.returncode == EXIT_USAGE and "Traceback" not in result.stderr, (args, result.stderr)
+        assert result.returncode == EXIT_USAGE and "Traceback" not in result.stderr, (
+            args,
+            result.stderr,
+        )
     assert not (project / "public").exists()

@@ -11,16 +11,17 @@ from pathlib import Path
 import pytest
 
 from ushtil.interface import report as poreport
-from ushtil.interface.compile import compile_catalog
-
 from ushtil.interface import tooling as translate
+from ushtil.interface.compile import compile_catalog
 
 HERE = Path(__file__).resolve().parent / "catalogs"
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def line_of(path: Path, text: str) -> int:
-    return next(n for n, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in l)
+    return next(
+        n for n, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in l
+    )
 
 
 def codes(path: Path, **kw: bool) -> set[tuple[int | None, str]]:
@@ -30,7 +31,10 @@ def codes(path: Path, **kw: bool) -> set[tuple[int | None, str]]:
 def test_check_finds_every_problem_in_a_hostile_catalogue() -> None:
     path = HERE / "hostile-ru.po"
     found = codes(path)
-    assert (line_of(path, '"Plural-Forms:'), "header-plural-forms") in found  # Russian has three forms, not two
+    assert (
+        line_of(path, '"Plural-Forms:'),
+        "header-plural-forms",
+    ) in found  # Russian has three forms, not two
     assert (line_of(path, 'msgid "Page %(page)s'), "placeholder") in found
     assert (line_of(path, 'msgid "%(num)s article"'), "plural-count") in found
     assert (line_of(path, 'msgid "Main menu"'), "markup") in found
@@ -51,7 +55,10 @@ def test_check_messages_read_as_path_line_code_message() -> None:
         in text
     )
     page = line_of(path, 'msgid "Page %(page)s')
-    assert f"tests/catalogs/hostile-ru.po:{page}: placeholder: msgstr has placeholders the source does not: %(total)" in text
+    assert (
+        f"tests/catalogs/hostile-ru.po:{page}: placeholder: msgstr has placeholders the source does not: %(total)"
+        in text
+    )
 
 
 def test_fuzzy_and_untranslated_are_warnings_unless_strict() -> None:
@@ -75,12 +82,22 @@ def test_stats_count_fuzzy_and_partial_plurals_as_not_translated() -> None:
 
 def test_stats_and_check_on_the_command_line(tmp_path: Path) -> None:
     ushtil = [sys.executable, "-m", "ushtil.cli.main", "-C", str(ROOT)]
-    out = subprocess.run([*ushtil, "i18n", "stats", "--format", "json"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [*ushtil, "i18n", "stats", "--format", "json"], capture_output=True, text=True, check=True
+    )
     rows = json.loads(out.stdout)
-    assert [(r["language"], r["percent"]) for r in rows] == [("en", 100.0), ("kk", 100.0), ("ru", 100.0)]
+    assert [(r["language"], r["percent"]) for r in rows] == [
+        ("en", 100.0),
+        ("kk", 100.0),
+        ("ru", 100.0),
+    ]
     ok = subprocess.run([*ushtil, "i18n", "check"], capture_output=True, text=True)
     assert ok.returncode == 0 and ok.stdout == ""
-    bad = subprocess.run([*ushtil, "i18n", "check", "--format", "json", str(HERE / "hostile-ru.po")], capture_output=True, text=True)
+    bad = subprocess.run(
+        [*ushtil, "i18n", "check", "--format", "json", str(HERE / "hostile-ru.po")],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 1
     assert {"placeholder", "markup", "lookalike"} <= {d["code"] for d in json.loads(bad.stdout)}
 
@@ -104,18 +121,29 @@ def test_a_bare_percent_is_not_flagged_as_python_format(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "i18n", project / "i18n")
     shutil.copy(ROOT / "site.toml", project)
     page = project / "templates/list.html"
-    page.write_text(page.read_text(encoding="utf-8") + "{{ _('Turnout was 65% in Astana') }}\n", encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8") + "{{ _('Turnout was 65% in Astana') }}\n",
+        encoding="utf-8",
+    )
     changed, diagnostics = translate.extract(project)
     assert changed
-    assert any(d.code == "bare-percent" and d.location.path == "templates/list.html" for d in diagnostics)
+    assert any(
+        d.code == "bare-percent" and d.location.path == "templates/list.html" for d in diagnostics
+    )
     import polib
 
-    entry = next(e for e in polib.pofile(str(project / "i18n/messages.pot")) if e.msgid.startswith("Turnout"))
+    entry = next(
+        e for e in polib.pofile(str(project / "i18n/messages.pot")) if e.msgid.startswith("Turnout")
+    )
     assert "python-format" not in entry.flags
     exe = shutil.which("msgfmt")
     if exe is None:
         pytest.fail("msgfmt is not installed")
-    result = subprocess.run([exe, "-c", "--check-format", "-o", "/dev/null", str(project / "i18n/messages.pot")], capture_output=True, text=True)
+    result = subprocess.run(
+        [exe, "-c", "--check-format", "-o", "/dev/null", str(project / "i18n/messages.pot")],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import feedparser
-
 from conftest import build_ok, find, hreflangs, internal_links, read, resolves
 from generated import generate
+
 from ushtil.site.outputs import Indexed, sitemap_pages
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -76,7 +76,9 @@ def check_outputs(public: Path, base: str, languages: tuple[str, ...], feed_size
             assert href.startswith(base) and file_of(public, href, base).is_file(), (rel, href)
             if hreflang != "x-default":
                 other = read_file(public, href, base)
-                assert hreflangs(other) == alternates, f"{rel} and {href} disagree on their hreflang sets"
+                assert hreflangs(other) == alternates, (
+                    f"{rel} and {href} disagree on their hreflang sets"
+                )
                 assert find(other, "html")[0].get("lang") == hreflang
         locale = [e.get("content") for e in find(html, "meta", property="og:locale")]
         assert locale == ([] if chooser else [LOCALES[lang]]), rel
@@ -115,9 +117,16 @@ def check_outputs(public: Path, base: str, languages: tuple[str, ...], feed_size
             assert find(read_file(public, entry.link, base), "html")[0].get("lang") == lang
     # 4. 404 pages in every language
     for lang in languages:
-        assert find((public / lang / "404.html").read_text(encoding="utf-8"), "html")[0].get("lang") == lang
+        assert (
+            find((public / lang / "404.html").read_text(encoding="utf-8"), "html")[0].get("lang")
+            == lang
+        )
     # 5. every internal link and asset resolves
-    broken = [(p.relative_to(public).as_posix(), url) for p, url in internal_links(public) if not resolves(public, p, url)]
+    broken = [
+        (p.relative_to(public).as_posix(), url)
+        for p, url in internal_links(public)
+        if not resolves(public, p, url)
+    ]
     assert not broken
 
 
@@ -160,7 +169,9 @@ def test_x_default_and_canonical(sample: Path) -> None:
     home = hreflangs(read(public, "/ru/"))
     assert home["x-default"] == "https://astana.example.kz/"
     article = hreflangs(read(public, "/en/news/10888/"))
-    assert article["x-default"] == "https://astana.example.kz/kk/news/10888/"  # the default language
+    assert (
+        article["x-default"] == "https://astana.example.kz/kk/news/10888/"
+    )  # the default language
     chooser = read(public, "/")
     assert hreflangs(chooser) == {
         "kk": "https://astana.example.kz/kk/",
@@ -176,7 +187,10 @@ def test_x_default_and_canonical(sample: Path) -> None:
 
 def test_feed_entries_are_localised_and_stable(sample: Path) -> None:
     public = build_ok(sample)
-    feeds = {lang: feedparser.parse((public / lang / "feed.xml").read_bytes()) for lang in ("kk", "ru", "en")}
+    feeds = {
+        lang: feedparser.parse((public / lang / "feed.xml").read_bytes())
+        for lang in ("kk", "ru", "en")
+    }
     assert feeds["ru"].feed.title == "Официальный сайт акимата города Астаны: Новости"
     assert feeds["kk"].feed.title.endswith(": Жаңалықтар")
     by_lang = {lang: {e.link.split("/")[-2]: e.id for e in f.entries} for lang, f in feeds.items()}
@@ -191,13 +205,21 @@ def test_feed_entries_are_localised_and_stable(sample: Path) -> None:
 def test_sitemap_splits_past_the_protocol_limits() -> None:
     base = "https://astana.example.kz"
     items = [
-        Indexed(f"{base}/kk/news/{i}/", (("kk", f"{base}/kk/news/{i}/"), ("ru", f"{base}/ru/news/{i}/")),
-                dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+        Indexed(
+            f"{base}/kk/news/{i}/",
+            (("kk", f"{base}/kk/news/{i}/"), ("ru", f"{base}/ru/news/{i}/")),
+            dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        )
         for i in range(7)
     ]
     assert [p.path for p in sitemap_pages(items, base, "")] == ["sitemap.xml"]
     pages = sitemap_pages(items, base, "", max_urls=3)
-    assert [p.path for p in pages] == ["sitemap.xml", "sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]
+    assert [p.path for p in pages] == [
+        "sitemap.xml",
+        "sitemap-1.xml",
+        "sitemap-2.xml",
+        "sitemap-3.xml",
+    ]
     index = ET.fromstring(pages[0].content)
     assert index.tag == f"{SM}sitemapindex"
     assert [e.findtext(f"{SM}loc") for e in index] == [f"{base}/sitemap-{n}.xml" for n in (1, 2, 3)]

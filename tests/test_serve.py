@@ -8,13 +8,14 @@ import os
 import threading
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
-
 from conftest import edit, make_project
 from servers import unless_required
+
 from ushtil.site.serve import serve
 
 CHROMIUM = "/usr/bin/chromium"
@@ -77,10 +78,17 @@ def test_a_saved_change_is_served(running: Running) -> None:
     status, missing = running.get("/ru/news/nothing/")
     assert status == 404 and "Страница не найдена" in missing
     first = running.state()["build"]
-    save(running.project / "articles/10888/kk.md", "партиясының елордалық филиалын басқарды", "партиясының астаналық филиалын басқарды")
+    save(
+        running.project / "articles/10888/kk.md",
+        "партиясының елордалық филиалын басқарды",
+        "партиясының астаналық филиалын басқарды",
+    )
     running.wait(lambda: running.state()["build"] > first)
     assert running.state()["ok"] and "астаналық филиалын" in running.get("/kk/news/10888/")[1]
-    assert any(line.startswith("articles/10888/kk.md") and "files written" in line for line in running.lines)
+    assert any(
+        line.startswith("articles/10888/kk.md") and "files written" in line
+        for line in running.lines
+    )
     # the list page that shows the article is updated too
     assert "астаналық филиалын" in running.get("/kk/")[1]
 
@@ -91,7 +99,9 @@ def test_a_broken_build_keeps_the_last_good_site(running: Running) -> None:
     running.wait(lambda: not running.state()["ok"])
     problems = running.state()["problems"]
     assert any(p.startswith("templates/article.html:") for p in problems), problems
-    assert any("build failed; still serving the last good version" in line for line in running.lines)
+    assert any(
+        "build failed; still serving the last good version" in line for line in running.lines
+    )
     status, page = running.get("/kk/news/10888/")
     assert status == 200 and "Әсет Исекешев" in page  # the last good version
     save(template, "{% endiff %}", "{% endif %}")
@@ -101,7 +111,6 @@ def test_a_broken_build_keeps_the_last_good_site(running: Running) -> None:
 @pytest.mark.skipif(unless_required(os.path.exists(CHROMIUM)), reason="needs Debian's chromium")
 def test_an_open_page_reloads_and_shows_problems(running: Running) -> None:
     from playwright.sync_api import sync_playwright
-
     from test_browser import ARGS
 
     with sync_playwright() as p:
@@ -113,8 +122,15 @@ def test_an_open_page_reloads_and_shows_problems(running: Running) -> None:
             page.goto(running.url + "ru/news/10888/")
             page.wait_for_function("document.readyState === 'complete'")
             time.sleep(0.3)  # the event stream is open
-            save(running.project / "articles/10888/ru.md", "возглавил столичный филиал", "возглавил городской филиал")
-            page.wait_for_function("document.querySelector('h1').textContent.includes('городской филиал')", timeout=15000)
+            save(
+                running.project / "articles/10888/ru.md",
+                "возглавил столичный филиал",
+                "возглавил городской филиал",
+            )
+            page.wait_for_function(
+                "document.querySelector('h1').textContent.includes('городской филиал')",
+                timeout=15000,
+            )
             save(running.project / "templates/article.html", "{% endif %}", "{% endiff %}")
             page.wait_for_selector("#ushtil-problems", timeout=15000)
             assert "templates/article.html:" in page.inner_text("#ushtil-problems")

@@ -10,11 +10,21 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import (
+    NOW,
+    build_ok,
+    build_report,
+    edit,
+    find,
+    hreflangs,
+    make_project,
+    messages,
+    read,
+)
 
-from conftest import NOW, build_ok, build_report, edit, find, hreflangs, make_project, messages, read
-from ushtil.site.build import load_site
 from ushtil.cli.main import main
 from ushtil.project.freshness import ChangeTimes, compute_status
+from ushtil.site.build import load_site
 
 EXPECTED = {
     "current": {"kk": "source", "ru": "current", "en": "current"},
@@ -49,14 +59,22 @@ def test_each_state_is_recognised(status_site: Path) -> None:
 def test_editing_a_source_outdates_exactly_its_translations(sample: Path) -> None:
     before = states(sample)
     assert before["10888"] == {"kk": "current", "ru": "current", "en": "source"}
-    edit(sample / "articles/10888/en.md", "have supported the proposed", "unanimously supported the proposed")
+    edit(
+        sample / "articles/10888/en.md",
+        "have supported the proposed",
+        "unanimously supported the proposed",
+    )
     after = states(sample)
     assert after["10888"] == {"kk": "outdated", "ru": "outdated", "en": "source"}
-    assert {k: v for k, v in after.items() if k != "10888"} == {k: v for k, v in before.items() if k != "10888"}
+    assert {k: v for k, v in after.items() if k != "10888"} == {
+        k: v for k, v in before.items() if k != "10888"
+    }
 
 
 def test_a_translated_source_outdates_its_own_translations_only(status_site: Path) -> None:
-    edit(status_site / "articles/current/ru.md", "построен новый мост", "построен большой новый мост")
+    edit(
+        status_site / "articles/current/ru.md", "построен новый мост", "построен большой новый мост"
+    )
     after = states(status_site)
     # en was translated from ru; ru itself was translated from kk, whose text did not change
     assert after["current"] == {"kk": "source", "ru": "current", "en": "outdated"}
@@ -68,7 +86,9 @@ def test_digest_ignores_changes_that_are_not_to_the_text(sample: Path) -> None:
     head, title, summary, rest = text.split("\n", 3)
     reordered = "\n".join([head, summary, title, rest])  # front matter keys swapped
     reordered = reordered.replace(".\n", ".   \n")  # trailing spaces
-    path.write_bytes(("\n" + reordered + "\n\n").replace("\n", "\r\n").encode("utf-8")[2:])  # CRLF, blank end
+    path.write_bytes(
+        ("\n" + reordered + "\n\n").replace("\n", "\r\n").encode("utf-8")[2:]
+    )  # CRLF, blank end
     assert path.read_bytes().count(b"\r\n") > 5
     assert states(sample)["10888"] == {"kk": "current", "ru": "current", "en": "source"}
     edit(path, "Mukhtar Kul-Mukhammed has expressed", "Mukhtar Kul-Mukhammed expressed")
@@ -85,7 +105,9 @@ def test_status_table_and_fail_on(status_site: Path, capsys: pytest.CaptureFixtu
     assert "ru: 2/4 up to date (50%): 0 outdated, 1 missing, 1 draft" in out
     code, _, err = run(status_site, "status", "--fail-on", "outdated", capsys=capsys)
     assert code == 1 and "outdated/kk" in err and "outdated/en" in err
-    code, _, _ = run(status_site, "status", "--lang", "kk", "--fail-on", "missing,draft", capsys=capsys)
+    code, _, _ = run(
+        status_site, "status", "--lang", "kk", "--fail-on", "missing,draft", capsys=capsys
+    )
     assert code == 0
     code, _, err = run(status_site, "status", "--lang", "ru", "--fail-on", "missing", capsys=capsys)
     assert code == 1 and "missing/ru" in err
@@ -95,7 +117,9 @@ def test_status_table_and_fail_on(status_site: Path, capsys: pytest.CaptureFixtu
     assert code == 2 and "'kz'" in err
 
 
-def test_status_json_is_stable_and_complete(status_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_status_json_is_stable_and_complete(
+    status_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, first, _ = run(status_site, "status", "--format", "json", capsys=capsys)
     assert code == 0
     _, second, _ = run(status_site, "status", "--format", "json", capsys=capsys)
@@ -104,7 +128,9 @@ def test_status_json_is_stable_and_complete(status_site: Path, capsys: pytest.Ca
     assert list(data) == ["languages", "articles", "summary"]
     assert data["languages"] == ["kk", "ru", "en"]
     by_id = {a["id"]: a for a in data["articles"]}
-    assert {i: {l: v["state"] for l, v in a["versions"].items()} for i, a in by_id.items()} == EXPECTED
+    assert {
+        i: {l: v["state"] for l, v in a["versions"].items()} for i, a in by_id.items()
+    } == EXPECTED
     outdated = by_id["outdated"]
     assert outdated["source"] == "ru"
     kk = outdated["versions"]["kk"]
@@ -112,10 +138,20 @@ def test_status_json_is_stable_and_complete(status_site: Path, capsys: pytest.Ca
     assert kk["path"] == "articles/outdated/kk.md" and kk["translated_from"] == "ru"
     assert kk["source_changed"].endswith("Z") and isinstance(kk["outdated_days"], int)
     assert by_id["missing"]["versions"]["ru"] == {
-        "state": "missing", "path": None, "translated_from": None, "source_changed": None, "outdated_days": None
+        "state": "missing",
+        "path": None,
+        "translated_from": None,
+        "source_changed": None,
+        "outdated_days": None,
     }
     assert data["summary"]["kk"] == {
-        "source": 2, "current": 1, "outdated": 1, "missing": 0, "draft": 0, "total": 4, "up_to_date_percent": 75
+        "source": 2,
+        "current": 1,
+        "outdated": 1,
+        "missing": 0,
+        "draft": 0,
+        "total": 4,
+        "up_to_date_percent": 75,
     }
 
 
@@ -134,7 +170,9 @@ def test_change_time_comes_from_git_for_committed_files(status_site: Path) -> No
     def git(*args: str) -> None:
         subprocess.run(
             ["git", "-c", "user.name=t", "-c", "user.email=t@example.kz", *args],
-            cwd=status_site, check=True, capture_output=True,
+            cwd=status_site,
+            check=True,
+            capture_output=True,
             env={**os.environ, "GIT_COMMITTER_DATE": "2026-11-01T12:00:00+00:00"},
         )
 
@@ -152,14 +190,21 @@ def test_change_time_comes_from_git_for_committed_files(status_site: Path) -> No
 
 def test_done_when_on_the_sample_site(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Change one English sentence of 10888; kk and ru go outdated; restamp kk after editing it."""
-    edit(sample / "articles/10888/en.md", "The conference participants have supported", "The conference participants unanimously supported")
+    edit(
+        sample / "articles/10888/en.md",
+        "The conference participants have supported",
+        "The conference participants unanimously supported",
+    )
     code, out, _ = run(sample, "status", "--format", "json", "--fail-on", "outdated", capsys=capsys)
     assert code == 1
     versions = {a["id"]: a["versions"] for a in json.loads(out)["articles"]}["10888"]
     assert (versions["kk"]["state"], versions["ru"]["state"]) == ("outdated", "outdated")
 
     code, _, err = run(sample, "translate", "done", "10888", "kk", capsys=capsys)
-    assert code == 1 and "articles/10888/kk.md: en.md changed, but this version's text has not changed" in err
+    assert (
+        code == 1
+        and "articles/10888/kk.md: en.md changed, but this version's text has not changed" in err
+    )
 
     kk = sample / "articles/10888/kk.md"
     body_before = kk.read_text(encoding="utf-8").split("+++\n", 2)[2]
@@ -175,7 +220,9 @@ def test_done_when_on_the_sample_site(sample: Path, capsys: pytest.CaptureFixtur
     assert code == 0, err
 
 
-def test_translate_scaffolds_a_draft_that_is_never_published(status_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_translate_scaffolds_a_draft_that_is_never_published(
+    status_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(
         status_site, "translate", "new", "missing", "--to", "ru", "--from", "kk", capsys=capsys
     )
@@ -198,18 +245,28 @@ def test_translate_scaffolds_a_draft_that_is_never_published(status_site: Path, 
     code, _, err = run(status_site, "translate", "done", "missing", "ru", capsys=capsys)
     assert code == 1 and "still the text copied from kk.md" in err
     edit(status_site / "articles/missing/ru.md", "Мұражайлар түні", "Ночь музеев")
-    edit(status_site / "articles/missing/ru.md", "Сенбі күні мұражайлар түні бойы ашық.", "В субботу музеи открыты всю ночь.")
+    edit(
+        status_site / "articles/missing/ru.md",
+        "Сенбі күні мұражайлар түні бойы ашық.",
+        "В субботу музеи открыты всю ночь.",
+    )
     code, out, err = run(status_site, "translate", "done", "missing", "ru", capsys=capsys)
     assert code == 0, err
-    assert "draft = true" not in (status_site / "articles/missing/ru.md").read_text(encoding="utf-8")
+    assert "draft = true" not in (status_site / "articles/missing/ru.md").read_text(
+        encoding="utf-8"
+    )
     assert states(status_site)["missing"]["ru"] == "current"
     assert "Ночь музеев" in read(build_ok(status_site), "/ru/news/missing/")
 
 
-def test_translated_keeps_crlf_and_refuses_what_it_cannot_know(status_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_translated_keeps_crlf_and_refuses_what_it_cannot_know(
+    status_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     kk = status_site / "articles/outdated/kk.md"
     kk.write_bytes(
-        kk.read_bytes().replace(b"\n", b"\r\n").replace("жол жөндеу".encode(), "жол мен тротуар жөндеу".encode())
+        kk.read_bytes()
+        .replace(b"\n", b"\r\n")
+        .replace("жол жөндеу".encode(), "жол мен тротуар жөндеу".encode())
     )
     code, _, err = run(status_site, "translate", "done", "outdated", "kk", capsys=capsys)
     assert code == 0, err
@@ -258,11 +315,21 @@ def test_readers_see_the_outdated_notice_in_their_language(status_site: Path) ->
     kk = read(public, "/kk/news/outdated/")
     notice = find(kk, "p", class_="notice outdated")
     assert len(notice) == 1
-    assert "Бұл мақаланың түпнұсқасы (орыс тілі) осы аударма жасалғаннан кейін жаңартылды." in notice[0].text
-    assert [a.get("href") for a in find(kk, "a", hreflang="ru") if "түпнұсқа" in a.text] == ["/ru/news/outdated/"]
+    assert (
+        "Бұл мақаланың түпнұсқасы (орыс тілі) осы аударма жасалғаннан кейін жаңартылды."
+        in notice[0].text
+    )
+    assert [a.get("href") for a in find(kk, "a", hreflang="ru") if "түпнұсқа" in a.text] == [
+        "/ru/news/outdated/"
+    ]
     en = read(public, "/en/news/outdated/")
     assert "The Russian version of this article was updated after this translation was made." in en
-    for url in ("/ru/news/outdated/", "/kk/news/current/", "/ru/news/current/", "/en/news/missing/"):
+    for url in (
+        "/ru/news/outdated/",
+        "/kk/news/current/",
+        "/ru/news/current/",
+        "/en/news/missing/",
+    ):
         assert not find(read(public, url), "p", class_="notice outdated"), url
 
 
@@ -270,8 +337,15 @@ def test_dashboard_matches_status_and_pages(status_site: Path) -> None:
     public = build_ok(status_site)
     site = load_site(status_site).site
     assert site is not None
-    expected = {row.article.id: {c.lang: c.state for c in row.cells} for row in compute_status(site).rows}
-    for url, lang in (("/_status/", "kk"), ("/_status/kk/", "kk"), ("/_status/ru/", "ru"), ("/_status/en/", "en")):
+    expected = {
+        row.article.id: {c.lang: c.state for c in row.cells} for row in compute_status(site).rows
+    }
+    for url, lang in (
+        ("/_status/", "kk"),
+        ("/_status/kk/", "kk"),
+        ("/_status/ru/", "ru"),
+        ("/_status/en/", "en"),
+    ):
         html = read(public, url)
         assert find(html, "html")[0].get("lang") == lang
         assert find(html, "meta", name="robots", content="noindex")
@@ -279,12 +353,18 @@ def test_dashboard_matches_status_and_pages(status_site: Path) -> None:
         rows = [tr.get("data-article") for tr in find(html, "tr") if tr.get("data-article")]
         assert rows == ["draft", "missing", "outdated", "current"]
     html = read(public, "/_status/en/")
-    matrix = [td for td in find(html, "td") if td.get("data-lang") and (td.get("class") or "").startswith("state-")]
+    matrix = [
+        td
+        for td in find(html, "td")
+        if td.get("data-lang") and (td.get("class") or "").startswith("state-")
+    ]
     assert len(matrix) == 12
     row_ids = [tr.get("data-article") for tr in find(html, "tr") if tr.get("data-article")]
     got: dict[str, dict[str, str]] = {}
     for index, td in enumerate(matrix):
-        got.setdefault(row_ids[index // 3], {})[td.get("data-lang") or ""] = td.get("data-state") or ""
+        got.setdefault(row_ids[index // 3], {})[td.get("data-lang") or ""] = (
+            td.get("data-state") or ""
+        )
     assert got == expected
     # every published version is linked from the dashboard, and its page agrees with its state
     links = {a.get("href") for a in find(html, "a") if (a.get("href") or "").count("/news/")}
@@ -294,7 +374,9 @@ def test_dashboard_matches_status_and_pages(status_site: Path) -> None:
             published = state in ("source", "current", "outdated")
             assert (url in links) == published, url
             if published:
-                assert bool(find(read(public, url), "p", class_="notice outdated")) == (state == "outdated"), url
+                assert bool(find(read(public, url), "p", class_="notice outdated")) == (
+                    state == "outdated"
+                ), url
     coverage = {tr.get("data-lang"): tr for tr in find(html, "tr") if tr.get("data-lang")}
     assert set(coverage) == {"kk", "ru", "en"}
     assert "3 / 4 (75%)" in coverage["kk"].text

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import polib
 import pytest
-
 from conftest import build_ok, read
+
 from ushtil.interface import tooling as translate
-from ushtil.project.problems import UshtilError
 from ushtil.project import layout
+from ushtil.project.problems import UshtilError
 
 FOOTER = "Any use of materials is allowed with the reference to the official website of Astana city"
 
@@ -21,7 +21,9 @@ def msgfmt_ok(path: Path) -> None:
     exe = shutil.which("msgfmt")
     if exe is None:
         pytest.fail("GNU gettext's msgfmt is not installed (python3 dev.py test installs it)")
-    result = subprocess.run([exe, "-c", "--check-format", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    result = subprocess.run(
+        [exe, "-c", "--check-format", "-o", "/dev/null", str(path)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -46,9 +48,13 @@ def test_repository_template_is_up_to_date(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[1]
     project = tmp_path / "copy"
     for name in ("templates", "i18n", "src", "site.toml"):
-        (shutil.copytree if (root / name).is_dir() else shutil.copy)(root / name, project / name if (root / name).is_dir() else project)  # type: ignore[operator]
+        (shutil.copytree if (root / name).is_dir() else shutil.copy)(
+            root / name, project / name if (root / name).is_dir() else project
+        )  # type: ignore[operator]
     changed, _ = translate.extract(project)
-    assert not changed, "i18n/messages.pot is stale: run 'ushtil i18n extract' and 'ushtil i18n update'"
+    assert not changed, (
+        "i18n/messages.pot is stale: run 'ushtil i18n extract' and 'ushtil i18n update'"
+    )
 
 
 def test_update_round_trip_with_fuzzy_previous_msgid(sample: Path) -> None:
@@ -56,7 +62,9 @@ def test_update_round_trip_with_fuzzy_previous_msgid(sample: Path) -> None:
     # A new string appears, and the long footer string changes.
     text = base.read_text(encoding="utf-8")
     text = text.replace(FOOTER, FOOTER.replace("Any use", "Any reuse"))
-    text = text.replace("<main id=\"content\">", "<main id=\"content\">\n<p class=\"hello\">{{ _('Welcome') }}</p>")
+    text = text.replace(
+        '<main id="content">', '<main id="content">\n<p class="hello">{{ _(\'Welcome\') }}</p>'
+    )
     base.write_text(text, encoding="utf-8")
     assert translate.extract(sample)[0]
     changed, diagnostics = translate.update(sample)
@@ -67,7 +75,7 @@ def test_update_round_trip_with_fuzzy_previous_msgid(sample: Path) -> None:
     entry = next(e for e in ru if e.msgid.startswith("Any reuse"))
     assert "fuzzy" in entry.flags and entry.previous_msgid == FOOTER
     assert entry.msgstr.startswith("Любое использование")
-    assert "#| msgid \"\"\n#| \"Any use of materials" in po(sample, "ru").read_text(encoding="utf-8")
+    assert '#| msgid ""\n#| "Any use of materials' in po(sample, "ru").read_text(encoding="utf-8")
     # Idempotent: a second update changes nothing.
     assert translate.update(sample) == ([], [])
     # The build does not use the fuzzy translation: it falls back to the source.
@@ -86,7 +94,10 @@ def test_update_round_trip_with_fuzzy_previous_msgid(sample: Path) -> None:
 
 def test_removed_strings_become_obsolete_or_are_dropped(sample: Path) -> None:
     base = sample / "templates/list.html"
-    base.write_text(base.read_text(encoding="utf-8").replace("{{ _('There are no articles here yet.') }}", ""), encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("{{ _('There are no articles here yet.') }}", ""),
+        encoding="utf-8",
+    )
     translate.extract(sample)
     translate.update(sample)
     text = po(sample, "kk").read_text(encoding="utf-8")
@@ -112,7 +123,12 @@ def test_init_writes_a_complete_header(sample: Path) -> None:
 
 def test_update_repairs_a_missing_plural_forms_header(sample: Path) -> None:
     path = po(sample, "ru")
-    path.write_text(path.read_text(encoding="utf-8").replace('"Plural-Forms: nplurals=3;', '"X-Plural-Forms: nplurals=3;'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            '"Plural-Forms: nplurals=3;', '"X-Plural-Forms: nplurals=3;'
+        ),
+        encoding="utf-8",
+    )
     changed, diagnostics = translate.update(sample)
     assert path in changed
     assert "Plural-Forms was missing or invalid" in str(diagnostics[0])
@@ -136,7 +152,9 @@ def test_every_file_ushtil_writes_is_laid_out_as_msgcat_writes_it(sample: Path) 
     base.write_text(text, encoding="utf-8")
     list_page = sample / "templates/list.html"
     list_page.write_text(
-        list_page.read_text(encoding="utf-8").replace("{{ _('There are no articles here yet.') }}", ""),
+        list_page.read_text(encoding="utf-8").replace(
+            "{{ _('There are no articles here yet.') }}", ""
+        ),
         encoding="utf-8",
     )
     assert main(["-C", str(sample), "i18n", "extract"]) == 0

@@ -147,7 +147,8 @@ def add_commands(sub: Subcommands) -> None:
     n.set_defaults(func=cmd_init)
     u = isub.add_parser("update", help="merge the template into every catalogue")
     u.add_argument(
-        "--drop-obsolete", action="store_true",
+        "--drop-obsolete",
+        action="store_true",
         help="drop strings no longer used instead of keeping them as #~",
     )
     u.set_defaults(func=cmd_update)
@@ -168,8 +169,6 @@ def add_commands(sub: Subcommands) -> None:
     co = isub.add_parser(
         "compile", help="write .mo files for other consumers (only from catalogues that pass)"
     )
-    co.add_argument(
-        "--out", help="folder for <lang>/LC_MESSAGES/messages.mo (default: locales/)"
-    )
+    co.add_argument("--out", help="folder for <lang>/LC_MESSAGES/messages.mo (default: locales/)")
     co.add_argument("--use-fuzzy", action="store_true", help="include fuzzy translations")
     co.set_defaults(func=cmd_compile)

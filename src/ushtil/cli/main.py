@@ -28,17 +28,15 @@ Command = Callable[[argparse.Namespace, Place], int]
 
 
 def parser() -> Parser:
-    p = Parser(
-        prog="ushtil", description="Build a trilingual (kk/ru/en) news site."
-    )
+    p = Parser(prog="ushtil", description="Build a trilingual (kk/ru/en) news site.")
     p.add_argument("--version", action="version", version=f"ushtil {__version__}")
     p.add_argument(
-        "-C", "--project", metavar="DIR",
+        "-C",
+        "--project",
+        metavar="DIR",
         help="run as if started in DIR (the project's folder or one inside it)",
     )
-    p.add_argument(
-        "--debug", action="store_true", help="show a traceback for unexpected failures"
-    )
+    p.add_argument("--debug", action="store_true", help="show a traceback for unexpected failures")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     site.add_commands(sub)
     translate.add_commands(sub)

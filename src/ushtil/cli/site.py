@@ -27,7 +27,11 @@ def cmd_build(args: argparse.Namespace, place: Place) -> int:
     from ushtil.site.serve import terminal_progress
 
     report = build(
-        root, out, strict=args.strict, clean=args.clean, jobs=args.jobs,
+        root,
+        out,
+        strict=args.strict,
+        clean=args.clean,
+        jobs=args.jobs,
         progress=terminal_progress(),
     )
     print_diagnostics(place, report.diagnostics)
@@ -152,7 +156,8 @@ def add_commands(sub: Subcommands) -> None:
     b.add_argument("--out", type=_folder, help="output folder (default: public/ in the project)")
     b.add_argument("--strict", action="store_true", help=strict)
     b.add_argument(
-        "--clean", action="store_true",
+        "--clean",
+        action="store_true",
         help="render everything, ignoring what the last build remembered",
     )
     b.add_argument(
@@ -177,7 +182,8 @@ def add_commands(sub: Subcommands) -> None:
     s.add_argument("--lang", help="only these languages, comma-separated (e.g. kk or kk,ru)")
     s.add_argument("--format", choices=("table", "json"), default="table")
     s.add_argument(
-        "--fail-on", metavar="STATES",
+        "--fail-on",
+        metavar="STATES",
         help=f"exit 1 if any version shown is in these states ({','.join(FAILABLE)})",
     )
     s.set_defaults(func=cmd_status)

@@ -95,7 +95,12 @@ def cmd_export(args: argparse.Namespace, place: Place) -> int:
     memory = _memory(place)
     for article_id in ids:
         done, problems = poexport.export_article(
-            root, article_id, args.to, from_lang=args.from_lang, out_dir=out, memory=memory,
+            root,
+            article_id,
+            args.to,
+            from_lang=args.from_lang,
+            out_dir=out,
+            memory=memory,
             threshold=args.match / 100,
         )
         if done is None:
@@ -156,11 +161,13 @@ def _add_done(parser: Parser) -> None:
     parser.add_argument("id", help="the article ID")
     parser.add_argument("lang", help="the version's language")
     parser.add_argument(
-        "--force", action="store_true",
+        "--force",
+        action="store_true",
         help="stamp even if the text has not changed since it went outdated",
     )
     parser.add_argument(
-        "--from", dest="from_lang",
+        "--from",
+        dest="from_lang",
         help="declare the language it was translated from (first stamp)",
     )
 
@@ -187,11 +194,14 @@ def add_commands(sub: Subcommands) -> None:
     e.add_argument("--from", dest="from_lang", help=original)
     e.add_argument("--out", help=f"folder for <id>.<lang>.po (default: {layout.EXPORTS})")
     e.add_argument(
-        "--pending", action="store_true",
+        "--pending",
+        action="store_true",
         help="every article whose --to version is missing or outdated",
     )
     e.add_argument(
-        "--match", type=int, default=75,
+        "--match",
+        type=int,
+        default=75,
         help="memory suggestions from this similarity, in percent (default 75)",
     )
     e.set_defaults(func=cmd_export)
@@ -200,11 +210,14 @@ def add_commands(sub: Subcommands) -> None:
     i.add_argument("files", nargs="+", help=".po files or folders of them")
     i.add_argument("--draft", action="store_true", help="write even if incomplete, as a draft")
     i.add_argument(
-        "--force", action="store_true",
+        "--force",
+        action="store_true",
         help="replace the version even if it was edited after the file was exported",
     )
     i.add_argument(
-        "--threshold", type=float, default=100.0,
+        "--threshold",
+        type=float,
+        default=100.0,
         help="percent of segments that must be translated (default 100)",
     )
     i.set_defaults(func=cmd_import)

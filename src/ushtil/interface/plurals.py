@@ -56,4 +56,3 @@ def plural_forms(header: str | None) -> tuple[PluralRule | None, str | None]:
 
 def parse_plural_forms(header: str | None) -> PluralRule | None:
     return plural_forms(header)[0]
-

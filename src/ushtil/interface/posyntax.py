@@ -72,7 +72,6 @@ def po_syntax_error(text: str) -> tuple[int, str] | None:
     return None
 
 
-
 def msgid_lines(po: polib.POFile) -> dict[int, int]:
     """Entry start line (polib's ``linenum``) → the line of its ``msgid``, as msgfmt reports it."""
     result: dict[int, int] = {}
@@ -89,7 +88,6 @@ def msgid_lines(po: polib.POFile) -> dict[int, int]:
                 result[start] = number
                 break
     return result
-
 
 
 def read_po(path: Path, shown: str) -> tuple[polib.POFile | None, list[Diagnostic]]:

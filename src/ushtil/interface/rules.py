@@ -332,7 +332,6 @@ def judge(
     return Verdict((), tuple(shown) if kind == INTERFACE and len(shown) == len(forms) else None)
 
 
-
 def file_problems(
     po: polib.POFile, shown: str, language: str, *, fuzzy: bool = False
 ) -> list[Diagnostic]:

@@ -76,7 +76,15 @@ def plural_header(lang: str) -> str | None:
 def extract_template(root: Path) -> tuple[BabelCatalog, list[Diagnostic]]:
     mapping_file = root / layout.BABEL_CFG
     if not mapping_file.exists():
-        raise UshtilError([error(Location(layout.BABEL_CFG), "no-mapping", "missing: the extraction mapping for Babel")])
+        raise UshtilError(
+            [
+                error(
+                    Location(layout.BABEL_CFG),
+                    "no-mapping",
+                    "missing: the extraction mapping for Babel",
+                )
+            ]
+        )
     with open(mapping_file, encoding="utf-8") as handle:
         # Babel's frontend module has no type information
         method_map, options_map = parse_mapping_cfg(handle, str(mapping_file))  # type: ignore[no-untyped-call]  # Babel ships it untyped
@@ -88,7 +96,10 @@ def extract_template(root: Path) -> tuple[BabelCatalog, list[Diagnostic]]:
         options_map,
         comment_tags=COMMENT_TAGS,
         strip_comment_tags=False,
-        directory_filter=lambda d: not Path(d).name.startswith(".") and Path(d).name not in (layout.OUTPUT, "tests", "node_modules"),
+        directory_filter=lambda d: (
+            not Path(d).name.startswith(".")
+            and Path(d).name not in (layout.OUTPUT, "tests", "node_modules")
+        ),
     ):
         path = Path(filename).as_posix()
         msgids = message if isinstance(message, tuple) else (message,)
@@ -104,7 +115,9 @@ def extract_template(root: Path) -> tuple[BabelCatalog, list[Diagnostic]]:
         comments = [c if c.startswith(COMMENT_TAGS) else f"{COMMENT_TAGS[0]} {c}" for c in comments]
         catalog.add(message, None, [(path, lineno)], auto_comments=comments, context=context)
     for msg in catalog:
-        if msg.id and any(bare_percent(i) for i in ((msg.id,) if isinstance(msg.id, str) else msg.id)):
+        if msg.id and any(
+            bare_percent(i) for i in ((msg.id,) if isinstance(msg.id, str) else msg.id)
+        ):
             msg.flags.discard("python-format")
     return catalog, diagnostics
 
@@ -158,7 +171,9 @@ def _project_name(root: Path) -> str:
     try:
         import tomllib
 
-        base = tomllib.loads((root / layout.CONFIG).read_text(encoding="utf-8-sig")).get("base_url", "")
+        base = tomllib.loads((root / layout.CONFIG).read_text(encoding="utf-8-sig")).get(
+            "base_url", ""
+        )
         host = site_host(base) if isinstance(base, str) else None
     except (OSError, ValueError):
         host = None
@@ -236,7 +251,9 @@ def from_polib(po: polib.POFile, nplurals: int) -> BabelCatalog:
         message = Message(
             ident,
             string,
-            locations=[(path, int(line) if line.isdigit() else 0) for path, line in entry.occurrences],
+            locations=[
+                (path, int(line) if line.isdigit() else 0) for path, line in entry.occurrences
+            ],
             flags=entry.flags,
             auto_comments=entry.comment.splitlines() if entry.comment else [],
             user_comments=entry.tcomment.splitlines() if entry.tcomment else [],
@@ -244,7 +261,9 @@ def from_polib(po: polib.POFile, nplurals: int) -> BabelCatalog:
             context=entry.msgctxt,
         )
         if entry.obsolete:
-            catalog.obsolete[(entry.msgid, entry.msgctxt) if entry.msgctxt else entry.msgid] = message
+            catalog.obsolete[(entry.msgid, entry.msgctxt) if entry.msgctxt else entry.msgid] = (
+                message
+            )
         else:
             catalog[ident] = message
     return catalog
@@ -264,7 +283,9 @@ def read_template(root: Path) -> tuple[BabelCatalog, dict[str, str]]:
     would not read (a merge conflict, say) is reported with its line."""
     target = root / layout.POT
     if not target.exists():
-        raise UshtilError([error(Location(layout.POT), "no-template", "missing: run 'ushtil i18n extract' first")])
+        raise UshtilError(
+            [error(Location(layout.POT), "no-template", "missing: run 'ushtil i18n extract' first")]
+        )
     pot, problems = read_po(target, layout.POT)
     if pot is None:
         raise UshtilError(problems)
@@ -276,7 +297,9 @@ def read_template(root: Path) -> tuple[BabelCatalog, dict[str, str]]:
         raise UshtilError([problem]) from None
 
 
-def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: bool = False) -> Path:
+def init(
+    root: Path, lang: str, *, translator: str = "", team: str = "", force: bool = False
+) -> Path:
     """A new catalogue for ``lang`` from the template, with a complete header."""
     if not LANGUAGE.fullmatch(lang):
         problem = f"'{lang}' is not a language code (such as kk, or pt_BR)"
@@ -285,7 +308,13 @@ def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: 
     check_writable(root, target)
     if target.exists() and not force:
         raise UshtilError(
-            [error(Location(target.relative_to(root).as_posix()), "exists", "already exists: use 'ushtil i18n update'")]
+            [
+                error(
+                    Location(target.relative_to(root).as_posix()),
+                    "exists",
+                    "already exists: use 'ushtil i18n update'",
+                )
+            ]
         )
     plural = plural_header(lang)
     if plural is None:
@@ -296,7 +325,14 @@ def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: 
     catalog._num_plurals = nplurals  # type: ignore[assignment]  # as in from_polib
     for message in template:
         if message.id:
-            catalog.add(message.id, None, message.locations, flags=message.flags, auto_comments=message.auto_comments, context=message.context)
+            catalog.add(
+                message.id,
+                None,
+                message.locations,
+                flags=message.flags,
+                auto_comments=message.auto_comments,
+                context=message.context,
+            )
     english = Locale.parse(lang).get_display_name("en") or lang
     metadata = {
         "Project-Id-Version": pot_metadata.get("Project-Id-Version", _project_name(root)),
@@ -316,14 +352,18 @@ def init(root: Path, lang: str, *, translator: str = "", team: str = "", force: 
     return target
 
 
-def update(root: Path, *, drop_obsolete: bool = False, langs: list[str] | None = None) -> tuple[list[Path], list[Diagnostic]]:
+def update(
+    root: Path, *, drop_obsolete: bool = False, langs: list[str] | None = None
+) -> tuple[list[Path], list[Diagnostic]]:
     """Merge the template into every catalogue; return the files that changed. A
     ``Plural-Forms`` header the build would refuse as broken is set to the language's."""
     template, pot_metadata = read_template(root)
     changed: list[Path] = []
     diagnostics: list[Diagnostic] = []
     folder = root / layout.LOCALES
-    targets = sorted(folder.glob(f"*/{layout.LC_MESSAGES}/{layout.DOMAIN}.po")) if folder.is_dir() else []
+    targets = (
+        sorted(folder.glob(f"*/{layout.LC_MESSAGES}/{layout.DOMAIN}.po")) if folder.is_dir() else []
+    )
     for target in targets:
         lang = target.parent.parent.name
         if langs and lang not in langs:
@@ -355,7 +395,12 @@ def update(root: Path, *, drop_obsolete: bool = False, langs: list[str] | None =
                 parsed, _ = plural_forms(repaired)
         nplurals = parsed[0] if parsed else 2
         catalog = from_polib(old, nplurals)
-        catalog.update(template, no_fuzzy_matching=False, update_header_comment=False, update_creation_date=False)
+        catalog.update(
+            template,
+            no_fuzzy_matching=False,
+            update_header_comment=False,
+            update_creation_date=False,
+        )
         kept: dict[tuple[str | None, str], polib.POEntry] = {
             (e.msgctxt, e.msgid): e
             for e in old

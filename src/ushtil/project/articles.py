@@ -10,18 +10,23 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from pathlib import Path, PurePosixPath
 from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
+from ushtil.project import layout
 from ushtil.project.model import (
-    MISSING_POLICIES, Article, Facts, MissingPolicy, Provenance, SiteConfig, Version,
+    MISSING_POLICIES,
+    Article,
+    Facts,
+    MissingPolicy,
+    Provenance,
+    SiteConfig,
+    Version,
 )
+from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
 from ushtil.project.text import read_text, reference_problems, text_digest
 from ushtil.project.tomlfields import Fields, parse_toml
-from ushtil.project import layout
-
 
 
 class ParseMemory(Protocol):
@@ -52,7 +57,9 @@ VERSION_KEYS = ("id", "title", "summary", "draft", "translated_from")
 ARTICLE_KEYS = ("published", "category", "tags", "image", "missing")
 
 
-def load_articles(config: SiteConfig, cache: ParseMemory | None = None) -> tuple[list[Article], list[Diagnostic]]:
+def load_articles(
+    config: SiteConfig, cache: ParseMemory | None = None
+) -> tuple[list[Article], list[Diagnostic]]:
     """Every article under ``articles/``, sorted newest first; and what was wrong.
     With a ``cache``, files unchanged since the last build are not parsed again."""
     root = config.root / layout.ARTICLES
@@ -66,12 +73,20 @@ def load_articles(config: SiteConfig, cache: ParseMemory | None = None) -> tuple
         shown = f"{layout.ARTICLES}/{folder.name}"
         if folder.is_symlink() or not folder.is_dir():
             if folder.is_symlink():
-                diagnostics.append(error(Location(shown), "symlink", "articles must be folders, not links"))
+                diagnostics.append(
+                    error(Location(shown), "symlink", "articles must be folders, not links")
+                )
             elif folder.suffix not in (".md", ".txt"):
-                diagnostics.append(warning(Location(shown), "stray-file", "not an article folder; ignored"))
+                diagnostics.append(
+                    warning(Location(shown), "stray-file", "not an article folder; ignored")
+                )
             else:
                 diagnostics.append(
-                    error(Location(shown), "stray-file", f"articles live in folders: move it to {shown[:-3]}/<lang>.md")
+                    error(
+                        Location(shown),
+                        "stray-file",
+                        f"articles live in folders: move it to {shown[:-3]}/<lang>.md",
+                    )
                 )
             continue
         article, problems = load_article(folder, config, cache)
@@ -124,9 +139,13 @@ def load_article(
             )
             continue
         if path.is_symlink():
-            diagnostics.append(error(Location(vshown), "symlink", "language files must not be links"))
+            diagnostics.append(
+                error(Location(vshown), "symlink", "language files must not be links")
+            )
             continue
-        version, problems = _cached(cache, path, vshown, lambda: _read_version(path, vshown, article_id, lang, config))
+        version, problems = _cached(
+            cache, path, vshown, lambda: _read_version(path, vshown, article_id, lang, config)
+        )
         diagnostics += problems
         if isinstance(version, Version):
             versions.append(version)
@@ -134,7 +153,11 @@ def load_article(
             ok = False  # its problems are reported; checks across versions would only echo them
     if not versions and ok and facts is not None:
         diagnostics.append(
-            error(Location(shown), "no-versions", f"no language versions ({', '.join(c + '.md' for c in config.codes)})")
+            error(
+                Location(shown),
+                "no-versions",
+                f"no language versions ({', '.join(c + '.md' for c in config.codes)})",
+            )
         )
         return None, diagnostics
     if not isinstance(facts, Facts) or not ok:
@@ -175,18 +198,28 @@ def _cached(cache: ParseMemory | None, path: Path, shown: str, parse: Callable[[
             return found.value, list(found.problems)
     value, problems = parse()
     if cache is not None and not (isinstance(value, Facts) and value.image):  # an image may vanish
-        kept = dataclasses.replace(value, body="", body_elided=True) if isinstance(value, Version) else value
+        kept = (
+            dataclasses.replace(value, body="", body_elided=True)
+            if isinstance(value, Version)
+            else value
+        )
         cache.remember_source(path, shown, kept, problems)
     return value, problems
 
 
-def _read_facts(folder: Path, shown: str, config: SiteConfig) -> tuple[Facts | None, list[Diagnostic]]:
+def _read_facts(
+    folder: Path, shown: str, config: SiteConfig
+) -> tuple[Facts | None, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     path = folder / layout.ARTICLE_FILE
     fshown = f"{shown}/{layout.ARTICLE_FILE}"
     if not path.exists():
         diagnostics.append(
-            error(Location(fshown), "no-article-toml", "missing: every article needs article.toml with its date and category")
+            error(
+                Location(fshown),
+                "no-article-toml",
+                "missing: every article needs article.toml with its date and category",
+            )
         )
         return None, diagnostics
     text, problems = read_text(path, fshown)
@@ -203,7 +236,11 @@ def _read_facts(folder: Path, shown: str, config: SiteConfig) -> tuple[Facts | N
     category = f.string("category", required=True, nonempty=True)
     if category is not None and config.category(category) is None:
         declared = ", ".join(c.slug for c in config.categories) or "none"
-        f.fail("category", "category", f"category '{category}' is not declared in site.toml [categories] (declared: {declared})")
+        f.fail(
+            "category",
+            "category",
+            f"category '{category}' is not declared in site.toml [categories] (declared: {declared})",
+        )
     tags = f.strings("tags") or ()
     for tag in tags:
         if config.tag(tag) is None:
@@ -213,7 +250,9 @@ def _read_facts(folder: Path, shown: str, config: SiteConfig) -> tuple[Facts | N
         f.fail("image", "unsafe-path", f"image '{image}' must be a file inside the article folder")
         image = None
     elif image is not None and _links_out(folder, image):
-        f.fail("image", "unsafe-path", f"image '{image}' is a link; put the file itself in {shown}/")
+        f.fail(
+            "image", "unsafe-path", f"image '{image}' is a link; put the file itself in {shown}/"
+        )
         image = None
     elif image is not None and not (folder / image).is_file():
         f.fail("image", "no-image", f"image '{image}' does not exist in {shown}/")
@@ -247,19 +286,29 @@ def _safe_relative(name: str) -> bool:
     )
 
 
-def split_front_matter(text: str, shown: str) -> tuple[tuple[str, str, int] | None, list[Diagnostic]]:
+def split_front_matter(
+    text: str, shown: str
+) -> tuple[tuple[str, str, int] | None, list[Diagnostic]]:
     """(front matter, body, line where the body starts), or None and the problem."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != FRONT_MATTER:
-        return None, [error(
-            Location(shown, 1),
-            "no-front-matter",
-            "no front matter: the file must start with a '+++' line, then title = \"…\", then '+++'",
-        )]
+        return None, [
+            error(
+                Location(shown, 1),
+                "no-front-matter",
+                "no front matter: the file must start with a '+++' line, then title = \"…\", then '+++'",
+            )
+        ]
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == FRONT_MATTER:
             return ("\n".join(lines[1 : number - 1]), "\n".join(lines[number:]), number + 1), []
-    return None, [error(Location(shown, 1), "unterminated-front-matter", "front matter opened with '+++' is never closed")]
+    return None, [
+        error(
+            Location(shown, 1),
+            "unterminated-front-matter",
+            "front matter opened with '+++' is never closed",
+        )
+    ]
 
 
 def _read_version(path: Path, shown: str, article_id: str, lang: str, config: SiteConfig) -> Parse:
@@ -268,7 +317,12 @@ def _read_version(path: Path, shown: str, article_id: str, lang: str, config: Si
 
 
 def read_version(
-    path: Path, shown: str, article_id: str, lang: str, config: SiteConfig, diagnostics: list[Diagnostic]
+    path: Path,
+    shown: str,
+    article_id: str,
+    lang: str,
+    config: SiteConfig,
+    diagnostics: list[Diagnostic],
 ) -> Version | None:
     text, problems = read_text(path, shown)
     diagnostics.extend(problems)
@@ -278,7 +332,12 @@ def read_version(
 
 
 def parse_version(
-    text: str, shown: str, article_id: str, lang: str, codes: tuple[str, ...], diagnostics: list[Diagnostic]
+    text: str,
+    shown: str,
+    article_id: str,
+    lang: str,
+    codes: tuple[str, ...],
+    diagnostics: list[Diagnostic],
 ) -> Version | None:
     parts, problems = split_front_matter(text, shown)
     diagnostics.extend(problems)
@@ -319,14 +378,20 @@ def parse_version(
                     "let `ushtil translate new` and `ushtil translate done` write it",
                 )
         if src_lang is not None and src_lang not in codes:
-            src.fail("lang", "language", f"'{src_lang}' is not one of the site's languages ({', '.join(codes)})")
+            src.fail(
+                "lang",
+                "language",
+                f"'{src_lang}' is not one of the site's languages ({', '.join(codes)})",
+            )
         elif src_lang == lang:
             src.fail("lang", "language", "a version cannot be translated from itself")
         elif src_lang is not None:
             provenance = Provenance(src_lang, digest, own_digest)
     diagnostics.extend(reference_problems(body, shown, body_line))
     if not body.strip() and not draft:
-        diagnostics.append(error(Location(shown, body_line - 1), "empty-body", "the article body is empty"))
+        diagnostics.append(
+            error(Location(shown, body_line - 1), "empty-body", "the article body is empty")
+        )
     if any(d.is_error for d in diagnostics[before:]) or title is None:
         return None
     return Version(

@@ -66,13 +66,21 @@ def load_config(root: Path) -> SiteConfig:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise UshtilError(
-            [error(Location(shown), "no-config", f"no {layout.CONFIG} here (is this an ushtil project?)")]
+            [
+                error(
+                    Location(shown),
+                    "no-config",
+                    f"no {layout.CONFIG} here (is this an ushtil project?)",
+                )
+            ]
         ) from None
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise UshtilError([error(Location(shown, line), "encoding", "not valid UTF-8")]) from None
     except OSError as exc:
-        raise UshtilError([error(Location(shown), "unreadable", exc.strerror or str(exc))]) from None
+        raise UshtilError(
+            [error(Location(shown), "unreadable", exc.strerror or str(exc))]
+        ) from None
     unpublishable = publishable_problems(text.replace("\r\n", "\n"), shown)
     if unpublishable:
         raise UshtilError(unpublishable)
@@ -82,7 +90,9 @@ def load_config(root: Path) -> SiteConfig:
     return config
 
 
-def parse_config(text: str, root: Path, shown: str = layout.CONFIG) -> tuple[SiteConfig | None, list[Diagnostic]]:
+def parse_config(
+    text: str, root: Path, shown: str = layout.CONFIG
+) -> tuple[SiteConfig | None, list[Diagnostic]]:
     data, syntax = parse_toml(text.replace("\r\n", "\n"), shown)
     if data is None:
         return None, syntax
@@ -91,24 +101,38 @@ def parse_config(text: str, root: Path, shown: str = layout.CONFIG) -> tuple[Sit
 
     base_url = f.string("base_url", required=True, nonempty=True)
     if base_url is not None and not (BASE_URL.fullmatch(base_url) and _host(base_url)):
-        f.fail("base_url", "base-url", f"'base_url' must be an absolute http(s) URL, not '{base_url}'")
+        f.fail(
+            "base_url", "base-url", f"'base_url' must be an absolute http(s) URL, not '{base_url}'"
+        )
     name = f.string("name", nonempty=True) or _host(base_url)
     time_zone = f.string("time_zone") or "Asia/Almaty"
     try:
         ZoneInfo(time_zone)
     except (ZoneInfoNotFoundError, ValueError):
-        f.fail("time_zone", "time-zone", f"unknown time zone '{time_zone}' (use an IANA name such as Asia/Almaty)")
+        f.fail(
+            "time_zone",
+            "time-zone",
+            f"unknown time zone '{time_zone}' (use an IANA name such as Asia/Almaty)",
+        )
 
     languages = _languages(f)
     codes = tuple(lang.code for lang in languages)
     default = f.string("default_language") or (codes[0] if codes else "kk")
     if codes and default not in codes:
-        f.fail("default_language", "language", f"default_language '{default}' is not one of the site's languages")
+        f.fail(
+            "default_language",
+            "language",
+            f"default_language '{default}' is not one of the site's languages",
+        )
 
     required = f.strings("required") or ()
     for code in required:
         if codes and code not in codes:
-            f.fail("required", "language", f"required language '{code}' is not one of the site's languages")
+            f.fail(
+                "required",
+                "language",
+                f"required language '{code}' is not one of the site's languages",
+            )
 
     fallback: list[tuple[str, tuple[str, ...]]] = []
     chains = f.sub("fallback")
@@ -116,13 +140,21 @@ def parse_config(text: str, root: Path, shown: str = layout.CONFIG) -> tuple[Sit
         for code in chains.data:
             chain = chains.strings(code)
             if codes and code not in codes:
-                chains.fail(code, "language", f"fallback for '{code}', which is not one of the site's languages")
+                chains.fail(
+                    code,
+                    "language",
+                    f"fallback for '{code}', which is not one of the site's languages",
+                )
                 continue
             if chain is None:
                 continue
             bad = [c for c in chain if c not in codes or c == code]
             if bad:
-                chains.fail(code, "language", f"fallback for '{code}' names {', '.join(bad)}: use other site languages")
+                chains.fail(
+                    code,
+                    "language",
+                    f"fallback for '{code}' names {', '.join(bad)}: use other site languages",
+                )
                 continue
             fallback.append((code, chain))
 
@@ -163,7 +195,11 @@ def _languages(f: Fields) -> tuple[Language, ...]:
     codes = f.strings("languages")
     if codes is None:
         if "languages" not in f.data:
-            f.fail("languages", "missing-key", "'languages' is required, e.g. languages = [\"kk\", \"ru\", \"en\"]")
+            f.fail(
+                "languages",
+                "missing-key",
+                '\'languages\' is required, e.g. languages = ["kk", "ru", "en"]',
+            )
         return ()
     if not codes:
         f.fail("languages", "empty", "'languages' must name at least one language")
@@ -171,7 +207,11 @@ def _languages(f: Fields) -> tuple[Language, ...]:
     result: list[Language] = []
     for code in codes:
         if code.lower() == "kz":
-            f.fail("languages", "language", f"'{code}' is not an ISO 639-1 language code (Kazakh is 'kk'; 'kz' is the country)")
+            f.fail(
+                "languages",
+                "language",
+                f"'{code}' is not an ISO 639-1 language code (Kazakh is 'kk'; 'kz' is the country)",
+            )
             continue
         if not LANG_CODE.fullmatch(code):
             f.fail("languages", "language", f"'{code}' is not an ISO 639-1 language code")
@@ -187,7 +227,11 @@ def _languages(f: Fields) -> tuple[Language, ...]:
             name = table.string("name", nonempty=True) or name
             locale = table.string("locale", nonempty=True) or locale
         if not name or not locale:
-            f.fail("languages", "language", f"language '{code}' needs [language.{code}] with name and locale")
+            f.fail(
+                "languages",
+                "language",
+                f"language '{code}' needs [language.{code}] with name and locale",
+            )
             continue
         try:
             Locale.parse(locale)
@@ -198,7 +242,9 @@ def _languages(f: Fields) -> tuple[Language, ...]:
     if overrides is not None:
         for code in overrides.data:
             if code not in codes:
-                overrides.fail(code, "language", f"[language.{code}] for a language not in 'languages'")
+                overrides.fail(
+                    code, "language", f"[language.{code}] for a language not in 'languages'"
+                )
     return tuple(result)
 
 
@@ -210,7 +256,9 @@ def _labels(f: Fields, key: str) -> tuple[Label, ...]:
     for slug in table.data:
         msgid = table.string(slug, nonempty=True)
         if not SLUG.fullmatch(slug):
-            table.fail(slug, "slug", f"'{slug}' in [{key}] must be lowercase letters, digits and hyphens")
+            table.fail(
+                slug, "slug", f"'{slug}' in [{key}] must be lowercase letters, digits and hyphens"
+            )
             continue
         if msgid is not None:
             labels.append(Label(slug, msgid))

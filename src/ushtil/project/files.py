@@ -91,15 +91,32 @@ def links_out(root: Path) -> list[Diagnostic]:
     project: a checkout could otherwise make ushtil read, publish or quote any file of
     the machine (a key, ``/etc/shadow``). Templates and ``static/`` are trusted."""
     top = os.path.realpath(root)
-    candidates = [root / layout.CONFIG, root / layout.ARTICLES, root / layout.I18N, root / layout.POT,
-                  root / layout.BABEL_CFG, root / layout.EXPORTS, root / layout.LOCALES]
+    candidates = [
+        root / layout.CONFIG,
+        root / layout.ARTICLES,
+        root / layout.I18N,
+        root / layout.POT,
+        root / layout.BABEL_CFG,
+        root / layout.EXPORTS,
+        root / layout.LOCALES,
+    ]
     locales = root / layout.LOCALES
     if locales.is_dir():
         for lang in sorted(locales.iterdir()):
-            candidates += [lang, lang / layout.LC_MESSAGES, *sorted((lang / layout.LC_MESSAGES).glob("*.po"))]
+            candidates += [
+                lang,
+                lang / layout.LC_MESSAGES,
+                *sorted((lang / layout.LC_MESSAGES).glob("*.po")),
+            ]
     problems = []
     for path in candidates:
         if os.path.lexists(path) and not is_within(Path(os.path.realpath(path)), Path(top)):
             shown = path.relative_to(root).as_posix()
-            problems.append(error(Location(shown), "link-out", "is a link that leads out of the project; ushtil reads only the project's own files"))
+            problems.append(
+                error(
+                    Location(shown),
+                    "link-out",
+                    "is a link that leads out of the project; ushtil reads only the project's own files",
+                )
+            )
     return problems

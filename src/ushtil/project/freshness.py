@@ -203,7 +203,11 @@ class ChangeTimes:
     def _git(self, *args: str) -> str | None:
         try:
             done = subprocess.run(
-                ["git", "-C", str(self.root), *args], capture_output=True, text=True, timeout=60, check=False
+                ["git", "-C", str(self.root), *args],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
             )
         except (OSError, subprocess.TimeoutExpired):
             return None
@@ -217,14 +221,20 @@ class ChangeTimes:
         if prefix is None:
             return self._commits
         prefix = prefix.strip()
-        log = self._git("log", "--format=%x00%cI", "--name-only", "--relative", "--", self.folder) or ""
+        log = (
+            self._git("log", "--format=%x00%cI", "--name-only", "--relative", "--", self.folder)
+            or ""
+        )
         when: dt.datetime | None = None
         for line in log.split("\n"):
             if line.startswith("\0"):
                 when = dt.datetime.fromisoformat(line[1:].strip())
             elif line.strip() and when is not None:
                 self._commits.setdefault(line.strip(), when)
-        status = self._git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", self.folder) or ""
+        status = (
+            self._git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", self.folder)
+            or ""
+        )
         for entry in status.split("\0"):
             if len(entry) > 3:
                 path = entry[3:]

@@ -27,7 +27,9 @@ def _signature(text: str) -> Counter[str]:
     found: Counter[str] = Counter()
     for ref in REF.findall(text):
         found[f"link [{ref}]"] += 1
-    for token in markdown_renderer(raw_html=True).parseInline(REF.sub("](#)", text))[0].children or []:
+    for token in (
+        markdown_renderer(raw_html=True).parseInline(REF.sub("](#)", text))[0].children or []
+    ):
         if token.type == "code_inline":
             found[f"code `{token.content}`"] += 1
         elif token.type == "html_inline":

@@ -76,7 +76,9 @@ def key(project: Path | None = None) -> bytes | None:
 def _new_key(path: Path) -> bytes | None:
     value = secrets.token_bytes(KEY_BYTES)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        fd = os.open(
+            path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600
+        )
     except FileExistsError:  # another process made it first
         return key()
     except OSError:

@@ -7,10 +7,10 @@ problem; :class:`UshtilError` carries a batch of them when a stage cannot go on.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Iterable
 
 
 class Severity(str, Enum):

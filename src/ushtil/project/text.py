@@ -88,7 +88,11 @@ def decode(raw: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
         line = raw[: exc.start].count(b"\n") + 1
         byte = raw[exc.start : exc.start + 1].hex()
         return None, [
-            error(Location(shown, line), "encoding", f"not valid UTF-8 (byte 0x{byte}); save the file as UTF-8")
+            error(
+                Location(shown, line),
+                "encoding",
+                f"not valid UTF-8 (byte 0x{byte}); save the file as UTF-8",
+            )
         ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     diagnostics = publishable_problems(text, shown)
@@ -96,10 +100,14 @@ def decode(raw: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
         return None, diagnostics
     if not unicodedata.is_normalized("NFC", text):
         line = next(
-            n for n, ln in enumerate(text.split("\n"), 1) if not unicodedata.is_normalized("NFC", ln)
+            n
+            for n, ln in enumerate(text.split("\n"), 1)
+            if not unicodedata.is_normalized("NFC", ln)
         )
         diagnostics.append(
-            warning(Location(shown, line), "not-nfc", "text is not in Unicode NFC; it was normalised")
+            warning(
+                Location(shown, line), "not-nfc", "text is not in Unicode NFC; it was normalised"
+            )
         )
         text = unicodedata.normalize("NFC", text)
     return text, diagnostics

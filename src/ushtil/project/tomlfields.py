@@ -185,7 +185,9 @@ class Fields:
             )
             return None
         if not isinstance(value, dt.datetime):
-            self.fail(key, "no-time", f"'{name}' must have a time and an offset, e.g. T14:05:00+06:00")
+            self.fail(
+                key, "no-time", f"'{name}' must have a time and an offset, e.g. T14:05:00+06:00"
+            )
             return None
         if value.tzinfo is None:
             self.fail(key, "no-offset", f"'{name}' has no time zone offset, e.g. +06:00")

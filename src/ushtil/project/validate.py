@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ushtil.project.problems import Diagnostic, error, warning
-from ushtil.project.model import Site
 from ushtil.project.freshness import OUTDATED, version_state
+from ushtil.project.model import Site
+from ushtil.project.problems import Diagnostic, error, warning
 
 
 def validate_site(site: Site, now: dt.datetime, *, strict: bool = False) -> list[Diagnostic]:
@@ -29,7 +29,11 @@ def validate_site(site: Site, now: dt.datetime, *, strict: bool = False) -> list
             if lang not in present:
                 make = error if strict else warning
                 diagnostics.append(
-                    make(article.location, "missing-required", f"no published '{lang}' version ({lang} is required)")
+                    make(
+                        article.location,
+                        "missing-required",
+                        f"no published '{lang}' version ({lang} is required)",
+                    )
                 )
         for version in article.versions:
             if version_state(article, version) != OUTDATED:
@@ -46,6 +50,10 @@ def validate_site(site: Site, now: dt.datetime, *, strict: bool = False) -> list
             )
         if article.versions and all(v.translated_from is not None for v in article.versions):
             diagnostics.append(
-                error(article.location, "no-original", "every version says it was translated: one must be the original")
+                error(
+                    article.location,
+                    "no-original",
+                    "every version says it was translated: one must be the original",
+                )
             )
     return diagnostics

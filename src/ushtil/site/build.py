@@ -105,9 +105,15 @@ def render(
     reusable = cache is not None and out is not None and cache.state.out == str(out)
     previous_out = out if reusable and cache is not None and cache.state.outputs else None
     rendered, render_diagnostics = render_site(
-        loaded.site, graph, loaded.catalogs, status,
-        jobs=default_jobs() if jobs is None else jobs, cache=cache, previous_out=previous_out,
-        fingerprint=fp, progress=progress,
+        loaded.site,
+        graph,
+        loaded.catalogs,
+        status,
+        jobs=default_jobs() if jobs is None else jobs,
+        cache=cache,
+        previous_out=previous_out,
+        fingerprint=fp,
+        progress=progress,
         spool=spool if previous_out is None else None,  # everything renders: straight to disk
     )
     if cache is not None:
@@ -157,17 +163,31 @@ def build(
             seen, stats = signature(root, out, fp)
             last = None if clean else last_build(root)
             if (
-                last is not None and (last.signature, last.strict, last.out) == (seen, strict, str(out))
-                and out.is_dir() and moment.timestamp() < last.due and recovered == []
+                last is not None
+                and (last.signature, last.strict, last.out) == (seen, strict, str(out))
+                and out.is_dir()
+                and moment.timestamp() < last.due
+                and recovered == []
             ):
-                return BuildReport(list(last.diagnostics), pages=last.pages, written=0, out=out)  # nothing changed
-            cache = load_cache(root, clean=clean or recovered is None)  # None: the output is not to be trusted
+                return BuildReport(
+                    list(last.diagnostics), pages=last.pages, written=0, out=out
+                )  # nothing changed
+            cache = load_cache(
+                root, clean=clean or recovered is None
+            )  # None: the output is not to be trusted
             cache.stats = stats
             for path in recovered or []:  # on disk, but not what the cache says was written
                 cache.state.outputs.pop(path, None)
             rendering, diagnostics = render(
-                root, now=moment, strict=strict, jobs=jobs, cache=cache, out=out,
-                progress=progress, spool=spool, fp=fp,
+                root,
+                now=moment,
+                strict=strict,
+                jobs=jobs,
+                cache=cache,
+                out=out,
+                progress=progress,
+                spool=spool,
+                fp=fp,
             )
             report = BuildReport(diagnostics, len(rendering.pages) if rendering else 0, out=out)
             if rendering is None or not report.ok:
@@ -181,7 +201,14 @@ def build(
                 report.written = write_changes(pages, out, previous)
             cache.dirty = cache.dirty or report.written > 0
             future = [a.published.timestamp() for a in graph.site_articles if a.published > moment]
-            done = LastBuild(seen, strict, str(out), min(future, default=float("inf")), tuple(report.diagnostics), report.pages)
+            done = LastBuild(
+                seen,
+                strict,
+                str(out),
+                min(future, default=float("inf")),
+                tuple(report.diagnostics),
+                report.pages,
+            )
             if cache.finish(done, [p.path for p in pages]):
                 try:
                     cache.save()

@@ -52,10 +52,11 @@ def ushtil_sources() -> list[Path]:
 def fingerprint(root: Path) -> str:
     """Everything every page depends on: templates, catalogues, site.toml, ushtil and the
     libraries that shape the output."""
+    from importlib.metadata import version
+
     import babel
     import jinja2
     import markdown_it
-    from importlib.metadata import version
 
     h = hashlib.blake2b(digest_size=16)
     libraries = (babel.__version__, jinja2.__version__, markdown_it.__version__, version("nh3"))
@@ -63,7 +64,9 @@ def fingerprint(root: Path) -> str:
     files = ushtil_sources()
     for folder in (layout.TEMPLATES, layout.LOCALES):
         if (root / folder).is_dir():
-            files += sorted(p for p in (root / folder).rglob("*") if p.is_file() and p.suffix != ".mo")
+            files += sorted(
+                p for p in (root / folder).rglob("*") if p.is_file() and p.suffix != ".mo"
+            )
     files.append(root / layout.CONFIG)
     for path in files:
         try:
@@ -85,15 +88,29 @@ class LastBuild:
     pages: int
 
     def to_json(self) -> store.Json:
-        return [FORMAT, self.signature, self.strict, self.out, self.due,
-                [store.diagnostic_json(d) for d in self.diagnostics], self.pages]
+        return [
+            FORMAT,
+            self.signature,
+            self.strict,
+            self.out,
+            self.due,
+            [store.diagnostic_json(d) for d in self.diagnostics],
+            self.pages,
+        ]
 
     @classmethod
     def from_json(cls, data: store.Json) -> LastBuild:
         form, signature, strict, out, due, diagnostics, pages = data
         if form != FORMAT:
             raise ValueError("another format")
-        return cls(signature, bool(strict), out, float(due), tuple(store.diagnostics(diagnostics)), int(pages))
+        return cls(
+            signature,
+            bool(strict),
+            out,
+            float(due),
+            tuple(store.diagnostics(diagnostics)),
+            int(pages),
+        )
 
 
 @dataclass(frozen=True)
@@ -113,12 +130,24 @@ class Parsed:
             kind, value = "facts", store.facts_json(self.value)
         else:
             kind, value = "none", None
-        return [self.mtime, self.size, kind, value, [store.diagnostic_json(d) for d in self.problems]]
+        return [
+            self.mtime,
+            self.size,
+            kind,
+            value,
+            [store.diagnostic_json(d) for d in self.problems],
+        ]
 
     @classmethod
     def from_json(cls, data: store.Json) -> Parsed:
         mtime, size, kind, value, problems = data
-        parsed = store.version(value) if kind == "version" else store.facts(value) if kind == "facts" else None
+        parsed = (
+            store.version(value)
+            if kind == "version"
+            else store.facts(value)
+            if kind == "facts"
+            else None
+        )
         return cls(int(mtime), int(size), parsed, tuple(store.diagnostics(problems)))
 
 
@@ -141,7 +170,9 @@ class State:
             "format": FORMAT,
             "fingerprint": self.fingerprint,
             "sources": {k: v.to_json() for k, v in self.sources.items()},
-            "outputs": {k: [key, store.indexed_json(entry)] for k, (key, entry) in self.outputs.items()},
+            "outputs": {
+                k: [key, store.indexed_json(entry)] for k, (key, entry) in self.outputs.items()
+            },
             "diagnostics": [store.diagnostic_json(d) for d in self.diagnostics],
             "out": self.out,
             "written": self.written,
@@ -171,7 +202,9 @@ class BuildCache:
     state: State = field(default_factory=State)
     last: LastBuild | None = None
     dirty: bool = False
-    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # seen by this build's signature
+    stats: dict[str, tuple[int, int]] = field(
+        default_factory=dict
+    )  # seen by this build's signature
     used_bodies: set[str] = field(default_factory=set)
     bodies_added: bool = False
     body_asks: int = 0
@@ -190,9 +223,17 @@ class BuildCache:
             self.state = State(fingerprint=fp, out=self.state.out, written=self.state.written)
 
     def record(self, fp: str, outputs: dict[str, Recorded], diagnostics: list[Diagnostic]) -> None:
-        if (self.state.fingerprint, self.state.outputs, self.state.diagnostics) != (fp, outputs, diagnostics):
+        if (self.state.fingerprint, self.state.outputs, self.state.diagnostics) != (
+            fp,
+            outputs,
+            diagnostics,
+        ):
             self.dirty = True
-        self.state.fingerprint, self.state.outputs, self.state.diagnostics = fp, outputs, diagnostics
+        self.state.fingerprint, self.state.outputs, self.state.diagnostics = (
+            fp,
+            outputs,
+            diagnostics,
+        )
 
     def finish(self, last: LastBuild, written: list[str]) -> bool:
         """Remember the build just written; whether anything needs saving."""
@@ -220,7 +261,9 @@ class BuildCache:
             return found
         return None
 
-    def remember_source(self, path: Path, shown: str, value: Version | Facts | None, problems: list[Diagnostic]) -> None:
+    def remember_source(
+        self, path: Path, shown: str, value: Version | Facts | None, problems: list[Diagnostic]
+    ) -> None:
         stat = self._stat(path)
         if stat is None:
             return
@@ -232,7 +275,10 @@ class BuildCache:
     @property
     def bodies(self) -> dict[str, str]:
         if self._bodies is None:
-            self._bodies = {**_strings(store.read(self.secret, self.folder / "bodies.json")), **self.extra_bodies}
+            self._bodies = {
+                **_strings(store.read(self.secret, self.folder / "bodies.json")),
+                **self.extra_bodies,
+            }
         return self._bodies
 
     @property
@@ -296,7 +342,9 @@ class BuildCache:
 def last_build(root: Path) -> LastBuild | None:
     """What the last build left for deciding "nothing changed", without the rest."""
     try:
-        return LastBuild.from_json(store.read(private.key(root), root / layout.CACHE / "quick.json"))
+        return LastBuild.from_json(
+            store.read(private.key(root), root / layout.CACHE / "quick.json")
+        )
     except (TypeError, ValueError, KeyError, AttributeError):
         return None
 

@@ -47,8 +47,15 @@ def row_parts(row: Row, links: ArticleLinks) -> tuple[object, ...]:
         article.id,
         article.published.isoformat(),
         (source.lang, source.title) if source else None,
-        [(c.lang, c.state, c.translated_from,
-          c.source_changed.isoformat() if c.source_changed else None) for c in row.cells],
+        [
+            (
+                c.lang,
+                c.state,
+                c.translated_from,
+                c.source_changed.isoformat() if c.source_changed else None,
+            )
+            for c in row.cells
+        ],
         [(s.lang, s.state, s.url) for s in links.slots],
     )
 
@@ -84,8 +91,14 @@ def _page(
         section="status",
     )
     content = kit.templates.render(
-        lang, "status.html", page=info, status=status, coverage=coverage,
-        states=tuple(Freshness), links=links, rows=rows,
+        lang,
+        "status.html",
+        page=info,
+        status=status,
+        coverage=coverage,
+        states=tuple(Freshness),
+        links=links,
+        rows=rows,
     )
     if content is None:
         return None

@@ -101,7 +101,9 @@ class ArticleLinks:
         own = self.alternates
         if not own:
             return None
-        return next((s for s in own if s.lang == self.default_lang), None) or self.original or own[0]
+        return (
+            next((s for s in own if s.lang == self.default_lang), None) or self.original or own[0]
+        )
 
     @property
     def original(self) -> Slot | None:
@@ -123,7 +125,9 @@ class Graph:
     def links(self, article_id: str) -> ArticleLinks | None:
         return next((a for a in self.articles if a.article.id == article_id), None)
 
-    def listed(self, lang: str, category: str | None = None) -> tuple[tuple[ArticleLinks, Slot], ...]:
+    def listed(
+        self, lang: str, category: str | None = None
+    ) -> tuple[tuple[ArticleLinks, Slot], ...]:
         """The articles a list page in ``lang`` shows, newest first."""
         memo = self._listed
         if (lang, category) not in memo:
@@ -149,9 +153,7 @@ def build_graph(site: Site, now: dt.datetime) -> Graph:
     urls = Urls(config)
     result: list[ArticleLinks] = []
     for article in site.articles:
-        own = {
-            v.lang: v for v in article.versions if is_published(article, v, now)
-        }
+        own = {v.lang: v for v in article.versions if is_published(article, v, now)}
         policy = article.missing or config.missing
         slots: list[Slot] = []
         for lang in config.codes:

@@ -131,8 +131,13 @@ def output_lock(out: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise UshtilError(
-                [error(Location(str(out)), "locked",
-                       "another build is writing this output folder; try again when it ends")]
+                [
+                    error(
+                        Location(str(out)),
+                        "locked",
+                        "another build is writing this output folder; try again when it ends",
+                    )
+                ]
             ) from None
         try:
             yield

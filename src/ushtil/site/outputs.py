@@ -43,7 +43,9 @@ def _url_entry(item: Indexed) -> str:
     if item.lastmod is not None:
         parts.append(f"<lastmod>{w3c(item.lastmod)}</lastmod>")
     for hreflang, href in item.alternates:
-        parts.append(f'<xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} href={quoteattr(href)}/>')
+        parts.append(
+            f'<xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} href={quoteattr(href)}/>'
+        )
     parts.append("</url>\n")
     return "".join(parts)
 
@@ -85,7 +87,10 @@ def sitemap_pages(
     index = [
         '<?xml version="1.0" encoding="UTF-8"?>\n',
         f'<sitemapindex xmlns="{SITEMAP_NS}">\n',
-        *(f"<sitemap><loc>{escape(origin + prefix + '/' + p.path)}</loc></sitemap>\n" for p in pages),
+        *(
+            f"<sitemap><loc>{escape(origin + prefix + '/' + p.path)}</loc></sitemap>\n"
+            for p in pages
+        ),
         "</sitemapindex>\n",
     ]
     return [Page("sitemap.xml", "".join(index).encode("utf-8")), *pages]
@@ -147,7 +152,9 @@ def atom_feed(
     sub(sub(feed, "author"), "name", author)
     for entry in entries:
         item = sub(feed, "entry", **{f"{{{XML_NS}}}base": entry.url})
-        sub(item, "id", tag_uri(base_url, entry.published, f"/{entry.lang}/news/{entry.article_id}"))
+        sub(
+            item, "id", tag_uri(base_url, entry.published, f"/{entry.lang}/news/{entry.article_id}")
+        )
         sub(item, "title", entry.title)
         sub(item, "link", rel="alternate", type="text/html", hreflang=entry.lang, href=entry.url)
         sub(item, "published", w3c(entry.published))

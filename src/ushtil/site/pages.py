@@ -105,8 +105,11 @@ def article_outputs(kit: Kit) -> list[Output]:
     """A page for every article in every language that shows a version of it (its own,
     or another language's as a fallback)."""
     return [
-        Output((kit.urls.file_for(slot.url),), article_key(kit, links, slot),
-               partial(_article, kit, links, slot))
+        Output(
+            (kit.urls.file_for(slot.url),),
+            article_key(kit, links, slot),
+            partial(_article, kit, links, slot),
+        )
         for lang in kit.config.codes
         for links in kit.graph.articles
         for slot in (links.slot(lang),)
@@ -119,12 +122,26 @@ def article_key(kit: Kit, links: ArticleLinks, slot: Slot) -> str:
     a = links.article
     assert slot.version is not None
     return kit.key(
-        "article", slot.lang, a.id, a.published.isoformat(), a.category, a.tags, a.image,
+        "article",
+        slot.lang,
+        a.id,
+        a.published.isoformat(),
+        a.category,
+        a.tags,
+        a.image,
         a.missing,
         [
-            (s.lang, s.state, s.version.digest, s.version.body_hash, s.version.lang,
-             s.version.draft, s.version.translated_from.lang if s.version.translated_from else None)
-            if s.version else (s.lang, s.state)
+            (
+                s.lang,
+                s.state,
+                s.version.digest,
+                s.version.body_hash,
+                s.version.lang,
+                s.version.draft,
+                s.version.translated_from.lang if s.version.translated_from else None,
+            )
+            if s.version
+            else (s.lang, s.state)
             for s in links.slots
         ],
         [(v.lang, v.digest, v.draft) for v in a.versions],
@@ -141,8 +158,9 @@ def _article(kit: Kit, links: ArticleLinks, slot: Slot) -> list[File] | None:
     if alternates and links.x_default is not None:
         alternates += (Alternate("x-default", kit.absolute(links.x_default.url)),)
     switcher = tuple(
-        SwitchItem(config.language(s.lang), s.url if s.exists else None, s.lang == slot.lang,
-                   s.state)
+        SwitchItem(
+            config.language(s.lang), s.url if s.exists else None, s.lang == slot.lang, s.state
+        )
         for s in links.slots
     )
     info = PageInfo(
@@ -161,7 +179,9 @@ def _article(kit: Kit, links: ArticleLinks, slot: Slot) -> list[File] | None:
         outdated = Outdated(source.lang, source.url if source.state == SlotState.OWN else None)
     tags = [config.tag(t) for t in links.article.tags]
     return kit.page(
-        slot.lang, "article.html", info,
+        slot.lang,
+        "article.html",
+        info,
         article=links.article,
         version=version,
         fallback=fallback,
@@ -185,10 +205,24 @@ def list_outputs(kit: Kit, lang: str, category: str | None) -> list[Output]:
     for number in range(1, pages + 1):
         chunk = items[(number - 1) * per : number * per]
         key = kit.key(
-            "list", lang, category, number, pages, counts, len(items),
-            [(links.article.id, s.url, s.state, s.version.digest if s.version else None,
-              s.version.lang if s.version else None, links.article.published.isoformat())
-             for links, s in chunk],
+            "list",
+            lang,
+            category,
+            number,
+            pages,
+            counts,
+            len(items),
+            [
+                (
+                    links.article.id,
+                    s.url,
+                    s.state,
+                    s.version.digest if s.version else None,
+                    s.version.lang if s.version else None,
+                    links.article.published.isoformat(),
+                )
+                for links, s in chunk
+            ],
         )
         path = kit.urls.file_for(_list_url(kit, lang, category, number))
         outputs.append(Output((path,), key, partial(_list, kit, lang, category, number)))
@@ -239,7 +273,9 @@ def _list(kit: Kit, lang: str, category: str | None, number: int) -> list[File] 
         lastmod=max((links.article.published for links, _ in chunk), default=None),
     )
     return kit.page(
-        lang, "list.html", info,
+        lang,
+        "list.html",
+        info,
         items=chunk,
         total=len(items),
         number=number,
@@ -268,8 +304,9 @@ def _chooser(kit: Kit, newest: dt.datetime | None) -> list[File] | None:
         lang=config.language(default),
         url=urls.root(),
         canonical=kit.absolute(urls.root()),
-        alternates=tuple(Alternate(lang.code, kit.absolute(urls.home(lang.code)))
-                         for lang in config.languages)
+        alternates=tuple(
+            Alternate(lang.code, kit.absolute(urls.home(lang.code))) for lang in config.languages
+        )
         + (Alternate("x-default", kit.absolute(urls.root())),),
         switcher=(),
         lastmod=newest,
@@ -282,11 +319,19 @@ def _chooser(kit: Kit, newest: dt.datetime | None) -> list[File] | None:
 def feed_output(kit: Kit, lang: str) -> Output:
     """``/{lang}/feed.xml``: the latest articles that exist in ``lang`` itself."""
     latest = _latest(kit, lang)
-    key = kit.key("feed", lang, [
-        (links.article.id, slot.version.body_hash if slot.version else None,
-         slot.version.digest if slot.version else None, links.article.published.isoformat())
-        for links, slot in latest
-    ])
+    key = kit.key(
+        "feed",
+        lang,
+        [
+            (
+                links.article.id,
+                slot.version.body_hash if slot.version else None,
+                slot.version.digest if slot.version else None,
+                links.article.published.isoformat(),
+            )
+            for links, slot in latest
+        ],
+    )
     path = kit.urls.file_for(kit.urls.feed(lang))
     return Output((path,), key, partial(_feed, kit, lang, path))
 

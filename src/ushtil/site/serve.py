@@ -25,7 +25,8 @@ from ushtil.site.build import BuildReport, build
 
 EVENTS = "/__ushtil__/events"
 STATE = "/__ushtil__/state"
-SCRIPT = """<script>
+SCRIPT = (
+    """<script>
 (function () {
   "use strict";
   var seen = null;
@@ -51,7 +52,9 @@ SCRIPT = """<script>
   events.onmessage = function (event) { update(JSON.parse(event.data)); };
 })();
 </script>
-""" % EVENTS  # noqa: UP031  (the script's own braces rule out str.format)
+"""
+    % EVENTS
+)  # noqa: UP031  (the script's own braces rule out str.format)
 
 
 @dataclass
@@ -86,7 +89,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if path == EVENTS:
             return self.events()
         if path == STATE:
-            return self.send_bytes(200, "application/json", json.dumps(self.preview.state()).encode())
+            return self.send_bytes(
+                200, "application/json", json.dumps(self.preview.state()).encode()
+            )
         file = Path(self.translate_path(path))
         if file.is_dir() and self.inside(file):
             if not path.endswith("/"):
@@ -193,7 +198,13 @@ def serve(
 
     watched = [root / name for name in layout.WATCHED if (root / name).exists()]
     watching = watchfiles.watch(
-        *watched, debounce=50, step=20, stop_event=stop, raise_interrupt=False, rust_timeout=200, yield_on_timeout=True
+        *watched,
+        debounce=50,
+        step=20,
+        stop_event=stop,
+        raise_interrupt=False,
+        rust_timeout=200,
+        yield_on_timeout=True,
     )
     next(watching, None)  # the watcher is running from here on: a save after this is never missed
     rebuild("built")

@@ -39,7 +39,9 @@ def read(secret: bytes | None, path: Path) -> Json:
             head = handle.readline()
             data = handle.read()
         magic, mac = head.rstrip(b"\n").split(b" ")
-        if magic != MAGIC or not private.verify(secret, path.name.encode() + b"\0" + data, mac.decode("ascii")):
+        if magic != MAGIC or not private.verify(
+            secret, path.name.encode() + b"\0" + data, mac.decode("ascii")
+        ):
             return None
         return json.loads(data)
     except (OSError, ValueError):  # missing, foreign or damaged: no cache
@@ -94,7 +96,13 @@ def location(data: Json) -> Location:
 
 
 def diagnostic_json(value: Diagnostic) -> Json:
-    return [value.severity.value, value.location.path, value.location.line, value.code, value.message]
+    return [
+        value.severity.value,
+        value.location.path,
+        value.location.line,
+        value.code,
+        value.message,
+    ]
 
 
 def diagnostic(data: Json) -> Diagnostic:
@@ -122,22 +130,60 @@ def indexed(data: Json) -> Indexed | None:
 def version_json(value: Version) -> Json:
     source = value.translated_from
     return [
-        value.article_id, value.lang, value.title, value.summary, value.body, location_json(value.location),
-        value.body_line, value.digest, None if source is None else [source.lang, source.digest, source.own_digest],
-        value.draft, value.body_elided, value.body_hash,
+        value.article_id,
+        value.lang,
+        value.title,
+        value.summary,
+        value.body,
+        location_json(value.location),
+        value.body_line,
+        value.digest,
+        None if source is None else [source.lang, source.digest, source.own_digest],
+        value.draft,
+        value.body_elided,
+        value.body_hash,
     ]
 
 
 def version(data: Json) -> Version:
-    (article_id, lang, title, summary, body, where, body_line, digest, source, draft, elided, body_hash) = data
+    (
+        article_id,
+        lang,
+        title,
+        summary,
+        body,
+        where,
+        body_line,
+        digest,
+        source,
+        draft,
+        elided,
+        body_hash,
+    ) = data
     return Version(
-        article_id, lang, title, summary, body, location(where), body_line, digest,
-        None if source is None else Provenance(*source), draft, elided, body_hash,
+        article_id,
+        lang,
+        title,
+        summary,
+        body,
+        location(where),
+        body_line,
+        digest,
+        None if source is None else Provenance(*source),
+        draft,
+        elided,
+        body_hash,
     )
 
 
 def facts_json(value: Facts) -> Json:
-    return [moment_json(value.published), value.category, list(value.tags), value.image, value.missing]
+    return [
+        moment_json(value.published),
+        value.category,
+        list(value.tags),
+        value.image,
+        value.missing,
+    ]
 
 
 def facts(data: Json) -> Facts:
@@ -145,4 +191,6 @@ def facts(data: Json) -> Facts:
     when = moment(published)
     if when is None:
         raise ValueError("an article without a date")
-    return Facts(when, category, tuple(tags), image, None if missing is None else MissingPolicy(missing))
+    return Facts(
+        when, category, tuple(tags), image, None if missing is None else MissingPolicy(missing)
+    )

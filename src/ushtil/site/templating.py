@@ -158,7 +158,10 @@ def gettext_callables(t: Translator, fmt: Formatting) -> dict[str, Callable[...,
         return fmt.apply(ctx, translated, singular, variables)
 
     return {
-        "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext,
+        "gettext": gettext,
+        "ngettext": ngettext,
+        "pgettext": pgettext,
+        "npgettext": npgettext,
     }
 
 

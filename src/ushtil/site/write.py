@@ -87,11 +87,16 @@ def _read_journal(journal: Path, out: Path) -> Plan | None:
         staging, changed, removed = plan["staging"], plan["changed"], plan["removed"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not (isinstance(staging, str) and re.fullmatch(rf"\.{re.escape(out.name)}\.new-[A-Za-z0-9_]+", staging)):
+    if not (
+        isinstance(staging, str)
+        and re.fullmatch(rf"\.{re.escape(out.name)}\.new-[A-Za-z0-9_]+", staging)
+    ):
         return None
     if not is_ours(out.parent / staging) or not is_ours(out):
         return None
-    paths = [*changed, *removed] if isinstance(changed, list) and isinstance(removed, list) else [None]
+    paths = (
+        [*changed, *removed] if isinstance(changed, list) and isinstance(removed, list) else [None]
+    )
     if not all(isinstance(p, str) and _plain(p) for p in paths):
         return None
     return {"staging": staging, "changed": changed, "removed": removed}
@@ -100,7 +105,12 @@ def _read_journal(journal: Path, out: Path) -> Plan | None:
 def _plain(path: str) -> bool:
     """A relative POSIX path with no empty, ``.`` or ``..`` part (and no NUL)."""
     parts = path.split("/")
-    return bool(path) and "\0" not in path and not path.startswith("/") and all(p not in ("", ".", "..") for p in parts)
+    return (
+        bool(path)
+        and "\0" not in path
+        and not path.startswith("/")
+        and all(p not in ("", ".", "..") for p in parts)
+    )
 
 
 def _real_folder_inside(out: Path, path: str) -> bool:
@@ -155,12 +165,24 @@ def _new_staging(out: Path) -> Path:
         mark(staging, out)
         return staging
     except OSError as exc:
-        raise UshtilError([error(Location(str(out)), "write", f"cannot write the output folder: {exc.strerror or exc}")]) from None
+        raise UshtilError(
+            [
+                error(
+                    Location(str(out)),
+                    "write",
+                    f"cannot write the output folder: {exc.strerror or exc}",
+                )
+            ]
+        ) from None
 
 
 def _write_error(out: Path, exc: OSError) -> Diagnostic:
     reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-    return error(Location(str(out)), "write", f"cannot write the site ({reason}); the previous site is unchanged")
+    return error(
+        Location(str(out)),
+        "write",
+        f"cannot write the site ({reason}); the previous site is unchanged",
+    )
 
 
 def write_site(pages: Iterable[Page], out: Path, staging: Path | None = None) -> int:
@@ -197,7 +219,6 @@ def _journal(out: Path) -> Path:
     return out.parent / f".{out.name}.journal"
 
 
-
 def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
     """Bring ``out`` (which holds ``previous``) to ``pages`` by replacing only what
     changed. Changed files are staged beside ``out`` first; then a journal is written
@@ -206,13 +227,19 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
     is completed by the next build. A large change rewrites the whole folder instead."""
     changed = [p for p in pages if p.source is None or Path(p.source) != out / p.path]
     removed = sorted(previous - {p.path for p in pages})
-    if not out.is_dir() or not previous or len(changed) + len(removed) > SMALL_CHANGE * max(len(pages), 1):
+    if (
+        not out.is_dir()
+        or not previous
+        or len(changed) + len(removed) > SMALL_CHANGE * max(len(pages), 1)
+    ):
         return write_site(pages, out)
     changed = [p for p in changed if not _same(p, out)]
     if not changed and not removed:
         return 0
     if not all(_real_folder_inside(out, path) for path in (*(p.path for p in changed), *removed)):
-        return write_site(pages, out)  # a link inside the output: the whole folder is replaced, link and all
+        return write_site(
+            pages, out
+        )  # a link inside the output: the whole folder is replaced, link and all
     staging = _new_staging(out)
     plan = Plan(staging=staging.name, changed=[p.path for p in changed], removed=removed)
     journal = _journal(out)
@@ -225,7 +252,13 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
         journal.unlink()
     except OSError as exc:  # the journal stays: the next build completes the update
         raise UshtilError(
-            [error(Location(str(out)), "write", f"the update stopped half-way ({exc.strerror or exc}); build again to complete it")]
+            [
+                error(
+                    Location(str(out)),
+                    "write",
+                    f"the update stopped half-way ({exc.strerror or exc}); build again to complete it",
+                )
+            ]
         ) from None
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
@@ -275,7 +308,12 @@ def _apply(out: Path, plan: Plan) -> None:
         target = out / path
         target.unlink(missing_ok=True)
         folder = target.parent
-        while folder != out and not folder.is_symlink() and folder.is_dir() and not any(folder.iterdir()):
+        while (
+            folder != out
+            and not folder.is_symlink()
+            and folder.is_dir()
+            and not any(folder.iterdir())
+        ):
             folder.rmdir()
             folder = folder.parent
     shutil.rmtree(staging, ignore_errors=True)
@@ -293,7 +331,9 @@ def _stage(pages: Iterable[Page], staging: Path, out: Path) -> int:
             continue
         parts = page.path.split("/")
         if page.path.startswith("/") or any(part in ("", ".", "..") for part in parts):
-            raise UshtilError([error(Location(page.path), "unsafe-path", "output path leaves the output folder")])
+            raise UshtilError(
+                [error(Location(page.path), "unsafe-path", "output path leaves the output folder")]
+            )
         target = os.path.join(base, *parts)
         folder = os.path.dirname(target)
         if folder not in made:

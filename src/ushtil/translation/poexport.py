@@ -20,8 +20,8 @@ from pathlib import Path
 import polib
 from babel import Locale
 
-from ushtil.interface.posyntax import po_syntax_error
 from ushtil.interface.pofile import Entry, render
+from ushtil.interface.posyntax import po_syntax_error
 from ushtil.interface.tooling import DATE_FORMAT, plural_header
 from ushtil.project import layout
 from ushtil.project.config import site_host
@@ -149,7 +149,10 @@ def export_article(
         (HEADER_ARTICLE, article_id),
         (HEADER_SOURCE, source.lang),
         (HEADER_DIGEST, source.digest),
-        (HEADER_TARGET, target.digest if (target := article.version(to)) is not None else NO_TARGET),
+        (
+            HEADER_TARGET,
+            target.digest if (target := article.version(to)) is not None else NO_TARGET,
+        ),
     ]
     comment = (
         f"Article {article_id}, translated from {source.lang} into {to}.\n"

@@ -20,6 +20,7 @@ from ushtil.interface.report import check as check_catalogue
 from ushtil.project import layout
 from ushtil.project.articles import ARTICLE_ID, parse_version
 from ushtil.project.files import is_within, write_text
+from ushtil.project.markdown import inline_problems
 from ushtil.project.model import SiteConfig, Version
 from ushtil.project.problems import Diagnostic, Location, display_path, error
 from ushtil.project.text import text_digest
@@ -30,7 +31,6 @@ from ushtil.translation.poexport import (
     HEADER_TARGET,
     NO_TARGET,
 )
-from ushtil.project.markdown import inline_problems
 from ushtil.translation.segments import rebuild, split, structure, unescape_plain
 from ushtil.translation.versionfile import (
     ID_RULE,
@@ -196,9 +196,7 @@ def import_file(
     # file): control characters, look-alike letters, whitespace, header; a segment whose
     # Markdown markup differs is left untranslated below, by the same test (inline_problems)
     skipped = ("fuzzy", "untranslated", "markup")
-    checked = [
-        d for d in check_catalogue(po_path, shown) if d.is_error and d.code not in skipped
-    ]
+    checked = [d for d in check_catalogue(po_path, shown) if d.is_error and d.code not in skipped]
     if checked:
         return None, checked + refused(shown, "checks", "nothing was written: correct these first")
     by_context = {e.msgctxt: e for e in po if not e.obsolete}
@@ -244,5 +242,10 @@ def import_file(
     if recorded is not None and recorded != version.digest:  # the file now knows what it wrote
         field = f'"{HEADER_TARGET}: {recorded}\\n"'
         within = None if is_within(po_path, root) else po_path.parent
-        write_text(root, po_path, text.replace(field, f'"{HEADER_TARGET}: {version.digest}\\n"', 1), within=within)
+        write_text(
+            root,
+            po_path,
+            text.replace(field, f'"{HEADER_TARGET}: {version.digest}\\n"', 1),
+            within=within,
+        )
     return Imported(target, len(translations), len(segments), is_draft), []

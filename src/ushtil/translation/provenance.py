@@ -185,8 +185,13 @@ def _stamp(root: Path, config: SiteConfig, version: Version, source: Version) ->
     if crlf:
         new_text = new_text.replace("\n", "\r\n")
     problems = _verify(
-        new_text, shown, version.article_id, version.lang, config,
-        expect_digest=version.digest, source=source,
+        new_text,
+        shown,
+        version.article_id,
+        version.lang,
+        config,
+        expect_digest=version.digest,
+        source=source,
     )
     if not problems:
         write_text(root, root / shown, new_text)

@@ -319,4 +319,3 @@ def structure(body: str) -> list[str]:
     """The block structure of a body (token types and tags), to compare two versions."""
     tokens = _parser().parse(body)
     return [f"{t.type}:{t.tag}" for t in tokens if t.type != "inline" and t.type != "text"]
-
