@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from ushtil.project.articles import ARTICLE_ID, _safe_relative, load_articles, parse_version
 from ushtil.project.config import load_config
-from ushtil.project.problems import Diagnostic, printable
+from ushtil.project.problems import printable
 from ushtil.project.text import decode
 from ushtil.site.graph import Urls
 from ushtil.site.markdown import SAFE_TAGS, markdown_renderer, sanitise
@@ -151,8 +151,7 @@ def test_decoding_never_crashes(raw: bytes) -> None:
 @given(body=text, front=text)
 def test_front_matter_reader_never_crashes(body: str, front: str) -> None:
     for candidate in (front, f"+++\n{front}\n+++\n{body}", f'+++\ntitle = "{front}"\n+++\n{body}'):
-        diagnostics: list[Diagnostic] = []
-        version = parse_version(candidate, SHOWN, "x", "kk", CODES, diagnostics)
+        version, diagnostics = parse_version(candidate, SHOWN, "x", "kk", CODES)
         assert all(str(d).startswith(SHOWN) for d in diagnostics)
         if version is None:
             assert any(d.is_error for d in diagnostics), candidate

@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
@@ -144,7 +145,7 @@ def load_article(
             )
             continue
         version, problems = _cached(
-            cache, path, vshown, lambda: _read_version(path, vshown, article_id, lang, config)
+            cache, path, vshown, partial(read_version, path, vshown, article_id, lang, config)
         )
         diagnostics += problems
         if isinstance(version, Version):
@@ -229,8 +230,7 @@ def _read_facts(
     data, syntax = parse_toml(text, fshown)
     if data is None:
         return None, diagnostics + syntax
-    before = len(diagnostics)
-    f = Fields(data, fshown, text, diagnostics=diagnostics)
+    f = Fields(data, fshown, text)
     f.unknown(ARTICLE_KEYS)
     published = f.datetime("published", required=True)
     category = f.string("category", required=True, nonempty=True)
@@ -259,6 +259,8 @@ def _read_facts(
         image = None
     chosen = f.choice("missing", MISSING_POLICIES)
     missing = MissingPolicy(chosen) if chosen is not None else None
+    before = len(diagnostics)
+    diagnostics += f.diagnostics
     if any(d.is_error for d in diagnostics[before:]) or published is None or category is None:
         return None, diagnostics
     return Facts(published, category, tags, image, missing), diagnostics
@@ -311,24 +313,15 @@ def split_front_matter(
     ]
 
 
-def _read_version(path: Path, shown: str, article_id: str, lang: str, config: SiteConfig) -> Parse:
-    problems: list[Diagnostic] = []
-    return read_version(path, shown, article_id, lang, config, problems), problems
-
-
 def read_version(
-    path: Path,
-    shown: str,
-    article_id: str,
-    lang: str,
-    config: SiteConfig,
-    diagnostics: list[Diagnostic],
-) -> Version | None:
+    path: Path, shown: str, article_id: str, lang: str, config: SiteConfig
+) -> tuple[Version | None, list[Diagnostic]]:
+    """The version in the file at ``path`` (None if it has errors) and its problems."""
     text, problems = read_text(path, shown)
-    diagnostics.extend(problems)
     if text is None:
-        return None
-    return parse_version(text, shown, article_id, lang, config.codes, diagnostics)
+        return None, problems
+    version, more = parse_version(text, shown, article_id, lang, config.codes)
+    return version, problems + more
 
 
 def parse_version(
@@ -337,19 +330,20 @@ def parse_version(
     article_id: str,
     lang: str,
     codes: tuple[str, ...],
-    diagnostics: list[Diagnostic],
-) -> Version | None:
+) -> tuple[Version | None, list[Diagnostic]]:
+    """A version from its file's text (None if it has errors) and every problem in it."""
+    diagnostics: list[Diagnostic] = []
     parts, problems = split_front_matter(text, shown)
     diagnostics.extend(problems)
     if parts is None:
-        return None
+        return None, diagnostics
     front, body, body_line = parts
     data, syntax = parse_toml(front, shown, first_line=2)
     if data is None:
         diagnostics.extend(syntax)
-        return None
+        return None, diagnostics
     before = len(diagnostics)
-    f = Fields(data, shown, front, first_line=2, diagnostics=diagnostics)
+    f = Fields(data, shown, front, first_line=2)
     f.unknown(VERSION_KEYS, severity=Severity.WARNING)
     claimed = f.string("id")
     if claimed is not None and claimed != article_id:
@@ -387,14 +381,15 @@ def parse_version(
             src.fail("lang", "language", "a version cannot be translated from itself")
         elif src_lang is not None:
             provenance = Provenance(src_lang, digest, own_digest)
+    diagnostics += f.diagnostics
     diagnostics.extend(reference_problems(body, shown, body_line))
     if not body.strip() and not draft:
         diagnostics.append(
             error(Location(shown, body_line - 1), "empty-body", "the article body is empty")
         )
     if any(d.is_error for d in diagnostics[before:]) or title is None:
-        return None
-    return Version(
+        return None, diagnostics
+    version = Version(
         article_id=article_id,
         lang=lang,
         title=title.strip(),
@@ -407,3 +402,4 @@ def parse_version(
         draft=draft,
         body_hash=hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest(),
     )
+    return version, diagnostics

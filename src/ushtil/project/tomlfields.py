@@ -76,14 +76,15 @@ class Fields:
         *,
         table: str = "",
         first_line: int = 1,
-        diagnostics: list[Diagnostic] | None = None,
+        shared: list[Diagnostic] | None = None,
     ) -> None:
+        """``shared``: a parent table's problems, which a sub-table's join."""
         self.data = data
         self.path = path
         self.text = text
         self.table = table
         self.first_line = first_line
-        self.diagnostics: list[Diagnostic] = diagnostics if diagnostics is not None else []
+        self.diagnostics: list[Diagnostic] = shared if shared is not None else []
 
     def where(self, key: str) -> Location:
         return Location(self.path, key_line(self.text, key, self.table, self.first_line))
@@ -107,7 +108,7 @@ class Fields:
             self.text,
             table=self._name(key),
             first_line=self.first_line,
-            diagnostics=self.diagnostics,
+            shared=self.diagnostics,
         )
 
     def _get(self, key: str, kind: type | tuple[type, ...], what: str, required: bool) -> Any:

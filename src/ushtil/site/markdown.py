@@ -12,7 +12,6 @@ from markupsafe import Markup
 
 from ushtil.project.articles import read_version
 from ushtil.project.model import Site, SiteConfig, Version
-from ushtil.project.problems import Diagnostic
 from ushtil.site.cache import BuildCache, digest
 
 
@@ -171,14 +170,12 @@ class Bodies:
         """The Markdown of a version; one remembered without it is read again."""
         if not version.body_elided:
             return version.body
-        ignored: list[Diagnostic] = []  # read once already: its problems are reported
-        again = read_version(
+        again, _ = read_version(  # read once already: its problems are reported
             self.config.root / version.location.path,
             version.location.path,
             version.article_id,
             version.lang,
             self.config,
-            ignored,
         )
         if again is None or again.body_hash != version.body_hash:
             raise RuntimeError(f"{version.location.path} changed while the site was being built")

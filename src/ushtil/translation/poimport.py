@@ -229,8 +229,7 @@ def import_file(
     front += ["", *provenance_lines(src_lang, digest, own)]
     content = version_text(front, body)
     target_shown = layout.version_file(article_id, lang)
-    check: list[Diagnostic] = []
-    version = parse_version(content, target_shown, article_id, lang, config.codes, check)
+    version, check = parse_version(content, target_shown, article_id, lang, config.codes)
     if version is None or structure(version.body) != structure(source.body):
         changed = (
             "the translated text changes the article's block structure; "

@@ -245,9 +245,8 @@ def _verify(
     source: Version,
 ) -> list[Diagnostic]:
     """Read the new text back: same words, the intended provenance, or nothing is written."""
-    diagnostics: list[Diagnostic] = []
-    version = parse_version(
-        text.replace("\r\n", "\n"), shown, article_id, lang, config.codes, diagnostics
+    version, diagnostics = parse_version(
+        text.replace("\r\n", "\n"), shown, article_id, lang, config.codes
     )
     if (
         version is not None
