@@ -19,7 +19,7 @@ from ushtil.interface import tooling as translate
 from ushtil.interface.compile import compile_catalog
 from ushtil.interface.posyntax import msgid_lines
 from ushtil.interface.translator import Catalog, load_catalog, load_catalogs
-from ushtil.project.config import load_config
+from ushtil.project.config import read_config
 from ushtil.project.problems import Diagnostic, Location
 
 KK = "locales/kk/LC_MESSAGES/messages.po"
@@ -374,7 +374,7 @@ def test_one_rule_for_the_build_check_compile_and_import(
     assert [d.message for d in built] == [
         f"{d.code}: {d.message} (translation not used)" for d in checked
     ]
-    catalogs, _ = load_catalogs(load_config(basic))
+    catalogs, _ = load_catalogs(read_config(basic)[0])
     assert catalogs["kk"].lookup(None, msgid) is None
     # translate import: the same rules, as far as they concern Markdown article text
     article = basic / "a-full.kk.po"

@@ -8,12 +8,12 @@ import pytest
 from conftest import NOW, build_report, edit, messages
 
 from ushtil.project.articles import load_articles
-from ushtil.project.config import load_config
+from ushtil.project.config import read_config
 from ushtil.project.text import text_digest
 
 
 def load(project: Path) -> tuple[list, list[str]]:
-    articles, diagnostics = load_articles(load_config(project))
+    articles, diagnostics = load_articles(read_config(project)[0])
     return articles, [str(d) for d in diagnostics]
 
 

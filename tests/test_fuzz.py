@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ushtil.project.articles import ARTICLE_ID, _safe_relative, load_articles, parse_version
-from ushtil.project.config import load_config
+from ushtil.project.config import read_config
 from ushtil.project.problems import printable
 from ushtil.project.text import decode
 from ushtil.site.graph import Urls
@@ -209,7 +209,7 @@ def test_any_folder_name_is_an_id_or_a_clear_error(tmp_path_factory, name: str) 
     if folder.exists():
         return
     (project / "articles/a-full").rename(folder)
-    articles, diagnostics = load_articles(load_config(project))
+    articles, diagnostics = load_articles(read_config(project)[0])
     if ARTICLE_ID.match(name):
         assert name in {a.id for a in articles}
     else:

@@ -15,7 +15,7 @@ from babel import Locale, UnknownLocaleError
 
 from ushtil.project import layout
 from ushtil.project.model import MISSING_POLICIES, Label, Language, MissingPolicy, SiteConfig
-from ushtil.project.problems import Diagnostic, Location, UshtilError, error, has_errors
+from ushtil.project.problems import Diagnostic, Location, error, has_errors
 from ushtil.project.text import publishable_problems
 from ushtil.project.tomlfields import Fields, parse_toml
 
@@ -58,36 +58,27 @@ def site_host(base_url: str) -> str | None:
         return None
 
 
-def load_config(root: Path) -> SiteConfig:
-    """Read ``root/site.toml``; raise :class:`UshtilError` with every problem found."""
+def read_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    """``root/site.toml`` as a ``SiteConfig`` (None if it has an error), with every problem."""
     path = root / layout.CONFIG
     shown = layout.CONFIG
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise UshtilError(
-            [
-                error(
-                    Location(shown),
-                    "no-config",
-                    f"no {layout.CONFIG} here (is this an ushtil project?)",
-                )
-            ]
-        ) from None
+        missing = f"no {layout.CONFIG} here (is this an ushtil project?)"
+        return None, [error(Location(shown), "no-config", missing)]
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise UshtilError([error(Location(shown, line), "encoding", "not valid UTF-8")]) from None
+        return None, [error(Location(shown, line), "encoding", "not valid UTF-8")]
     except OSError as exc:
-        raise UshtilError(
-            [error(Location(shown), "unreadable", exc.strerror or str(exc))]
-        ) from None
+        return None, [error(Location(shown), "unreadable", exc.strerror or str(exc))]
     unpublishable = publishable_problems(text.replace("\r\n", "\n"), shown)
     if unpublishable:
-        raise UshtilError(unpublishable)
+        return None, unpublishable
     config, diagnostics = parse_config(text, root, shown)
     if config is None or has_errors(diagnostics):
-        raise UshtilError(diagnostics)
-    return config
+        return None, diagnostics
+    return config, diagnostics
 
 
 def parse_config(

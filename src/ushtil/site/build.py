@@ -14,7 +14,7 @@ from pathlib import Path
 from ushtil.interface.translator import Catalog, load_catalogs
 from ushtil.project import layout
 from ushtil.project.articles import load_articles
-from ushtil.project.config import load_config
+from ushtil.project.config import read_config
 from ushtil.project.files import links_out
 from ushtil.project.freshness import ChangeTimes, compute_status
 from ushtil.project.model import Page, Site
@@ -58,10 +58,9 @@ def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = Fal
     outside = links_out(root)
     if outside:
         return Loaded(None, diagnostics=outside)
-    try:
-        config = load_config(root)
-    except UshtilError as exc:
-        return Loaded(None, diagnostics=list(exc.diagnostics))
+    config, problems = read_config(root)
+    if config is None:
+        return Loaded(None, diagnostics=problems)
     articles, diagnostics = load_articles(config, cache)
     catalogs, catalog_diagnostics = load_catalogs(config, strict=strict)
     diagnostics += catalog_diagnostics

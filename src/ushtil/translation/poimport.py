@@ -19,6 +19,7 @@ from ushtil.interface.posyntax import po_syntax_error
 from ushtil.interface.report import check as check_catalogue
 from ushtil.project import layout
 from ushtil.project.articles import ARTICLE_ID, parse_version
+from ushtil.project.config import read_config
 from ushtil.project.files import is_within, write_text
 from ushtil.project.markdown import inline_problems
 from ushtil.project.model import SiteConfig, Version
@@ -37,7 +38,6 @@ from ushtil.translation.versionfile import (
     front_matter,
     provenance_lines,
     read_article,
-    read_config,
     refused,
     version_text,
 )

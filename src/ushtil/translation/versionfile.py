@@ -13,9 +13,9 @@ from pathlib import Path
 
 from ushtil.project import layout
 from ushtil.project.articles import ARTICLE_ID, FRONT_MATTER, load_article, load_articles
-from ushtil.project.config import load_config
+from ushtil.project.config import read_config
 from ushtil.project.model import Article, Site, SiteConfig, Version
-from ushtil.project.problems import Diagnostic, Location, UshtilError, error
+from ushtil.project.problems import Diagnostic, Location, error
 
 ID_RULE = "lowercase Latin letters, digits and single hyphens"
 
@@ -31,13 +31,6 @@ class Editing:
 def refused(where: str, code: str, message: str, line: int | None = None) -> list[Diagnostic]:
     """One error, as a stage's list of problems."""
     return [error(Location(where, line), code, message)]
-
-
-def read_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
-    try:
-        return load_config(root), []
-    except UshtilError as exc:
-        return None, list(exc.diagnostics)
 
 
 def read_site(root: Path) -> tuple[Site | None, list[Diagnostic]]:
