@@ -644,7 +644,8 @@ def test_a_catalogue_that_is_not_utf8_is_reported_with_its_line(
 
 @pytest.mark.parametrize("lang", ["de", "ar", "fr"])
 def test_init_writes_a_catalogue_msgfmt_and_check_accept(basic: Path, lang: str) -> None:
-    path = translate.init(basic, lang)
+    path, problems = translate.init(basic, lang)
+    assert path is not None, problems
     result = msgfmt_check(path)
     assert result.returncode == 0, result.stderr
     assert [d for d in poreport.check(path, "x.po") if d.code.startswith("header")] == []

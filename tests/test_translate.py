@@ -12,7 +12,6 @@ from conftest import build_ok, read
 
 from ushtil.interface import tooling as translate
 from ushtil.project import layout
-from ushtil.project.problems import UshtilError
 
 FOOTER = "Any use of materials is allowed with the reference to the official website of Astana city"
 
@@ -109,7 +108,8 @@ def test_removed_strings_become_obsolete_or_are_dropped(sample: Path) -> None:
 
 def test_init_writes_a_complete_header(sample: Path) -> None:
     shutil.rmtree(sample / "locales/kk")
-    path = translate.init(sample, "kk", translator="Айгүл Серікқызы <aigul@example.kz>")
+    path, problems = translate.init(sample, "kk", translator="Айгүл Серікқызы <aigul@example.kz>")
+    assert path is not None and problems == []
     catalogue = polib.pofile(str(path))
     assert catalogue.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
     assert catalogue.metadata["Language"] == "kk"
@@ -117,8 +117,8 @@ def test_init_writes_a_complete_header(sample: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "FULL NAME" not in text and "CHARSET" not in text
     msgfmt_ok(path)
-    with pytest.raises(UshtilError):
-        translate.init(sample, "kk")
+    again, problems = translate.init(sample, "kk")
+    assert again is None and [d.code for d in problems] == ["exists"]
 
 
 def test_update_repairs_a_missing_plural_forms_header(sample: Path) -> None:

@@ -27,9 +27,12 @@ def cmd_extract(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_init(args: argparse.Namespace, place: Place) -> int:
-    path = tooling.init(
+    path, problems = tooling.init(
         place.project, args.lang, translator=args.translator, team=args.team, force=args.force
     )
+    print_diagnostics(place, problems)
+    if path is None:
+        return Exit.PROBLEMS
     print(f"{place.show(path)}: created")
     return Exit.OK
 

@@ -73,18 +73,11 @@ def plural_header(lang: str) -> str | None:
 # --- extract -------------------------------------------------------------------------
 
 
-def extract_template(root: Path) -> tuple[BabelCatalog, list[Diagnostic]]:
+def extract_template(root: Path) -> tuple[BabelCatalog | None, list[Diagnostic]]:
     mapping_file = root / layout.BABEL_CFG
     if not mapping_file.exists():
-        raise UshtilError(
-            [
-                error(
-                    Location(layout.BABEL_CFG),
-                    "no-mapping",
-                    "missing: the extraction mapping for Babel",
-                )
-            ]
-        )
+        missing = "missing: the extraction mapping for Babel"
+        return None, [error(Location(layout.BABEL_CFG), "no-mapping", missing)]
     with open(mapping_file, encoding="utf-8") as handle:
         # Babel's frontend module has no type information
         method_map, options_map = parse_mapping_cfg(handle, str(mapping_file))  # type: ignore[no-untyped-call]  # Babel ships it untyped
@@ -125,6 +118,8 @@ def extract_template(root: Path) -> tuple[BabelCatalog, list[Diagnostic]]:
 def extract(root: Path) -> tuple[bool, list[Diagnostic]]:
     """Write ``i18n/messages.pot``; rewrite it only when a message or reference changed."""
     catalog, diagnostics = extract_template(root)
+    if catalog is None:
+        return False, diagnostics
     target = root / layout.POT
     check_writable(root, target)  # before the old template is read: it must be the project's
     old = None
@@ -278,48 +273,46 @@ def _previous(entry: polib.POEntry) -> list[str]:
     return [entry.previous_msgid]
 
 
-def read_template(root: Path) -> tuple[BabelCatalog, dict[str, str]]:
+Template = tuple[BabelCatalog, dict[str, str]]  # the template and its header
+
+
+def read_template(root: Path) -> tuple[Template | None, list[Diagnostic]]:
     """``i18n/messages.pot`` as Babel's catalogue, and its header; a file that GNU gettext
     would not read (a merge conflict, say) is reported with its line."""
     target = root / layout.POT
     if not target.exists():
-        raise UshtilError(
-            [error(Location(layout.POT), "no-template", "missing: run 'ushtil i18n extract' first")]
-        )
+        missing = "missing: run 'ushtil i18n extract' first"
+        return None, [error(Location(layout.POT), "no-template", missing)]
     pot, problems = read_po(target, layout.POT)
     if pot is None:
-        raise UshtilError(problems)
+        return None, problems
     try:
         with open(target, "rb") as handle:
-            return babel_read_po(handle), dict(pot.metadata)
+            return (babel_read_po(handle), dict(pot.metadata)), []
     except (OSError, ValueError, LookupError) as exc:
-        problem = error(Location(layout.POT), "po-syntax", f"cannot read the template: {exc}")
-        raise UshtilError([problem]) from None
+        unreadable = f"cannot read the template: {exc}"
+        return None, [error(Location(layout.POT), "po-syntax", unreadable)]
 
 
 def init(
     root: Path, lang: str, *, translator: str = "", team: str = "", force: bool = False
-) -> Path:
+) -> tuple[Path | None, list[Diagnostic]]:
     """A new catalogue for ``lang`` from the template, with a complete header."""
     if not LANGUAGE.fullmatch(lang):
         problem = f"'{lang}' is not a language code (such as kk, or pt_BR)"
-        raise UshtilError([error(Location(layout.LOCALES), "language", problem)])
+        return None, [error(Location(layout.LOCALES), "language", problem)]
     target = layout.catalogue(root, lang)
     check_writable(root, target)
     if target.exists() and not force:
-        raise UshtilError(
-            [
-                error(
-                    Location(target.relative_to(root).as_posix()),
-                    "exists",
-                    "already exists: use 'ushtil i18n update'",
-                )
-            ]
-        )
+        exists = "already exists: use 'ushtil i18n update'"
+        return None, [error(Location(target.relative_to(root).as_posix()), "exists", exists)]
     plural = plural_header(lang)
     if plural is None:
-        raise UshtilError([error(Location(layout.POT), "language", f"unknown language '{lang}'")])
-    template, pot_metadata = read_template(root)
+        return None, [error(Location(layout.POT), "language", f"unknown language '{lang}'")]
+    read, problems = read_template(root)
+    if read is None:
+        return None, problems
+    template, pot_metadata = read
     catalog = BabelCatalog(locale=None, fuzzy=False, charset="utf-8")
     nplurals = int(plural.split(";")[0].split("=")[1])
     catalog._num_plurals = nplurals  # type: ignore[assignment]  # as in from_polib
@@ -349,7 +342,7 @@ def init(
     }
     text = po_text(catalog, metadata, f"{english} translation of the site's interface strings.")
     write_text(root, target, text, create=not force)
-    return target
+    return target, []
 
 
 def update(
@@ -357,7 +350,10 @@ def update(
 ) -> tuple[list[Path], list[Diagnostic]]:
     """Merge the template into every catalogue; return the files that changed. A
     ``Plural-Forms`` header the build would refuse as broken is set to the language's."""
-    template, pot_metadata = read_template(root)
+    read, problems = read_template(root)
+    if read is None:
+        return [], problems
+    template, pot_metadata = read
     changed: list[Path] = []
     diagnostics: list[Diagnostic] = []
     folder = root / layout.LOCALES
