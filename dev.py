@@ -48,7 +48,7 @@ def run(*cmd: str | Path, **kw: object) -> None:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  # dev.py runs under any python3: say why not
         sys.exit(f"ushtil needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
@@ -81,7 +81,8 @@ def ensure_system_tools() -> None:
         run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
     else:
         sys.exit(
-            f"the tests need {' '.join(missing)}; install it (e.g. sudo apt-get install {' '.join(missing)})"
+            f"the tests need {' '.join(missing)}; install it "
+            f"(e.g. sudo apt-get install {' '.join(missing)})"
         )
 
 

@@ -66,8 +66,9 @@ def make_project(
             f"{slug} = {toml(names['en'])}" for slug, names in sorted(gen.CATEGORIES.items())
         )
         (out / "site.toml").write_text(
-            'base_url = "https://news.example.kz"\ntime_zone = "Asia/Almaty"\nlanguages = ["kk", "ru", "en"]\n'
-            'default_language = "kk"\nmissing = "hide"\nper_page = 20\nfeed_size = 20\nrequired = []\n\n'
+            'base_url = "https://news.example.kz"\ntime_zone = "Asia/Almaty"\n'
+            'languages = ["kk", "ru", "en"]\ndefault_language = "kk"\nmissing = "hide"\n'
+            "per_page = 20\nfeed_size = 20\nrequired = []\n\n"
             f"[categories]\n{categories}\n",
             encoding="utf-8",
         )

@@ -113,7 +113,8 @@ def main() -> None:
     if args.hugo and hugo is None:
         sys.exit("--hugo: hugo is not installed (apt-get install hugo)")
     print(
-        f"{'engine':8} {'N':>6} {'build':11} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9} {'pages/s':>8}"
+        f"{'engine':8} {'N':>6} {'build':11} {'wall s':>7} {'CPU s':>7} "
+        f"{'peak MiB':>9} {'pages/s':>8}"
     )
     for n in args.n:
         project = args.work / f"ushtil-{n}"
@@ -122,7 +123,8 @@ def main() -> None:
         count = pages(project / "public")
         for name, r in results.items():
             print(
-                f"{'ushtil':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} {r.peak_mib:>9.0f} {count / r.wall:>8.0f}"
+                f"{'ushtil':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} "
+                f"{r.peak_mib:>9.0f} {count / r.wall:>8.0f}"
             )
         if args.hugo:
             neutral = args.work / f"neutral-{n}"
@@ -146,11 +148,13 @@ def main() -> None:
             hugo_count = pages(site / "public")
             for name, r in hugo_results.items():
                 print(
-                    f"{'hugo':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} {r.peak_mib:>9.0f} {hugo_count / r.wall:>8.0f}"
+                    f"{'hugo':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} "
+                    f"{r.peak_mib:>9.0f} {hugo_count / r.wall:>8.0f}"
                 )
             for name in results:
                 print(
-                    f"{'ratio':8} {n:>6} {name:11} {results[name].wall / hugo_results[name].wall:>7.2f}  (ushtil ÷ hugo, wall)"
+                    f"{'ratio':8} {n:>6} {name:11} "
+                    f"{results[name].wall / hugo_results[name].wall:>7.2f}  (ushtil ÷ hugo, wall)"
                 )
 
 

@@ -18,9 +18,16 @@ from ushtil.project.text import text_digest
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("kk", "ru", "en")
 WORDS = {
-    "kk": "қала әкім мектеп жаңалық ғылым өнер тарих мәдениет өңір халық қоғам жоба көпір өзен үміт".split(),
-    "ru": "город аким школа новости наука искусство история культура регион народ общество проект мост".split(),
-    "en": "city mayor school news science art history culture region people society project bridge".split(),
+    "kk": (
+        "қала әкім мектеп жаңалық ғылым өнер тарих мәдениет өңір халық қоғам жоба көпір өзен үміт"
+    ).split(),
+    "ru": (
+        "город аким школа новости наука искусство история культура регион народ общество проект "
+        "мост"
+    ).split(),
+    "en": (
+        "city mayor school news science art history culture region people society project bridge"
+    ).split(),
 }
 
 
@@ -49,7 +56,8 @@ def _version(
 
 
 def generate(target: Path, n: int = 300, seed: int = 7) -> dict[str, dict[str, str]]:
-    """Write the project; returns article ID → {lang: "published" | "draft" | "missing" | "future"}."""
+    """Write the project; returns
+    article ID → {lang: "published" | "draft" | "missing" | "future"}."""
     rng = random.Random(seed)
     target.mkdir(parents=True)
     for name in ("templates", "static", "locales", "i18n"):

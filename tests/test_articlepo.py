@@ -226,9 +226,9 @@ def test_import_refuses_incomplete_files_and_changed_sources(
     assert "segment summary (summary) is not translated" in err
     assert "segment 1 (paragraph): link [1] is not in the source" in err
     assert (
-        "1 of 10 segments usable (10%, at least 100% needed); nothing was written (use --draft to write a draft)"
-        in err
-    )
+        "1 of 10 segments usable (10%, at least 100% needed); "
+        "nothing was written (use --draft to write a draft)"
+    ) in err
     assert not (sample / "articles/10888/kk.md").exists()
     code, out, err = run(sample, "translate", "import", PO, "--draft", capsys=capsys)
     assert code == 0 and "written as a draft (1/10 segments)" in out
@@ -265,7 +265,8 @@ def test_memory_prefills_a_second_article(sample: Path, capsys: pytest.CaptureFi
     )
     reworded = paragraphs[1].replace("подчеркнул", "отметил")
     (folder / "ru.md").write_text(
-        f'+++\ntitle = "Итоги конференции"\n+++\n{paragraphs[0]}\n\n{reworded}\n\nСовсем новый абзац о городе.\n',
+        f'+++\ntitle = "Итоги конференции"\n+++\n{paragraphs[0]}\n\n{reworded}\n\n'
+        "Совсем новый абзац о городе.\n",
         encoding="utf-8",
     )
     code, out, err = run(sample, "tm", "stats", capsys=capsys)

@@ -22,9 +22,17 @@ from conftest import (
 )
 
 FOOTERS = {
-    "kk": "Материалдарды кез келген пайдалану Астана қаласы әкімдігінің ресми сайтына сілтеме жасалған жағдайда рұқсат етіледі",
-    "ru": "Любое использование материалов допускается со ссылкой на официальный сайт акимата города Астаны",
-    "en": "Any use of materials is allowed with the reference to the official website of Astana city",
+    "kk": (
+        "Материалдарды кез келген пайдалану Астана қаласы әкімдігінің ресми сайтына сілтеме "
+        "жасалған жағдайда рұқсат етіледі"
+    ),
+    "ru": (
+        "Любое использование материалов допускается со ссылкой на официальный сайт акимата "
+        "города Астаны"
+    ),
+    "en": (
+        "Any use of materials is allowed with the reference to the official website of Astana city"
+    ),
 }
 NATIVE = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
@@ -188,8 +196,8 @@ def test_template_mistakes_name_template_and_line(basic: Path) -> None:
     assert not report.ok
     line = next(
         n
-        for n, l in enumerate((basic / "templates/article.html").read_text().splitlines(), 1)
-        if "titel" in l
+        for n, text in enumerate((basic / "templates/article.html").read_text().splitlines(), 1)
+        if "titel" in text
     )
     assert any(
         m.startswith(f"templates/article.html:{line}: template refers to something undefined")

@@ -102,7 +102,8 @@ def po_path(project: Path, lang: str) -> Path:
 def test_an_unterminated_tag_in_a_translation_never_reaches_a_page(basic: Path) -> None:
     in_footer(
         basic,
-        "<p class=\"rules\">{{ _('Read <a href=\"%(url)s\">the rules</a>', url='/rules/') }} · {{ _('Terms & conditions') }}</p>",
+        "<p class=\"rules\">{{ _('Read <a href=\"%(url)s\">the rules</a>', url='/rules/') }}"
+        " · {{ _('Terms & conditions') }}</p>",
     )
     line = put(po_path(basic, "kk"), LINK, HOSTILE)
     terms = put(po_path(basic, "kk"), TERMS, "Шарттар <img src=x onerror=alert(1)//")
@@ -134,7 +135,8 @@ def test_an_unterminated_tag_in_a_translation_never_reaches_a_page(basic: Path) 
         # the msgid's own tags are emitted, however the translator quoted or cased them
         ("Ережелерді <a href='%(url)s'>оқыңыз</a>", 'Ережелерді <a href="%(url)s">оқыңыз</a>'),
         ('Ережелерді <A HREF="%(url)s" >оқыңыз</A>', 'Ережелерді <a href="%(url)s">оқыңыз</a>'),
-        # text is decoded once and escaped again: references are text, quotes cannot leave an attribute
+        # text is decoded once and escaped again: references are text, quotes cannot leave
+        # an attribute
         (
             '<a href="%(url)s">Ережелер</a> &amp; «тәртіп»',
             '<a href="%(url)s">Ережелер</a> &amp; «тәртіп»',
@@ -165,12 +167,14 @@ def test_a_translation_with_the_source_markup_is_shown_with_the_source_tags(
         (
             '<a href="https://evil.example/">Ережелер</a> %(url)s',
             "markup",
-            'msgstr has markup its source does not: <a href="https://evil.example/">; it lacks the source\'s: <a href="%(url)s">',
+            'msgstr has markup its source does not: <a href="https://evil.example/">; '
+            'it lacks the source\'s: <a href="%(url)s">',
         ),
         (
             '<a href="%(url)s" onclick="alert(1)">Ережелер</a>',
             "markup",
-            'msgstr has markup its source does not: <a href="%(url)s" onclick="alert(1)">; it lacks the source\'s: <a href="%(url)s">',
+            'msgstr has markup its source does not: <a href="%(url)s" onclick="alert(1)">; '
+            'it lacks the source\'s: <a href="%(url)s">',
         ),
         (
             '<a href="%(url)s">Ережелер</a> <b>!</b>',
@@ -207,7 +211,8 @@ def test_a_translation_with_the_source_markup_is_shown_with_the_source_tags(
         (
             '<a href="%(url)s">Ережелер</a> &#37;',
             "entity",
-            "msgstr writes '%' as the character reference '&#37;' at character 32: write %% for a percent sign",
+            "msgstr writes '%' as the character reference '&#37;' at character 32: "
+            "write %% for a percent sign",
         ),
     ],
 )
@@ -255,7 +260,8 @@ def test_a_plain_source_with_an_ampersand_has_a_plain_text_translation(
         ),
         (
             "Run <script>go()</script>",
-            "the source cannot be translated safely: it has a <script> element, whose text cannot be escaped",
+            "the source cannot be translated safely: it has a <script> element, "
+            "whose text cannot be escaped",
         ),
     ],
 )
@@ -313,7 +319,10 @@ def test_a_control_character_in_a_translation_is_an_error_with_its_line(
 ) -> None:
     path = po_path(basic, "kk")
     line = put(path, "Main menu", f"Басты{char}мәзір")
-    expected = f"control-character: msgstr has the character U+{ord(char):04X} at character 6, which XML and HTML forbid (often pasted from a word processor): remove it"
+    expected = (
+        f"control-character: msgstr has the character U+{ord(char):04X} at character 6, "
+        "which XML and HTML forbid (often pasted from a word processor): remove it"
+    )
     assert [poreport.check_line(d) for d in poreport.check(path, KK)] == [
         f"{KK}:{line}: {expected}"
     ]
@@ -467,7 +476,8 @@ BAD_PLURALS = [
     ),
     (
         "nplurals=2; plural=n%100==99 ? 2 : n!=1;",
-        "Plural-Forms: plural=n%100==99 ? 2 : n!=1 gives 2 for n=99, but nplurals=2 allows only 0 to 1",
+        "Plural-Forms: plural=n%100==99 ? 2 : n!=1 gives 2 for n=99, "
+        "but nplurals=2 allows only 0 to 1",
     ),
     ("nplurals=0; plural=0;", "Plural-Forms: nplurals must be at least 1"),
     ("nplurals=2; plural=(n != 1;", None),
@@ -483,8 +493,8 @@ def test_a_plural_expression_that_fails_is_refused_everywhere_with_the_header_li
     path.write_text(text.replace("nplurals=2; plural=(n != 1);", header, 1), encoding="utf-8")
     line = next(
         n
-        for n, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if l.startswith('"Plural-Forms:')
+        for n, content in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if content.startswith('"Plural-Forms:')
     )
     assert msgfmt_check(path).returncode != 0  # GNU gettext refuses it too
     checked = [d for d in poreport.check(path, KK) if d.code == "header-plural-forms"]
@@ -496,9 +506,9 @@ def test_a_plural_expression_that_fails_is_refused_everywhere_with_the_header_li
     assert report.ok, messages(report)
     assert not any("templates/" in m for m in messages(report)), messages(report)
     assert (
-        f"{KK}:{line}: warning: header-plural-forms: {checked[0].message} (plural translations not used)"
-        in messages(report)
-    )
+        f"{KK}:{line}: warning: header-plural-forms: {checked[0].message} "
+        "(plural translations not used)"
+    ) in messages(report)
     html = read(basic / "public", "/kk/")
     assert "материал" in find(html, "p", class_="count")[0].text  # kk → ru's plural forms
 
@@ -568,9 +578,9 @@ def test_extract_writes_a_conflicted_template_afresh(
     assert main(["-C", str(basic), "i18n", "extract"]) == 0
     err = capsys.readouterr().err
     assert (
-        f"i18n/messages.pot:{line}: warning: syntax error in the catalogue: {MARKER}; written afresh from the sources"
-        in err
-    )
+        f"i18n/messages.pot:{line}: warning: syntax error in the catalogue: {MARKER}; "
+        "written afresh from the sources"
+    ) in err
     assert "<<<<<<<" not in pot.read_text(encoding="utf-8")
     result = msgfmt_check(pot)
     assert result.returncode == 0, result.stderr
@@ -634,9 +644,9 @@ def test_a_catalogue_that_is_not_utf8_is_reported_with_its_line(
         assert main(["-C", str(basic), *args]) == 1
         out, err = capsys.readouterr()
         assert (
-            f"locales/ru/LC_MESSAGES/messages.po:{line}: not valid UTF-8 (byte 0xc3): save the file as UTF-8"
-            in out + err
-        )
+            f"locales/ru/LC_MESSAGES/messages.po:{line}: not valid UTF-8 (byte 0xc3): "
+            "save the file as UTF-8"
+        ) in out + err
 
 
 # --- what ushtil writes, GNU gettext reads ----------------------------------------------

@@ -13,7 +13,10 @@ from conftest import ROOT, build_ok, build_report, find, messages, read
 LANGS = ("kk", "ru", "en")
 PLURALS = {
     "kk": "nplurals=2; plural=(n != 1);",
-    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    "ru": (
+        "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : "
+        "n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+    ),
     "en": "nplurals=2; plural=(n != 1);",
 }
 
@@ -87,9 +90,9 @@ def test_markup_in_a_translation_is_not_used_and_reported(basic: Path) -> None:
     report = build_report(basic)
     assert report.ok
     assert (
-        f"locales/kk/LC_MESSAGES/messages.po:{line}: warning: markup: msgstr has markup its source does not: <script> (translation not used)"
-        in messages(report)
-    )
+        f"locales/kk/LC_MESSAGES/messages.po:{line}: warning: markup: "
+        "msgstr has markup its source does not: <script> (translation not used)"
+    ) in messages(report)
     html = read(basic / "public", "/kk/")
     assert "<script>alert" not in html
     assert find(html, "nav", class_="menu")[0].get("aria-label") == "Главное меню"  # kk → ru
@@ -110,13 +113,13 @@ def test_broken_placeholders_fall_back_along_the_chain(basic: Path) -> None:
     assert report.ok
     found = messages(report)
     assert (
-        f"locales/kk/LC_MESSAGES/messages.po:{line}: warning: placeholder: msgstr has placeholders the source does not: %(pagez) (translation not used)"
-        in found
-    )
+        f"locales/kk/LC_MESSAGES/messages.po:{line}: warning: placeholder: "
+        "msgstr has placeholders the source does not: %(pagez) (translation not used)"
+    ) in found
     assert (
-        f"locales/kk/LC_MESSAGES/messages.po:{plural_line}: warning: placeholder: msgstr[1] lacks placeholders of the source: %(num) (translation not used)"
-        in found
-    )
+        f"locales/kk/LC_MESSAGES/messages.po:{plural_line}: warning: placeholder: "
+        "msgstr[1] lacks placeholders of the source: %(num) (translation not used)"
+    ) in found
     html = read(basic / "public", "/kk/")
     assert "Страница 1 из 2" in html  # kk → ru, as site.toml's chain says
     assert "3 материала" in html
@@ -135,7 +138,7 @@ def test_fuzzy_and_untranslated_entries_are_not_used(basic: Path) -> None:
 def test_a_catalogue_with_a_syntax_error_is_reported_with_its_line(basic: Path) -> None:
     path = po_path(basic, "ru")
     lines = path.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, l in enumerate(lines) if l.startswith('msgid "Main menu"'))
+    index = next(i for i, text in enumerate(lines) if text.startswith('msgid "Main menu"'))
     lines[index] = 'msgid "Main menu'
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = build_report(basic)

@@ -15,7 +15,7 @@ def problems(text: str, tmp_path: Path) -> list[str]:
 def test_sample_config_reads(tmp_path: Path) -> None:
     config = read_config(Path(__file__).resolve().parents[1])[0]
     assert config.codes == ("kk", "ru", "en")
-    assert [l.name for l in config.languages] == ["Қазақша", "Русский", "English"]
+    assert [lang.name for lang in config.languages] == ["Қазақша", "Русский", "English"]
     assert config.time_zone == "Asia/Almaty"
     assert config.fallback_chain("kk") == ("ru", "en")
     assert config.category("news") is not None

@@ -32,7 +32,8 @@ def test_versions_are_linked_by_folder_id(basic: Path) -> None:
     [
         (
             'title = "x"\nBody\n',
-            "articles/a-full/kk.md:1: no front matter: the file must start with a '+++' line, then title = \"…\", then '+++'",
+            "articles/a-full/kk.md:1: no front matter: the file must start with a '+++' line, "
+            "then title = \"…\", then '+++'",
         ),
         (
             '+++\ntitle = "x"\nBody\n',
@@ -70,11 +71,13 @@ def test_front_matter_errors(basic: Path, content: str, expected: str) -> None:
         ),
         (
             'published = 2024-01-10\ncategory = "news"\n',
-            "articles/a-full/article.toml:1: 'published' must have a time and an offset, e.g. T14:05:00+06:00",
+            "articles/a-full/article.toml:1: 'published' must have a time and an offset, "
+            "e.g. T14:05:00+06:00",
         ),
         (
             'published = 2024-01-10T09:00:00+05:00\ncategory = "sport"\n',
-            "articles/a-full/article.toml:2: category 'sport' is not declared in site.toml [categories] (declared: news, site)",
+            "articles/a-full/article.toml:2: category 'sport' is not declared in site.toml "
+            "[categories] (declared: news, site)",
         ),
         (
             'published = 2024-01-10T09:00:00+05:00\ncategory = "news"\ntags = 5\n',
@@ -82,7 +85,8 @@ def test_front_matter_errors(basic: Path, content: str, expected: str) -> None:
         ),
         (
             'published = 2024-01-10T09:00:00+05:00\ncategory = "news"\nimage = "../../site.toml"\n',
-            "articles/a-full/article.toml:3: image '../../site.toml' must be a file inside the article folder",
+            "articles/a-full/article.toml:3: image '../../site.toml' "
+            "must be a file inside the article folder",
         ),
     ],
 )
@@ -105,9 +109,9 @@ def test_missing_article_toml(basic: Path) -> None:
     (basic / "articles/a-full/article.toml").unlink()
     _, found = load(basic)
     assert (
-        "articles/a-full/article.toml: missing: every article needs article.toml with its date and category"
-        in found
-    )
+        "articles/a-full/article.toml: missing: "
+        "every article needs article.toml with its date and category"
+    ) in found
 
 
 def test_bom_crlf_and_nfd_are_accepted(basic: Path) -> None:

@@ -61,8 +61,8 @@ BATTERY: list[tuple[str, Callable[[Path], object], str]] = [
         lambda p: write(
             p / A / "article.toml", 'published = "2024-01-10T09:00:00+05:00"\ncategory = "news"\n'
         ),
-        "articles/a-full/article.toml:1: 'published' must be a TOML date-time such as 2016-07-07T14:05:00+06:00, "
-        "not a quoted string",
+        "articles/a-full/article.toml:1: 'published' must be a TOML date-time "
+        "such as 2016-07-07T14:05:00+06:00, not a quoted string",
     ),
     (
         "tags as a number",
@@ -94,37 +94,41 @@ BATTERY: list[tuple[str, Callable[[Path], object], str]] = [
     (
         "versions claiming another article's ID",
         lambda p: write(p / A / "ru.md", '+++\nid = "b-no-english"\ntitle = "Парк"\n+++\nТекст\n'),
-        "articles/a-full/ru.md:2: claims article ID 'b-no-english', but it is in the folder of article 'a-full' "
+        "articles/a-full/ru.md:2: claims article ID 'b-no-english', "
+        "but it is in the folder of article 'a-full' "
         "(the folder name is the ID: move the file, or drop the id key)",
     ),
     (
         "an ID with '..'",
         lambda p: (p / A).rename(p / "articles/a..b"),
-        "articles/a..b: article ID 'a..b' must be lowercase Latin letters, digits and single hyphens "
-        "(it becomes the URL /{lang}/news/{id}/)",
+        "articles/a..b: article ID 'a..b' must be lowercase Latin letters, digits "
+        "and single hyphens (it becomes the URL /{lang}/news/{id}/)",
     ),
     (
         "a category not declared",
         lambda p: write(
             p / A / "article.toml", 'published = 2024-01-10T09:00:00+05:00\ncategory = "sport"\n'
         ),
-        "articles/a-full/article.toml:2: category 'sport' is not declared in site.toml [categories] "
-        "(declared: news, site)",
+        "articles/a-full/article.toml:2: category 'sport' is not declared in site.toml "
+        "[categories] (declared: news, site)",
     ),
     (
         "a missing article.toml",
         lambda p: (p / A / "article.toml").unlink(),
-        "articles/a-full/article.toml: missing: every article needs article.toml with its date and category",
+        "articles/a-full/article.toml: missing: "
+        "every article needs article.toml with its date and category",
     ),
     (
         "an image path leaving the article",
         lambda p: write(p / A / "article.toml", FACTS + 'image = "../../site.toml"\n'),
-        "articles/a-full/article.toml:3: image '../../site.toml' must be a file inside the article folder",
+        "articles/a-full/article.toml:3: image '../../site.toml' "
+        "must be a file inside the article folder",
     ),
     (
         "an absolute image path",
         lambda p: write(p / A / "article.toml", FACTS + 'image = "/etc/passwd"\n'),
-        "articles/a-full/article.toml:3: image '/etc/passwd' must be a file inside the article folder",
+        "articles/a-full/article.toml:3: image '/etc/passwd' "
+        "must be a file inside the article folder",
     ),
     (
         "an image that links out of the project",
@@ -132,7 +136,8 @@ BATTERY: list[tuple[str, Callable[[Path], object], str]] = [
             (p / A / "photo.jpg").symlink_to("/etc/passwd"),
             write(p / A / "article.toml", FACTS + 'image = "photo.jpg"\n'),
         ),
-        "articles/a-full/article.toml:3: image 'photo.jpg' is a link; put the file itself in articles/a-full/",
+        "articles/a-full/article.toml:3: image 'photo.jpg' is a link; "
+        "put the file itself in articles/a-full/",
     ),
     (
         "an article folder that links out",
@@ -189,8 +194,8 @@ def test_a_future_date_is_a_warning_and_not_published(basic: Path) -> None:
     report = build_report(basic)
     assert report.ok
     assert (
-        "articles/d-future/article.toml: warning: published 2030-01-01T00:00:00+05:00 is in the future: "
-        "not published until then"
+        "articles/d-future/article.toml: warning: published 2030-01-01T00:00:00+05:00 "
+        "is in the future: not published until then"
     ) in messages(report)
     assert not (basic / "public/kk/news/d-future").exists()
 
@@ -313,9 +318,9 @@ def test_ctrl_c_in_the_middle_of_writing(
     code = main(["-C", str(basic), "build"])
     monkeypatch.undo()
     assert code == 130
-    assert (
-        capsys.readouterr().err.strip()
-        == "interrupted: the output folder holds a whole site, never a mix (the previous one, or the new one if it was already in place)"
+    assert capsys.readouterr().err.strip() == (
+        "interrupted: the output folder holds a whole site, never a mix "
+        "(the previous one, or the new one if it was already in place)"
     )
     assert tree(public) == before and leftovers(basic) == []
 
@@ -369,9 +374,9 @@ def test_a_real_signal_during_a_build(tmp_path: Path, signum: int) -> None:
         )
     else:
         assert process.returncode == 130, err
-        assert (
-            err.strip()
-            == "interrupted: the output folder holds a whole site, never a mix (the previous one, or the new one if it was already in place)"
+        assert err.strip() == (
+            "interrupted: the output folder holds a whole site, never a mix "
+            "(the previous one, or the new one if it was already in place)"
         )
         assert leftovers(project) == []
 
@@ -428,7 +433,8 @@ BODY = """Ordinary **text**.
 
 <script>alert(1)</script>
 
-<figure class="photo"><img src="/media/x.jpg" alt="Бәйтерек" onerror="alert(1)"><figcaption>Бәйтерек</figcaption></figure>
+<figure class="photo"><img src="/media/x.jpg" alt="Бәйтерек" onerror="alert(1)">\
+<figcaption>Бәйтерек</figcaption></figure>
 
 <a href="javascript:alert(1)" onclick="steal()">click</a> <a href=" JaVaScRiPt:alert(1)">again</a>
 

@@ -344,7 +344,10 @@ def test_the_fingerprint_covers_every_module_of_ushtil(tmp_path: Path) -> None:
     )
     project = tmp_path / "site"
     generate(project, n=2)
-    show = "import sys, pathlib, ushtil.site.cache as c; print(c.fingerprint(pathlib.Path(sys.argv[1])))"
+    show = (
+        "import sys, pathlib, ushtil.site.cache as c; "
+        "print(c.fingerprint(pathlib.Path(sys.argv[1])))"
+    )
 
     def fingerprint() -> str:
         done = subprocess.run(

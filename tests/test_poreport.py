@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def line_of(path: Path, text: str) -> int:
     return next(
-        n for n, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in l
+        n
+        for n, content in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if text in content
     )
 
 
@@ -51,14 +53,14 @@ def test_check_messages_read_as_path_line_code_message() -> None:
     text = [poreport.check_line(d) for d in poreport.check(path, "tests/catalogs/hostile-ru.po")]
     line = line_of(path, 'msgid "Language"')
     assert (
-        f"tests/catalogs/hostile-ru.po:{line}: lookalike: msgstr: 'сaйтa' mixes Latin 'a' (meant 'а'?) into a Cyrillic word"
-        in text
-    )
+        f"tests/catalogs/hostile-ru.po:{line}: lookalike: msgstr: "
+        "'сaйтa' mixes Latin 'a' (meant 'а'?) into a Cyrillic word"
+    ) in text
     page = line_of(path, 'msgid "Page %(page)s')
     assert (
-        f"tests/catalogs/hostile-ru.po:{page}: placeholder: msgstr has placeholders the source does not: %(total)"
-        in text
-    )
+        f"tests/catalogs/hostile-ru.po:{page}: placeholder: "
+        "msgstr has placeholders the source does not: %(total)"
+    ) in text
 
 
 def test_fuzzy_and_untranslated_are_warnings_unless_strict() -> None:

@@ -84,9 +84,11 @@ def check_outputs(public: Path, base: str, languages: tuple[str, ...], feed_size
         assert locale == ([] if chooser else [LOCALES[lang]]), rel
         others = {e.get("content") for e in find(html, "meta", property="og:locale:alternate")}
         if not chooser:
-            assert others == {LOCALES[l] for l in alternates if l not in ("x-default", lang)}, rel
+            assert others == {
+                LOCALES[code] for code in alternates if code not in ("x-default", lang)
+            }, rel
         feeds = [e for e in find(html, "link", rel="alternate", type="application/atom+xml")]
-        wanted = [(l, f"/{l}/feed.xml") for l in (languages if chooser else (lang,))]
+        wanted = [(code, f"/{code}/feed.xml") for code in (languages if chooser else (lang,))]
         assert [(f.get("hreflang"), f.get("href")) for f in feeds] == wanted, rel
     # 2. the sitemap: exactly the indexable pages, each with the same reciprocal alternates
     entries = sitemap_entries(public)

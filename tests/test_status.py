@@ -129,7 +129,7 @@ def test_status_json_is_stable_and_complete(
     assert data["languages"] == ["kk", "ru", "en"]
     by_id = {a["id"]: a for a in data["articles"]}
     assert {
-        i: {l: v["state"] for l, v in a["versions"].items()} for i, a in by_id.items()
+        i: {lang: v["state"] for lang, v in a["versions"].items()} for i, a in by_id.items()
     } == EXPECTED
     outdated = by_id["outdated"]
     assert outdated["source"] == "ru"
@@ -296,10 +296,10 @@ def test_strict_build_fails_on_outdated_required_versions(status_site: Path) -> 
     assert report.ok
     outdated = [m for m in messages(report) if "outdated:" in m]
     assert outdated == [
-        "articles/outdated/en.md:1: warning: outdated: ru.md changed after this translation was made; "
-        "update it, then run `ushtil translate done outdated en`",
-        "articles/outdated/kk.md:1: warning: outdated: ru.md changed after this translation was made; "
-        "update it, then run `ushtil translate done outdated kk`",
+        "articles/outdated/en.md:1: warning: outdated: ru.md changed after this translation "
+        "was made; update it, then run `ushtil translate done outdated en`",
+        "articles/outdated/kk.md:1: warning: outdated: ru.md changed after this translation "
+        "was made; update it, then run `ushtil translate done outdated kk`",
     ]
     shutil.rmtree(status_site / "public")
     strict = build_report(status_site, strict=True)

@@ -121,7 +121,9 @@ def print_status_table(status: Status, now: dt.datetime) -> None:
     header = ["article", "source", *status.languages]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, *rows]:
-        print("  ".join(value.ljust(width) for value, width in zip(r, widths)).rstrip())
+        print(
+            "  ".join(value.ljust(width) for value, width in zip(r, widths, strict=True)).rstrip()
+        )
     print()
     for c in status.coverage():
         shown = (Freshness.OUTDATED, Freshness.MISSING, Freshness.DRAFT)

@@ -71,7 +71,9 @@ _VALUE = {"D": _D, "I": _I, "P": _P}
 TABLE: dict[str, dict[str, int]] = {}
 for _line in _ROWS.strip().splitlines():
     _before, _cells = _line.split()
-    TABLE[_before] = {after: _VALUE[cell] for after, cell in zip(TABLE_CLASSES, _cells)}
+    TABLE[_before] = {
+        after: _VALUE[cell] for after, cell in zip(TABLE_CLASSES, _cells, strict=True)
+    }
 
 # Characters whose class does not follow from their general category (see line_class).
 EXCEPTIONS: dict[str, str] = {}

@@ -277,7 +277,7 @@ def _wrap(prefix: str, keyword: str, value: str, flags: Sequence[str], width: in
         line = f"{prefix}{keyword} " if first else prefix
         first = False
         text = ""
-        for unit, brk in zip(units, breaks):
+        for unit, brk in zip(units, breaks, strict=True):
             if brk == Break.POSSIBLE:
                 lines.append(f'{line}"{text}"')
                 line, text = prefix, ""

@@ -29,7 +29,8 @@ from ushtil.project.markdown import inline_problems
 from ushtil.project.problems import Diagnostic, Location, error
 
 PYFORMAT = re.compile(
-    r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])?"
+    r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?"
+    r"(?P<conv>[diouxXeEfFgGcrsa%])?"
 )  # fmt: skip
 BRACE = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[!:][^{}]*)?\}(?!\})")
 # What XML 1.0 does not allow in a document: C0 controls but tab, LF and CR; U+FFFE,

@@ -4,9 +4,10 @@ Babel extracts and merges; :mod:`ushtil.interface.pofile` writes, in GNU msgcat'
 so every file ushtil writes is standard gettext that GNU ``msgfmt -c`` accepts and that
 round-trips through Poedit, Lokalize or ``msgcat`` unchanged. ``update`` sets a
 ``Plural-Forms`` header that cannot be evaluated
-(:func:`ushtil.interface.plurals.plural_forms`) to the language's. The template and the catalogues are read after the same syntax
-check as the build's (a merge conflict is reported with its line); ``extract`` writes a
-template it cannot read afresh, as it is made from the sources alone.
+(:func:`ushtil.interface.plurals.plural_forms`) to the language's. The template and the
+catalogues are read after the same syntax check as the build's (a merge conflict is
+reported with its line); ``extract`` writes a template it cannot read afresh, as it is
+made from the sources alone.
 """
 
 from __future__ import annotations

@@ -116,7 +116,8 @@ def links_out(root: Path) -> list[Diagnostic]:
                 error(
                     Location(shown),
                     "link-out",
-                    "is a link that leads out of the project; ushtil reads only the project's own files",
+                    "is a link that leads out of the project; "
+                    "ushtil reads only the project's own files",
                 )
             )
     return problems

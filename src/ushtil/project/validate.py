@@ -21,7 +21,8 @@ def validate_site(site: Site, now: dt.datetime, *, strict: bool = False) -> list
                 warning(
                     article.location,
                     "future",
-                    f"published {article.published.isoformat()} is in the future: not published until then",
+                    f"published {article.published.isoformat()} is in the future: "
+                    "not published until then",
                 )
             )
         present = {v.lang for v in article.versions if not v.draft}
@@ -44,7 +45,8 @@ def validate_site(site: Site, now: dt.datetime, *, strict: bool = False) -> list
                 make(
                     version.location,
                     "outdated",
-                    f"outdated: {version.translated_from.lang}.md changed after this translation was made; "
+                    f"outdated: {version.translated_from.lang}.md changed after this "
+                    "translation was made; "
                     f"update it, then run `ushtil translate done {article.id} {version.lang}`",
                 )
             )

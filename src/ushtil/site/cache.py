@@ -364,9 +364,10 @@ def load(root: Path, *, clean: bool = False) -> BuildCache:
 
 def signature(root: Path, out: Path, fp: str) -> tuple[str, dict[str, tuple[int, int]]]:
     """Sizes and modification times of every input, with ``fp`` (the templates',
-    catalogues' and ushtil's own :func:`fingerprint`) and git's HEAD (commit times date outdated versions): equal
-    signatures mean an equal site, short of the clock passing an article's date. Also
-    the (modification time, size) of every file it looked at, so they are not asked twice."""
+    catalogues' and ushtil's own :func:`fingerprint`) and git's HEAD (commit times date
+    outdated versions): equal signatures mean an equal site, short of the clock passing an
+    article's date. Also the (modification time, size) of every file it looked at, so they
+    are not asked twice."""
     h = hashlib.blake2b(digest_size=16)
     h.update(fp.encode() + str(out).encode())
     stats: dict[str, tuple[int, int]] = {}

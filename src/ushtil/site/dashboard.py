@@ -124,7 +124,7 @@ def _rows(
     macro = getattr(module, "status_row", None)
     remembered = cache.rows if cache is not None else {}
     result = []
-    for row, data in zip(status.rows, parts):
+    for row, data in zip(status.rows, parts, strict=True):
         key = kit.key("status-row", lang, data)
         html = remembered.get(key)
         if html is None and macro is not None:

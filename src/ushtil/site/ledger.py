@@ -76,7 +76,7 @@ class Ledger:
                 return None
             found.append((path, recorded))
         pages = []
-        for path, recorded in found:
+        for path, _ in found:
             old = os.path.join(self.previous_root, path)
             if not os.path.isfile(old):
                 return None

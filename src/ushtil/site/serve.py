@@ -37,11 +37,13 @@ SCRIPT = (
       box = document.createElement("pre");
       box.id = "ushtil-problems";
       box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;margin:0;padding:1rem;"
-        + "background:#2b0b0b;color:#ffd6d6;font:14px/1.4 monospace;z-index:2147483647;white-space:pre-wrap";
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;"
+        + "margin:0;padding:1rem;background:#2b0b0b;color:#ffd6d6;font:14px/1.4 monospace;"
+        + "z-index:2147483647;white-space:pre-wrap";
       document.body.appendChild(box);
     }
-    box.textContent = "ushtil: the build failed; this is the last good version.\\n\\n" + state.problems.join("\\n");
+    box.textContent = "ushtil: the build failed; this is the last good version.\\n\\n"
+      + state.problems.join("\\n");
   }
   function update(state) {
     if (seen !== null && state.build !== seen && state.ok) { location.reload(); return; }
@@ -52,9 +54,9 @@ SCRIPT = (
   events.onmessage = function (event) { update(JSON.parse(event.data)); };
 })();
 </script>
-"""
+"""  # noqa: UP031  # the script's own braces rule out str.format and f-strings
     % EVENTS
-)  # noqa: UP031  (the script's own braces rule out str.format)
+)
 
 
 @dataclass

@@ -256,7 +256,8 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
                 error(
                     Location(str(out)),
                     "write",
-                    f"the update stopped half-way ({exc.strerror or exc}); build again to complete it",
+                    f"the update stopped half-way ({exc.strerror or exc}); "
+                    "build again to complete it",
                 )
             ]
         ) from None

@@ -90,7 +90,7 @@ def build_memory(site: Site) -> Memory:
             for b, b_segments in split_versions.items():
                 if a == b or [s.kind for s in a_segments] != [s.kind for s in b_segments]:
                     continue  # only versions with the same block structure align segment by segment
-                for sa, sb in zip(a_segments, b_segments):
+                for sa, sb in zip(a_segments, b_segments, strict=True):
                     memory.add(a, b, sa.text, sb.text, f"article {article.id}", article.id)
     _add_catalogues(memory, site.config.root, site.config.codes)
     return memory

@@ -202,7 +202,7 @@ def import_file(
     by_context = {e.msgctxt: e for e in po if not e.obsolete}
     exported_from = [by_context.get(f"{article_id}/{s.key}") for s in segments]
     if source.digest != digest or any(
-        e is None or e.msgid != s.text for e, s in zip(exported_from, segments)
+        e is None or e.msgid != s.text for e, s in zip(exported_from, segments, strict=True)
     ):
         again = f"`ushtil translate export {article_id} --to {lang}`"
         message = (
