@@ -50,7 +50,8 @@ def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
 def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
     config, problems = read_config(tmp_path)
     assert config is None
-    assert [str(d) for d in problems] == ["site.toml: no site.toml here (is this an ushtil project?)"]
+    missing = "site.toml: no site.toml here (is this an ushtil project?)"
+    assert [str(d) for d in problems] == [missing]
 
 
 def test_fallback_and_required_must_name_site_languages(tmp_path: Path) -> None:

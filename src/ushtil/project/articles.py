@@ -111,7 +111,8 @@ def load_article(
             error(
                 Location(shown),
                 "bad-id",
-                f"article ID '{article_id}' must be lowercase Latin letters, digits and single hyphens "
+                f"article ID '{article_id}' must be lowercase Latin letters, digits and single "
+                "hyphens "
                 "(it becomes the URL /{lang}/news/{id}/)",
             )
         )
@@ -239,7 +240,8 @@ def _read_facts(
         f.fail(
             "category",
             "category",
-            f"category '{category}' is not declared in site.toml [categories] (declared: {declared})",
+            f"category '{category}' is not declared in site.toml [categories] "
+            f"(declared: {declared})",
         )
     tags = f.strings("tags") or ()
     for tag in tags:
@@ -298,7 +300,8 @@ def split_front_matter(
             error(
                 Location(shown, 1),
                 "no-front-matter",
-                "no front matter: the file must start with a '+++' line, then title = \"…\", then '+++'",
+                "no front matter: the file must start with a '+++' line, "
+                "then title = \"…\", then '+++'",
             )
         ]
     for number, line in enumerate(lines[1:], start=2):
