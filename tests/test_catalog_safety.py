@@ -14,8 +14,8 @@ import pytest
 from conftest import build_report, find, messages, read
 
 from ushtil.cli.main import main
-from ushtil.interface import report as poreport
-from ushtil.interface import tooling as translate
+from ushtil.interface import report as i18n_report
+from ushtil.interface import tooling
 from ushtil.interface.compile import compile_catalog
 from ushtil.interface.posyntax import msgid_lines
 from ushtil.interface.translator import Catalog, load_catalog, load_catalogs
@@ -227,7 +227,7 @@ def test_a_translation_that_changes_the_source_markup_is_not_used(
     assert [str(d) for d in diagnostics] == [
         f"kk.po:{line}: warning: {code}: {message} (translation not used)"
     ]
-    assert [poreport.check_line(d) for d in poreport.check(path, "kk.po")] == [
+    assert [i18n_report.check_line(d) for d in i18n_report.check(path, "kk.po")] == [
         f"kk.po:{line}: {code}: {message}"
     ]
 
@@ -274,7 +274,7 @@ def test_a_source_whose_markup_is_broken_is_shown_untranslated(
     catalog, diagnostics = load(path)
     assert catalog.lookup(None, msgid) is None
     assert [d.message for d in diagnostics] == [f"source-markup: {message} (translation not used)"]
-    assert [(d.code, d.message) for d in poreport.check(path, "kk.po")] == [
+    assert [(d.code, d.message) for d in i18n_report.check(path, "kk.po")] == [
         ("source-markup", message)
     ]
 
@@ -323,7 +323,7 @@ def test_a_control_character_in_a_translation_is_an_error_with_its_line(
         f"control-character: msgstr has the character U+{ord(char):04X} at character 6, "
         "which XML and HTML forbid (often pasted from a word processor): remove it"
     )
-    assert [poreport.check_line(d) for d in poreport.check(path, KK)] == [
+    assert [i18n_report.check_line(d) for d in i18n_report.check(path, KK)] == [
         f"{KK}:{line}: {expected}"
     ]
     report = build_report(basic)
@@ -368,7 +368,7 @@ def test_one_rule_for_the_build_check_compile_and_import(
     path = po_path(basic, "kk")
     line = put(path, msgid, msgstr)
     where = Location(KK, line)
-    checked = poreport.check(path, KK)
+    checked = i18n_report.check(path, KK)
     assert checked and all(d.location == where and d.is_error for d in checked), [
         str(d) for d in checked
     ]
@@ -409,7 +409,7 @@ def test_one_rule_for_the_build_check_compile_and_import(
     )
     assert main(["-C", str(basic), "translate", "import", article.name]) == 1
     err = capsys.readouterr().err
-    article_checked = [d for d in poreport.check(article, str(article)) if d.is_error]
+    article_checked = [d for d in i18n_report.check(article, str(article)) if d.is_error]
     if in_articles:
         assert [d.message for d in article_checked] == [d.message for d in checked]
         for d in article_checked:  # named from the project's folder (-C)
@@ -497,7 +497,7 @@ def test_a_plural_expression_that_fails_is_refused_everywhere_with_the_header_li
         if content.startswith('"Plural-Forms:')
     )
     assert msgfmt_check(path).returncode != 0  # GNU gettext refuses it too
-    checked = [d for d in poreport.check(path, KK) if d.code == "header-plural-forms"]
+    checked = [d for d in i18n_report.check(path, KK) if d.code == "header-plural-forms"]
     assert len(checked) == 1 and checked[0].is_error and checked[0].location == Location(KK, line)
     if message is not None:
         assert checked[0].message == message
@@ -519,7 +519,7 @@ def test_update_repairs_a_plural_expression_that_fails(basic: Path) -> None:
         path.read_text(encoding="utf-8").replace("plural=(n != 1);", "plural=(n%0);", 1),
         encoding="utf-8",
     )
-    changed, diagnostics = translate.update(basic)
+    changed, diagnostics = tooling.update(basic)
     assert path in changed
     assert any(
         "Plural-Forms was missing or invalid" in str(d) and "divides by zero" in str(d)
@@ -654,11 +654,11 @@ def test_a_catalogue_that_is_not_utf8_is_reported_with_its_line(
 
 @pytest.mark.parametrize("lang", ["de", "ar", "fr"])
 def test_init_writes_a_catalogue_msgfmt_and_check_accept(basic: Path, lang: str) -> None:
-    path, problems = translate.init(basic, lang)
+    path, problems = tooling.init(basic, lang)
     assert path is not None, problems
     result = msgfmt_check(path)
     assert result.returncode == 0, result.stderr
-    assert [d for d in poreport.check(path, "x.po") if d.code.startswith("header")] == []
+    assert [d for d in i18n_report.check(path, "x.po") if d.code.startswith("header")] == []
 
 
 def test_update_keeps_a_catalogue_with_hostile_translations_valid_for_msgfmt(basic: Path) -> None:
@@ -666,7 +666,7 @@ def test_update_keeps_a_catalogue_with_hostile_translations_valid_for_msgfmt(bas
     put(path, "Main menu", "Басты\x0bмәзір")
     put(path, "News", HOSTILE)
     assert msgfmt_check(path).returncode == 0
-    translate.update(basic)
+    tooling.update(basic)
     result = msgfmt_check(path)
     assert result.returncode == 0, result.stderr
 

@@ -9,6 +9,7 @@ runs it; the commands are in :mod:`ushtil.cli.site`, :mod:`ushtil.cli.translate`
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -76,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "or the new one if it was already in place)"
         )
         return Exit.INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`ushtil status | head`): nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return Exit.BROKEN_PIPE
     except Exception as exc:  # noqa: BLE001  # a bug in ushtil, not a user mistake: said once
         if args.debug:
             traceback.print_exc()

@@ -20,6 +20,7 @@ class Exit(IntEnum):
     PROBLEMS = 1  # problems found, each printed
     USAGE = 2  # wrong usage
     INTERRUPTED = 130  # Ctrl-C or SIGTERM: nothing half-written
+    BROKEN_PIPE = 141  # the output's reader closed it early, as for SIGPIPE
 
 
 def shown(place: Place, d: Diagnostic) -> Diagnostic:

@@ -82,6 +82,13 @@ def cmd_export(args: argparse.Namespace, place: Place) -> int:
     if out.exists() and not out.is_dir():
         what = "not a folder (it names the folder for the <id>.<lang>.po files)"
         return usage("translate export", f"--out {args.out}: {what}")
+    read = [
+        root / name for name in (layout.ARTICLES, layout.TEMPLATES, layout.LOCALES, layout.STATIC)
+    ]
+    inside = next((folder for folder in read if out == folder or out.is_relative_to(folder)), None)
+    if inside is not None:
+        what = f"inside the project's {inside.name}/, which the build reads; choose another folder"
+        return usage("translate export", f"--out {args.out}: {what}")
     if args.pending == bool(args.id):
         every = "every missing or outdated version"
         return usage("translate export", f"give an article ID or --pending ({every})")
@@ -117,8 +124,14 @@ def cmd_import(args: argparse.Namespace, place: Place) -> int:
     root = place.project
     files = []
     for name in args.files:
-        path = place.given(name).resolve()
-        files += sorted(path.glob("*.po")) if path.is_dir() else [path]
+        path = place.given(name)  # a link is not followed: import_file refuses one
+        if path.is_dir() and not path.is_symlink():
+            found = sorted(path.glob("*.po"))
+            if not found:
+                return usage("translate import", f"{name}: no .po files in this folder")
+            files += found
+        else:
+            files.append(path)
     failed = False
     for path in files:
         try:

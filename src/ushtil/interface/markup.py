@@ -4,10 +4,11 @@ rebuilt so that its markup is exactly its source's.
 A msgid written in a template is HTML. Its translation may contain exactly the msgid's
 elements (the same tag names, attribute names and values, any number of each as in the
 msgid; their order and nesting may differ), its comments, CDATA sections and processing
-instructions, and nothing else. :func:`translated_html` checks that and returns the
-translation rebuilt from pieces the translator cannot shape: every tag is the msgid's own
-text, every run of text is decoded once and escaped again. So the HTML a translation puts
-on a page has the markup of the template, whatever the translator typed.
+instructions, and nothing else. The rule list (:mod:`ushtil.interface.rules`) checks that
+with :func:`markup_of`, and :func:`rebuild` returns the translation rebuilt from pieces the
+translator cannot shape: every tag is the msgid's own text, every run of text is decoded
+once and escaped again. So the HTML a translation puts on a page has the markup of the
+template, whatever the translator typed.
 """
 
 from __future__ import annotations

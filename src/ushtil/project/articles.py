@@ -1,4 +1,4 @@
-"""Stage two: ``articles/`` → :class:`Article` values.
+"""Reading the project, second: ``articles/`` → :class:`Article` values.
 
 One folder per article (its name is the ID), ``article.toml`` with the facts shared by
 all languages, and one ``<lang>.md`` per language: TOML front matter between ``+++``

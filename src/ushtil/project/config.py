@@ -1,4 +1,4 @@
-"""Stage one: ``site.toml`` → :class:`SiteConfig`.
+"""Reading the project, first: ``site.toml`` → :class:`SiteConfig`.
 
 Every problem in the file is reported in one pass; unknown keys are errors with the
 closest known key suggested.

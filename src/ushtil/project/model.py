@@ -1,7 +1,7 @@
 """The data model every stage shares: frozen values, no behaviour beyond lookups.
 
-``config`` and ``content`` produce these; ``graph``, ``validate``, ``status`` and
-``render`` read them.
+``project.config`` and ``project.articles`` produce these; the language graph, the
+checks across files, ``project.freshness`` and the site's renderer read them.
 """
 
 from __future__ import annotations

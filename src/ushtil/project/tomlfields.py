@@ -1,6 +1,7 @@
 """Typed reading of TOML tables with file and line for every complaint.
 
-Used by ``config`` (site.toml), ``content`` (article.toml and front matter). A
+Used by ``project.config`` (site.toml), ``project.articles`` (article.toml and front
+matter). A
 :class:`Fields` reader collects diagnostics rather than raising.
 """
 

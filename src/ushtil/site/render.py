@@ -1,4 +1,4 @@
-"""Stage four: the model and the language graph → the site's files, as :class:`Page` values.
+"""Building the site: the model and the language graph → the site's files, as :class:`Page` values.
 
 Every page kind is planned in :mod:`ushtil.site.pages` (the dashboard in
 :mod:`ushtil.site.dashboard`) and made through one :class:`~ushtil.site.ledger.Ledger`:

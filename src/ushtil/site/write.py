@@ -1,4 +1,4 @@
-"""Stage five: pages → the output folder, atomically.
+"""Building the site, last: pages → the output folder, atomically.
 
 Everything is written into a temporary folder beside the output, which replaces the
 output only when every file is written; a failure leaves the previous site as it was.

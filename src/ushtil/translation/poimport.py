@@ -104,7 +104,10 @@ def _entry_problems(
 
 
 def _read(po_path: Path, shown: str) -> tuple[tuple[str, polib.POFile] | None, list[Diagnostic]]:
-    """The file's text, parsed after the line-by-line syntax check."""
+    """The file's text, parsed after the line-by-line syntax check. A link is refused:
+    the file itself is read (and its header updated) or nothing."""
+    if po_path.is_symlink():
+        return None, refused(shown, "symlink", "is a symbolic link; give the file itself")
     try:
         text = po_path.read_text(encoding="utf-8")
     except OSError as exc:  # the location names the file; the reason need not again
@@ -192,7 +195,7 @@ def import_file(
     problems = _entry_problems(po, shown, article_id, {s.key: s.kind for s in segments})
     if problems:
         return None, problems
-    # the catalogues' rule list (catalogs.judge, as i18n check applies it to an article
+    # the catalogues' rule list (rules.judge, as i18n check applies it to an article
     # file): control characters, look-alike letters, whitespace, header; a segment whose
     # Markdown markup differs is left untranslated below, by the same test (inline_problems)
     skipped = ("fuzzy", "untranslated", "markup")
@@ -224,6 +227,13 @@ def import_file(
     summary = unescape_plain(filled.get("summary", ""))
     body = rebuild(source, filled)
     is_draft = draft or bool(missing)
+    if is_draft and target_version is not None and not target_version.draft and not force:
+        demoted = (
+            f"{layout.version_file(article_id, lang)} is published; this file would replace it "
+            f"with a draft ({len(translations)} of {len(segments)} segments translated): finish "
+            "the translation, or import with --force to replace it"
+        )
+        return None, missing + refused(shown, "would-unpublish", demoted)
     front = front_matter(title, summary, draft=is_draft)
     own = text_digest(title, summary, body)
     front += ["", *provenance_lines(src_lang, digest, own)]

@@ -425,3 +425,71 @@ def test_import_never_silently_replaces_an_edit_made_after_the_export(
     code, out, err = run(sample, "translate", "import", PO, "--force", capsys=capsys)
     assert code == 0, err
     assert "Әсет Өрентайұлы" not in kk.read_text(encoding="utf-8")
+
+
+def test_import_refuses_a_link_and_never_writes_through_it(
+    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kk_text = {s.key: s.text for s in segments.split(article(sample, "10888").version("kk"))}
+    run(sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys)
+    fill(sample / PO, kk_text)
+    outside = tmp_path / "outside.po"
+    outside.write_bytes((sample / PO).read_bytes())
+    (sample / PO).unlink()
+    (sample / PO).symlink_to(outside)
+    before = outside.read_bytes()
+    kk = (sample / "articles/10888/kk.md").read_bytes()
+    code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
+    assert code == 1 and f"{PO}: is a symbolic link; give the file itself" in err
+    assert outside.read_bytes() == before and (sample / "articles/10888/kk.md").read_bytes() == kk
+
+
+def test_a_draft_import_never_unpublishes_a_translation(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kk = sample / "articles/10888/kk.md"
+    run(sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys)
+    po = polib.pofile(str(sample / PO))
+    for entry in po:  # nothing usable: every segment still fuzzy
+        if "fuzzy" not in entry.flags:
+            entry.flags.append("fuzzy")
+    po.save(str(sample / PO))
+    published = kk.read_bytes()
+    code, out, err = run(sample, "translate", "import", PO, "--draft", capsys=capsys)
+    assert code == 1 and out == ""
+    assert "articles/10888/kk.md is published; this file would replace it with a draft" in err
+    assert kk.read_bytes() == published
+
+
+def test_import_of_an_empty_folder_says_so(
+    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty").mkdir()
+    code, _, err = run(sample, "translate", "import", str(tmp_path / "empty"), capsys=capsys)
+    assert code == 2 and "no .po files in this folder" in err
+
+
+def test_export_never_writes_into_what_the_build_reads(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for out in ("articles/today", "templates", "locales/x", "static/po"):
+        code, _, err = run(
+            sample, "translate", "export", "10888", "--to", "ru", "--out", out, capsys=capsys
+        )
+        assert code == 2 and "which the build reads; choose another folder" in err, out
+    assert not (sample / "articles/today").exists() and not (sample / "static/po").exists()
+
+
+def test_a_reader_that_closes_the_pipe_early_is_no_internal_error(sample: Path) -> None:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ushtil", "-C", str(sample), "status", "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait() in (0, 141) and "internal error" not in err and "Traceback" not in err

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ushtil.interface import report as poreport
-from ushtil.interface import tooling as translate
+from ushtil.interface import report, tooling
 from ushtil.interface.compile import compile_catalog
 
 HERE = Path(__file__).resolve().parent / "catalogs"
@@ -27,7 +26,7 @@ def line_of(path: Path, text: str) -> int:
 
 
 def codes(path: Path, **kw: bool) -> set[tuple[int | None, str]]:
-    return {(d.location.line, d.code) for d in poreport.check(path, path.name, **kw)}
+    return {(d.location.line, d.code) for d in report.check(path, path.name, **kw)}
 
 
 def test_check_finds_every_problem_in_a_hostile_catalogue() -> None:
@@ -50,7 +49,7 @@ def test_check_finds_every_problem_in_a_hostile_catalogue() -> None:
 
 def test_check_messages_read_as_path_line_code_message() -> None:
     path = HERE / "hostile-ru.po"
-    text = [poreport.check_line(d) for d in poreport.check(path, "tests/catalogs/hostile-ru.po")]
+    text = [report.check_line(d) for d in report.check(path, "tests/catalogs/hostile-ru.po")]
     line = line_of(path, 'msgid "Language"')
     assert (
         f"tests/catalogs/hostile-ru.po:{line}: lookalike: msgstr: "
@@ -65,17 +64,17 @@ def test_check_messages_read_as_path_line_code_message() -> None:
 
 def test_fuzzy_and_untranslated_are_warnings_unless_strict() -> None:
     path = HERE / "partial-en.po"
-    assert all(not d.is_error for d in poreport.check(path, path.name))
-    strict = poreport.check(path, path.name, strict=True)
+    assert all(not d.is_error for d in report.check(path, path.name))
+    strict = report.check(path, path.name, strict=True)
     assert {d.code for d in strict if d.is_error} == {"fuzzy", "untranslated"}
 
 
 def test_identical_kazakh_plural_forms_are_correct() -> None:
-    assert poreport.check(HERE / "kk-identical-plurals.po", "kk.po") == []
+    assert report.check(HERE / "kk-identical-plurals.po", "kk.po") == []
 
 
 def test_stats_count_fuzzy_and_partial_plurals_as_not_translated() -> None:
-    result, problems = poreport.stats(HERE / "partial-en.po", "partial-en.po")
+    result, problems = report.stats(HERE / "partial-en.po", "partial-en.po")
     assert problems == [] and result is not None
     assert (result.translated, result.fuzzy, result.untranslated, result.obsolete) == (1, 1, 2, 1)
     assert result.percent == 25.0
@@ -127,7 +126,7 @@ def test_a_bare_percent_is_not_flagged_as_python_format(tmp_path: Path) -> None:
         page.read_text(encoding="utf-8") + "{{ _('Turnout was 65% in Astana') }}\n",
         encoding="utf-8",
     )
-    changed, diagnostics = translate.extract(project)
+    changed, diagnostics = tooling.extract(project)
     assert changed
     assert any(
         d.code == "bare-percent" and d.location.path == "templates/list.html" for d in diagnostics

@@ -10,7 +10,7 @@ import polib
 import pytest
 from conftest import build_ok, read
 
-from ushtil.interface import tooling as translate
+from ushtil.interface import tooling
 from ushtil.project import layout
 
 FOOTER = "Any use of materials is allowed with the reference to the official website of Astana city"
@@ -33,7 +33,7 @@ def po(project: Path, lang: str) -> Path:
 def test_extract_is_stable_and_complete(sample: Path) -> None:
     pot = sample / layout.POT
     before = pot.read_bytes()
-    changed, diagnostics = translate.extract(sample)
+    changed, diagnostics = tooling.extract(sample)
     assert not changed and diagnostics == []
     assert pot.read_bytes() == before
     entries = {(e.msgctxt, e.msgid): e for e in polib.pofile(str(pot))}
@@ -50,7 +50,7 @@ def test_repository_template_is_up_to_date(tmp_path: Path) -> None:
         (shutil.copytree if (root / name).is_dir() else shutil.copy)(
             root / name, project / name if (root / name).is_dir() else project
         )  # type: ignore[operator]
-    changed, _ = translate.extract(project)
+    changed, _ = tooling.extract(project)
     assert not changed, (
         "i18n/messages.pot is stale: run 'ushtil i18n extract' and 'ushtil i18n update'"
     )
@@ -65,8 +65,8 @@ def test_update_round_trip_with_fuzzy_previous_msgid(sample: Path) -> None:
         '<main id="content">', '<main id="content">\n<p class="hello">{{ _(\'Welcome\') }}</p>'
     )
     base.write_text(text, encoding="utf-8")
-    assert translate.extract(sample)[0]
-    changed, diagnostics = translate.update(sample)
+    assert tooling.extract(sample)[0]
+    changed, diagnostics = tooling.update(sample)
     assert len(changed) == 3 and diagnostics == []
     for lang in ("kk", "ru", "en"):
         msgfmt_ok(po(sample, lang))
@@ -76,7 +76,7 @@ def test_update_round_trip_with_fuzzy_previous_msgid(sample: Path) -> None:
     assert entry.msgstr.startswith("Любое использование")
     assert '#| msgid ""\n#| "Any use of materials' in po(sample, "ru").read_text(encoding="utf-8")
     # Idempotent: a second update changes nothing.
-    assert translate.update(sample) == ([], [])
+    assert tooling.update(sample) == ([], [])
     # The build does not use the fuzzy translation: it falls back to the source.
     public = build_ok(sample)
     assert "Any reuse of materials" in read(public, "/ru/news/10888/")
@@ -97,18 +97,18 @@ def test_removed_strings_become_obsolete_or_are_dropped(sample: Path) -> None:
         base.read_text(encoding="utf-8").replace("{{ _('There are no articles here yet.') }}", ""),
         encoding="utf-8",
     )
-    translate.extract(sample)
-    translate.update(sample)
+    tooling.extract(sample)
+    tooling.update(sample)
     text = po(sample, "kk").read_text(encoding="utf-8")
     assert '#~ msgid "There are no articles here yet."' in text
     msgfmt_ok(po(sample, "kk"))
-    translate.update(sample, drop_obsolete=True)
+    tooling.update(sample, drop_obsolete=True)
     assert "There are no articles here yet." not in po(sample, "kk").read_text(encoding="utf-8")
 
 
 def test_init_writes_a_complete_header(sample: Path) -> None:
     shutil.rmtree(sample / "locales/kk")
-    path, problems = translate.init(sample, "kk", translator="Айгүл Серікқызы <aigul@example.kz>")
+    path, problems = tooling.init(sample, "kk", translator="Айгүл Серікқызы <aigul@example.kz>")
     assert path is not None and problems == []
     catalogue = polib.pofile(str(path))
     assert catalogue.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
@@ -117,7 +117,7 @@ def test_init_writes_a_complete_header(sample: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "FULL NAME" not in text and "CHARSET" not in text
     msgfmt_ok(path)
-    again, problems = translate.init(sample, "kk")
+    again, problems = tooling.init(sample, "kk")
     assert again is None and [d.code for d in problems] == ["exists"]
 
 
@@ -129,7 +129,7 @@ def test_update_repairs_a_missing_plural_forms_header(sample: Path) -> None:
         ),
         encoding="utf-8",
     )
-    changed, diagnostics = translate.update(sample)
+    changed, diagnostics = tooling.update(sample)
     assert path in changed
     assert "Plural-Forms was missing or invalid" in str(diagnostics[0])
     assert polib.pofile(str(path)).metadata["Plural-Forms"].startswith("nplurals=3;")
@@ -181,7 +181,7 @@ def test_the_committed_catalogues_are_laid_out_as_msgcat_writes_them(tmp_path: P
     for name in ("templates", "i18n", "src", "locales"):
         shutil.copytree(root / name, project / name)
     shutil.copy(root / "site.toml", project)
-    assert translate.update(project) == ([], [])  # the committed files are what update writes
+    assert tooling.update(project) == ([], [])  # the committed files are what update writes
     for path in [project / layout.POT, *sorted(project.glob("locales/*/LC_MESSAGES/messages.po"))]:
         msgcat_keeps(path)
         msgfmt_ok(path)
