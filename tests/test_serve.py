@@ -140,3 +140,25 @@ def test_an_open_page_reloads_and_shows_problems(running: Running) -> None:
             assert errors == []
         finally:
             browser.close()
+
+
+def test_a_save_the_moment_it_says_ready_is_rebuilt(tmp_path: Path) -> None:
+    """serve watches before it builds and says it is ready: nothing saved in between is lost."""
+    project = make_project(tmp_path)
+    server = Running(project)
+    saved = threading.Event()
+
+    def save_at_once(url: str) -> None:
+        server.url = url
+        save(project / "articles/10888/kk.md", "елордалық филиалын", "астаналық филиалын")
+        saved.set()
+        server.ready.set()
+
+    server._ready = save_at_once  # type: ignore[method-assign]  # the test's own hook
+    server.thread.start()
+    try:
+        assert server.ready.wait(30) and saved.is_set(), server.lines
+        server.wait(lambda: "астаналық филиалын" in server.get("/kk/news/10888/")[1])
+    finally:
+        server.stop.set()
+        server.thread.join(10)
