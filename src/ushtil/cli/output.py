@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import IntEnum
+from typing import TextIO
 
 from ushtil.cli.place import Place
 from ushtil.project.problems import Diagnostic
@@ -46,3 +47,22 @@ def usage(command: str, message: str) -> Exit:
 
 def note(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def terminal_progress(stream: TextIO | None = None) -> Callable[[int, int], None] | None:
+    """Pages done / total on one line of a terminal (standard error by default); nothing
+    when not on one."""
+    out = sys.stderr if stream is None else stream
+    try:
+        if not out.isatty():
+            return None
+    except ValueError:  # a closed stream
+        return None
+
+    def show(done: int, total: int) -> None:
+        out.write(f"\r{done}/{total} pages")
+        if done >= total:
+            out.write("\r" + " " * 24 + "\r")
+        out.flush()
+
+    return show

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import sys
 
-from ushtil.cli.output import Exit, print_diagnostics, usage
+from ushtil.cli.output import Exit, print_diagnostics, terminal_progress, usage
 from ushtil.cli.parsing import Subcommands
 from ushtil.cli.place import Place
 from ushtil.project import layout
@@ -24,7 +24,6 @@ def cmd_build(args: argparse.Namespace, place: Place) -> int:
     if refused:
         print_diagnostics(place, refused)
         return Exit.USAGE
-    from ushtil.site.serve import terminal_progress
 
     report = build(
         root,
@@ -46,7 +45,7 @@ def cmd_build(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, place: Place) -> int:
-    from ushtil.site.serve import serve, terminal_progress
+    from ushtil.site.serve import serve
 
     def say(line: str) -> None:
         print(line, flush=True)

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import http.server
 import json
-import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from ushtil.project import layout
 from ushtil.site.build import BuildReport, build
@@ -232,22 +231,3 @@ def serve(
         server.shutdown()
         server.server_close()
     return 0
-
-
-def terminal_progress(stream: TextIO | None = None) -> Callable[[int, int], None] | None:
-    """Pages done / total on one line of a terminal (standard error by default); nothing
-    when not on one."""
-    out = sys.stderr if stream is None else stream
-    try:
-        if not out.isatty():
-            return None
-    except ValueError:  # a closed stream
-        return None
-
-    def show(done: int, total: int) -> None:
-        out.write(f"\r{done}/{total} pages")
-        if done >= total:
-            out.write("\r" + " " * 24 + "\r")
-        out.flush()
-
-    return show
