@@ -12,12 +12,14 @@ copied from another machine, damaged) reads as absent.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
 import os
 import tempfile
 import zoneinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ushtil.project import private
 from ushtil.project.model import Facts, MissingPolicy, Provenance, Version
@@ -25,6 +27,7 @@ from ushtil.project.problems import Diagnostic, Location, Severity
 from ushtil.site.outputs import Indexed
 
 MAGIC = b"ushtil-cache"
+CHUNKS = 4096  # pieces of JSON joined before each write
 
 Json = Any  # what json.loads returns
 
@@ -49,19 +52,37 @@ def read(secret: bytes | None, path: Path) -> Json:
 
 
 def write(secret: bytes | None, path: Path, value: Json) -> None:
-    """``value`` as a signed JSON file, written beside ``path`` and renamed over it."""
+    """``value`` as a signed JSON file, written beside ``path`` and renamed over it. The
+    JSON is streamed to the file (never held whole in memory) and signed as it goes; the
+    signature then fills the header line kept for it."""
     if secret is None:
         return
-    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    mac = private.sign(secret, path.name.encode() + b"\0" + data)
+    signer = hmac.new(secret, path.name.encode() + b"\0", hashlib.sha256)
+    header = len(MAGIC) + 1 + signer.digest_size * 2 + 1
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + b" " + mac.encode("ascii") + b"\n" + data)
+            handle.write(b" " * header)
+            chunks: list[str] = []
+            for chunk in encoder.iterencode(value):
+                chunks.append(chunk)
+                if len(chunks) >= CHUNKS:
+                    _put(handle, signer, chunks)
+            _put(handle, signer, chunks)
+            handle.seek(0)
+            handle.write(MAGIC + b" " + signer.hexdigest().encode("ascii") + b"\n")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _put(handle: BinaryIO, signer: hmac.HMAC, chunks: list[str]) -> None:
+    data = "".join(chunks).encode("utf-8")
+    signer.update(data)
+    handle.write(data)
+    chunks.clear()
 
 
 # --- converters: value → JSON → value ---------------------------------------------------
