@@ -18,6 +18,7 @@ import json
 import os
 import tempfile
 import zoneinfo
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -28,6 +29,7 @@ from ushtil.site.outputs import Indexed
 
 MAGIC = b"ushtil-cache"
 CHUNKS = 4096  # pieces of JSON joined before each write
+STREAMED_LEVELS = 2  # the state's own fields, and the entries of each
 
 Json = Any  # what json.loads returns
 
@@ -65,7 +67,7 @@ def write(secret: bytes | None, path: Path, value: Json) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(b" " * header)
             chunks: list[str] = []
-            for chunk in encoder.iterencode(value):
+            for chunk in _pieces(encoder.encode, value, STREAMED_LEVELS):
                 chunks.append(chunk)
                 if len(chunks) >= CHUNKS:
                     _put(handle, signer, chunks)
@@ -76,6 +78,20 @@ def write(secret: bytes | None, path: Path, value: Json) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _pieces(encode: Callable[[Json], str], value: Json, levels: int) -> Iterator[str]:
+    """``value`` as JSON text in pieces: the items of its first ``levels`` levels of
+    objects one by one, each encoded whole (by the C encoder, which ``iterencode`` never
+    uses), so no piece is larger than one entry."""
+    if levels and isinstance(value, dict):
+        yield "{"
+        for n, (key, item) in enumerate(value.items()):
+            yield ("," if n else "") + encode(key) + ":"
+            yield from _pieces(encode, item, levels - 1)
+        yield "}"
+    else:
+        yield encode(value)
 
 
 def _put(handle: BinaryIO, signer: hmac.HMAC, chunks: list[str]) -> None:
