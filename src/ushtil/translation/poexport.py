@@ -32,8 +32,7 @@ from ushtil.project.problems import Diagnostic, display_path, error
 from ushtil.translation.memory import DEFAULT_THRESHOLD, Memory
 from ushtil.translation.segments import Segment, split
 from ushtil.translation.versionfile import (
-    language_problems,
-    read_article,
+    read_for,
     read_site,
     refused,
     source_version,
@@ -108,13 +107,10 @@ def export_article(
     memory: Memory | None = None,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> tuple[Exported | None, list[Diagnostic]]:
-    editing, problems = read_article(root, article_id)
+    editing, problems = read_for(root, article_id, to, "--to")
     if editing is None:
         return None, problems
     config, article = editing.config, editing.article
-    problems = language_problems(config, to, "--to")
-    if problems:
-        return None, problems
     source, problems = source_version(config, article, from_lang)
     if source is None:
         return None, problems

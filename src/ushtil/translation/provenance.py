@@ -22,7 +22,7 @@ from ushtil.translation.versionfile import (
     front_matter,
     language_problems,
     provenance_lines,
-    read_article,
+    read_for,
     refused,
     source_version,
     version_text,
@@ -43,13 +43,10 @@ def scaffold(
     root: Path, article_id: str, to: str, from_lang: str | None = None
 ) -> tuple[Outcome | None, list[Diagnostic]]:
     """Write ``articles/<id>/<to>.md``: the source's text to translate, as a draft."""
-    editing, problems = read_article(root, article_id)
+    editing, problems = read_for(root, article_id, to, "--to")
     if editing is None:
         return None, problems
     config, article = editing.config, editing.article
-    problems = language_problems(config, to, "--to")
-    if problems:
-        return None, problems
     shown = layout.version_file(article_id, to)
     if article.version(to) is not None or (root / shown).exists():
         then = f"then run `ushtil translate done {article_id} {to}`"
@@ -81,13 +78,10 @@ def restamp(
 
     ``from_lang`` declares (or changes) the language the version was translated from;
     that is how a translation made before ushtil gets its first stamp."""
-    editing, problems = read_article(root, article_id)
+    editing, problems = read_for(root, article_id, lang, "language")
     if editing is None:
         return None, problems
     config, article = editing.config, editing.article
-    problems = language_problems(config, lang, "language")
-    if problems:
-        return None, problems
     shown = layout.version_file(article_id, lang)
     version = article.version(lang)
     if version is None:

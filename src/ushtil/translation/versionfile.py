@@ -67,6 +67,18 @@ def read_article(root: Path, article_id: str) -> tuple[Editing | None, list[Diag
     return Editing(config, article), []
 
 
+def read_for(
+    root: Path, article_id: str, lang: str, what: str
+) -> tuple[Editing | None, list[Diagnostic]]:
+    """The article to edit, when ``lang`` (named by the user as ``what``) is one of the
+    site's languages."""
+    editing, problems = read_article(root, article_id)
+    if editing is None:
+        return None, problems
+    problems = language_problems(editing.config, lang, what)
+    return (None, problems) if problems else (editing, [])
+
+
 def language_problems(config: SiteConfig, lang: str, what: str) -> list[Diagnostic]:
     """``lang`` (named by the user as ``what``) is not a language of the site."""
     if lang in config.codes:
