@@ -337,3 +337,22 @@ def test_usage_mistakes_in_build_options(world: tuple[Path, Path]) -> None:
             result.stderr,
         )
     assert not (project / "public").exists()
+
+
+@pytest.mark.parametrize("name", [".public.journal", ".public.lock"])
+def test_a_folder_in_place_of_the_journal_or_lock_is_kept_and_named(
+    world: tuple[Path, Path], name: str
+) -> None:
+    parent, project = world
+    build_ok(project)
+    (project / ".public.lock").unlink()
+    (project / name).mkdir()
+    (project / name / "mine.txt").write_text("someone's notes\n")
+    before = snapshot(parent)
+    result = ushtil(project, "build")
+    assert result.returncode == 1 and "internal error" not in result.stderr
+    assert f"{name} beside it is a folder, not ushtil's" in result.stderr
+    after = snapshot(parent)
+    if name != ".public.lock":
+        after.pop("sample/.public.lock")  # ushtil's own lock, made before the journal is read
+    assert after == before

@@ -114,6 +114,8 @@ def output_lock(out: Path) -> Iterator[None]:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             reason = f"{lock_path.name} beside it is a symbolic link; remove it"
+        elif isinstance(exc, IsADirectoryError):
+            reason = f"{lock_path.name} beside it is a folder, not ushtil's lock; remove it"
         elif isinstance(exc, (FileExistsError, NotADirectoryError)):
             reason = "a file is in the way"
         else:

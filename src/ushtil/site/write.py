@@ -54,6 +54,11 @@ def remove_leftovers(out: Path) -> list[str] | None:
     failed): then nothing in the output may be taken for what the last build wrote."""
     journal = _journal(out)
     touched: list[str] | None = []
+    if os.path.isdir(journal) and not os.path.islink(journal):  # not ushtil's: never removed
+        where = f"{journal.name} beside it is a folder, not ushtil's journal; remove it"
+        raise UshtilError(
+            [error(Location(str(out)), "write", f"cannot write the output folder: {where}")]
+        )
     if os.path.lexists(journal):
         plan = _read_journal(journal, out)
         touched = None
