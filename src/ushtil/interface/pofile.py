@@ -109,22 +109,15 @@ def _python_directives(text: str) -> list[tuple[int, int]]:
             name = False
         while i < n and text[i] in "-+ #0":
             i += 1
-        if i < n and text[i] == "*":
-            if named:
-                return spans
-            unnamed, i = True, i + 1
-        else:
-            while i < n and text[i].isascii() and text[i].isdigit():
-                i += 1
+        star, i = _width(text, i)
+        if star and named:
+            return spans
+        unnamed = unnamed or star
         if i < n and text[i] == ".":
-            i += 1
-            if i < n and text[i] == "*":
-                if named:
-                    return spans
-                unnamed, i = True, i + 1
-            else:
-                while i < n and text[i].isascii() and text[i].isdigit():
-                    i += 1
+            star, i = _width(text, i + 1)
+            if star and named:
+                return spans
+            unnamed = unnamed or star
         if i < n and text[i] in "hlL":
             i += 1
         if i >= n or text[i] not in "%cdirsuoxXeEfgG":
@@ -136,6 +129,15 @@ def _python_directives(text: str) -> list[tuple[int, int]]:
         spans.append((start, i))
         i += 1
     return spans
+
+
+def _width(text: str, i: int) -> tuple[bool, int]:
+    """A directive's width or precision at ``i``: ``*`` (True) or digits; and where it ends."""
+    if i < len(text) and text[i] == "*":
+        return True, i + 1
+    while i < len(text) and text[i].isascii() and text[i].isdigit():
+        i += 1
+    return False, i
 
 
 def _field(text: str, i: int) -> int | None:
