@@ -25,9 +25,14 @@ def _refuse(root: Path, path: Path, code: str, message: str) -> UshtilError:
     return UshtilError([error(Location(display_path(path, root)), code, message)])
 
 
-def is_within(path: Path, folder: Path) -> bool:
+def is_within(path: Path | str, folder: Path | str) -> bool:
     """Whether ``path`` names something inside ``folder`` (``..`` counted, links not)."""
     return os.path.normpath(path).startswith(os.path.normpath(folder).rstrip(os.sep) + os.sep)
+
+
+def is_at_or_within(path: Path | str, folder: Path | str) -> bool:
+    """``path`` is ``folder``, or inside it."""
+    return os.path.normpath(path) == os.path.normpath(folder) or is_within(path, folder)
 
 
 def check_writable(root: Path, path: Path, *, within: Path | None = None) -> None:

@@ -23,6 +23,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from ushtil.project.files import is_at_or_within
+
 KEY_BYTES = 32
 
 
@@ -43,14 +45,9 @@ def folder(project: Path | None = None) -> Path | None:
         return None
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
         return None
-    if project is not None and _inside(path, project):
+    if project is not None and is_at_or_within(os.path.realpath(path), os.path.realpath(project)):
         return None
     return path
-
-
-def _inside(path: Path, project: Path) -> bool:
-    real, top = os.path.realpath(path), os.path.realpath(project)
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def key(project: Path | None = None) -> bytes | None:

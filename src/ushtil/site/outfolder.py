@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ushtil.project import layout
+from ushtil.project.files import is_at_or_within
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error
 
 MARKER = ".ushtil-output"
@@ -50,12 +51,12 @@ def refuse_output(root: Path, out: Path) -> list[Diagnostic]:
     real_out, real_root = os.path.realpath(out), os.path.realpath(root)
     if real_out == real_root:
         return refused("it is the project folder itself")
-    if _within(real_root, real_out):
+    if is_at_or_within(real_root, real_out):
         return refused("it contains the project")
     for name in layout.SOURCES:
         source = os.path.join(real_root, name)
-        if _within(real_out, source) or _within(source, real_out):
-            where = "is or lies inside" if _within(real_out, source) else "contains"
+        if is_at_or_within(real_out, source) or is_at_or_within(source, real_out):
+            where = "is or lies inside" if is_at_or_within(real_out, source) else "contains"
             return refused(f"it {where} the project's {name}")
     if info is not None and not is_ours(out):
         try:
@@ -72,11 +73,6 @@ def refuse_output(root: Path, out: Path) -> list[Diagnostic]:
                 f"(a site's own files such as CNAME or .well-known/ belong in static/)"
             )
     return []
-
-
-def _within(path: str, folder: str) -> bool:
-    """``path`` is ``folder`` or lies inside it (both real, absolute paths)."""
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def is_ours(folder: Path | str) -> bool:
