@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 
 from ushtil import __version__
-from ushtil.cli import i18n, site, translate
+from ushtil.cli import fixes, i18n, site, translate
 from ushtil.cli.output import Exit, note, print_diagnostics
 from ushtil.cli.parsing import Parser
 from ushtil.cli.place import Place, locate
@@ -42,6 +42,7 @@ def parser() -> Parser:
     site.add_commands(sub)
     translate.add_commands(sub)
     i18n.add_commands(sub)
+    fixes.add_commands(sub)
     return p
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sys
 
+from ushtil.cli.fixes import fix_lookalikes
 from ushtil.cli.output import Exit, print_diagnostics, terminal_progress, usage
 from ushtil.cli.parsing import Subcommands
 from ushtil.cli.place import Place
@@ -61,6 +62,8 @@ def cmd_serve(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_check(args: argparse.Namespace, place: Place) -> int:
+    if args.fix and fix_lookalikes(place) != Exit.OK:
+        return Exit.PROBLEMS
     report = build(place.project, strict=args.strict, write=False)
     print_diagnostics(place, report.diagnostics)
     if has_errors(report.diagnostics):
@@ -152,7 +155,10 @@ def _port(value: str) -> int:
 
 
 def add_commands(sub: Subcommands) -> None:
-    strict = "missing or outdated required versions are errors"
+    strict = (
+        "missing or outdated required versions, look-alike letters and invisible "
+        "characters in articles are errors"
+    )
     b = sub.add_parser("build", help="build the site into the output folder")
     b.add_argument("--out", type=_folder, help="output folder (default: public/ in the project)")
     b.add_argument("--strict", action="store_true", help=strict)
@@ -177,6 +183,11 @@ def add_commands(sub: Subcommands) -> None:
 
     c = sub.add_parser("check", help="validate everything without writing")
     c.add_argument("--strict", action="store_true", help=strict)
+    c.add_argument(
+        "--fix",
+        action="store_true",
+        help="first rewrite unambiguous Latin look-alikes in articles (as fix-lookalikes)",
+    )
     c.set_defaults(func=cmd_check)
 
     s = sub.add_parser("status", help="which versions are current, outdated, missing or drafts")

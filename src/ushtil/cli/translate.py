@@ -14,14 +14,15 @@ import shlex
 import sys
 from collections.abc import Sequence
 
+from ushtil.cli import tmx
 from ushtil.cli.output import Exit, note, print_diagnostics, usage
 from ushtil.cli.parsing import Parser, Subcommands
 from ushtil.cli.place import Place
+from ushtil.cli.tmx import project_memory
 from ushtil.project import layout
 from ushtil.project.problems import UshtilError
-from ushtil.site.build import load_site
 from ushtil.translation import poexport, poimport, provenance
-from ushtil.translation.memory import Memory, build_memory
+from ushtil.translation.memory import Memory
 
 ACTIONS = ("new", "done", "export", "import")
 
@@ -69,11 +70,7 @@ def cmd_translated(args: argparse.Namespace, place: Place) -> int:
 
 
 def _memory(place: Place) -> Memory:
-    loaded = load_site(place.project)
-    errors = [d for d in loaded.diagnostics if d.is_error]
-    if loaded.site is None or errors:
-        raise UshtilError(errors)
-    return build_memory(loaded.site)
+    return project_memory(place)
 
 
 def cmd_export(args: argparse.Namespace, place: Place) -> int:
@@ -235,7 +232,7 @@ def add_commands(sub: Subcommands) -> None:
     )
     i.set_defaults(func=cmd_import)
 
-    tm = sub.add_parser("tm", help="the translation memory: stats, lookup")
+    tm = sub.add_parser("tm", help="the translation memory: stats, lookup, export, import")
     tmsub = tm.add_subparsers(dest="tm_command", required=True, metavar="ACTION")
     tms = tmsub.add_parser("stats", help="how many segments per language pair")
     tms.set_defaults(func=cmd_tm_stats)
@@ -250,6 +247,7 @@ def add_commands(sub: Subcommands) -> None:
     )
     tml.add_argument("--limit", type=int, default=5)
     tml.set_defaults(func=cmd_tm_lookup)
+    tmx.add_to(tmsub)
 
     # the earlier spelling of `translate done`, for one release; not listed in --help
     old = sub.add_parser("translated", description="the earlier spelling of `translate done`")

@@ -17,7 +17,8 @@ import polib
 
 from ushtil.interface.plurals import plural_forms
 from ushtil.interface.posyntax import UNREADABLE, msgid_lines, msgstr_forms, read_po
-from ushtil.interface.rules import WORD, file_problems
+from ushtil.interface.rules import file_problems
+from ushtil.project.lookalikes import WORD
 from ushtil.project.problems import Diagnostic, Location, Severity, printable
 
 

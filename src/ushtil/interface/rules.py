@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from ushtil.interface import markup
 from ushtil.interface.plurals import PLURAL_FORMS, PluralRule, plural_forms
 from ushtil.interface.posyntax import header_line, msgid_lines, msgstr_forms
+from ushtil.project.lookalikes import CYRILLIC_LANGS, lookalikes
 from ushtil.project.markdown import inline_problems
 from ushtil.project.problems import Diagnostic, Location, error
 
@@ -72,14 +73,6 @@ def plural_problem(header: str | None, language: str) -> tuple[PluralRule | None
 INTERFACE = "interface"  # a template's strings: HTML, formatted with %
 ARTICLE = "article"  # an article's segments (translate export): Markdown, never formatted
 ARTICLE_HEADER = "X-Ushtil-Article"  # the header field that makes a .po file an article's
-CYRILLIC_LANGS = ("kk", "ru")
-# Latin letters that look like Cyrillic ones, and the letter meant.
-LOOKALIKES = {
-    "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у",
-    "A": "А", "E": "Е", "O": "О", "P": "Р", "C": "С", "X": "Х", "H": "Н", "K": "К", "M": "М",
-    "T": "Т", "B": "В", "i": "і", "I": "І", "h": "һ", "ə": "ә", "Ə": "Ә",
-}  # fmt: skip
-WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -96,19 +89,6 @@ class Verdict:
 
     findings: tuple[Finding, ...]
     forms: tuple[Markup, ...] | None = None
-
-
-def lookalikes(text: str) -> list[tuple[str, list[str]]]:
-    """Words that are Cyrillic but for Latin (or Latin-script) look-alike letters."""
-    found = []
-    for word in WORD.findall(text):
-        cyrillic = sum(1 for ch in word if "\u0400" <= ch <= "\u04ff")
-        foreign = [ch for ch in word if ch in LOOKALIKES]
-        if cyrillic and foreign:
-            found.append(
-                (word, [f"'{ch}' (meant '{LOOKALIKES[ch]}'?)" for ch in dict.fromkeys(foreign)])
-            )
-    return found
 
 
 def _edges(text: str) -> tuple[str, str]:

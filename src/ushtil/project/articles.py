@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from ushtil.project import layout
+from ushtil.project.lookalikes import article_problems
 from ushtil.project.model import (
     MISSING_POLICIES,
     Article,
@@ -386,6 +387,7 @@ def parse_version(
             provenance = Provenance(src_lang, digest, own_digest)
     diagnostics += f.diagnostics
     diagnostics.extend(reference_problems(body, shown, body_line))
+    diagnostics.extend(article_problems(text, shown, lang, body_line))
     if not body.strip() and not draft:
         diagnostics.append(
             error(Location(shown, body_line - 1), "empty-body", "the article body is empty")

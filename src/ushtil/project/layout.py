@@ -9,6 +9,9 @@
     locales/<lang>/LC_MESSAGES/messages.po  LOCALES, catalogue()
     i18n/messages.pot                       POT
     i18n/articles/<id>.<lang>.po            EXPORTS
+    i18n/memory/<name>.tmx                  MEMORIES (translation memories imported)
+    i18n/glossary.tbx                       GLOSSARY
+    i18n/stamps/<id>.<lang>.toml            STAMPS (the source's segments when stamped)
     public/                                 OUTPUT (the default output folder)
     .ushtil-cache/                          CACHE
 """
@@ -29,6 +32,9 @@ I18N = "i18n"
 POT = f"{I18N}/{DOMAIN}.pot"
 BABEL_CFG = f"{I18N}/babel.cfg"
 EXPORTS = f"{I18N}/articles"
+MEMORIES = f"{I18N}/memory"
+GLOSSARY = f"{I18N}/glossary.tbx"
+STAMPS = f"{I18N}/stamps"
 OUTPUT = "public"
 CACHE = ".ushtil-cache"
 # A path given to a command that starts with this is relative to the project's folder,

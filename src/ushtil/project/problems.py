@@ -24,9 +24,12 @@ class Location:
 
     path: str
     line: int | None = None
+    column: int | None = None  # 1-based, in characters, where a word or character is named
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}" + (f":{self.column}" if self.column else "")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from ushtil.project.articles import load_articles
 from ushtil.project.config import read_config
 from ushtil.project.files import links_out
 from ushtil.project.freshness import ChangeTimes, compute_status
+from ushtil.project.lookalikes import strictly
 from ushtil.project.model import Page, Site
 from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
 from ushtil.project.validate import validate_site
@@ -62,6 +63,8 @@ def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = Fal
     if config is None:
         return Loaded(None, diagnostics=problems)
     articles, diagnostics = load_articles(config, cache)
+    if strict:  # look-alike letters and invisible characters in articles are errors
+        diagnostics = strictly(diagnostics)
     catalogs, catalog_diagnostics = load_catalogs(config, strict=strict)
     diagnostics += catalog_diagnostics
     return Loaded(Site(config, tuple(articles)), catalogs, diagnostics)

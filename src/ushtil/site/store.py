@@ -139,12 +139,13 @@ def diagnostic_json(value: Diagnostic) -> Json:
         value.location.line,
         value.code,
         value.message,
+        value.location.column,
     ]
 
 
 def diagnostic(data: Json) -> Diagnostic:
-    severity, path, line, code, message = data
-    return Diagnostic(Severity(severity), Location(path, line), code, message)
+    severity, path, line, code, message, column = data
+    return Diagnostic(Severity(severity), Location(path, line, column), code, message)
 
 
 def diagnostics(data: Json) -> list[Diagnostic]:

@@ -9,7 +9,9 @@ between the languages through the shared msgid).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,25 +31,44 @@ DEFAULT_THRESHOLD = 0.75
 class Match:
     source: str  # the remembered source text
     target: str
-    origin: str  # "article 10888" or "interface"
+    origin: str  # "article 10888", "interface" or "TMX <file> (<tool>)"
     score: float  # 1.0 for an exact match
     article: str | None = None
 
 
+@dataclass(frozen=True)
+class Remembered:
+    """One remembered translation of a source text."""
+
+    target: str
+    origin: str
+    article: str | None = None
+    created: dt.datetime | None = None  # when the translation was made, where known
+    imported: bool = False  # from a TMX file kept in the project (read-only)
+
+
 class Memory:
     def __init__(self) -> None:
-        # (source language, target language) → source text → (target text, origin, article)
-        self.pairs: dict[tuple[str, str], dict[str, list[tuple[str, str, str | None]]]]
-        self.pairs = defaultdict(dict)
+        # (source language, target language) → source text → what it was translated as
+        self.pairs: dict[tuple[str, str], dict[str, list[Remembered]]] = defaultdict(dict)
 
     def add(
-        self, src: str, tgt: str, source: str, target: str, origin: str, article: str | None = None
+        self,
+        src: str,
+        tgt: str,
+        source: str,
+        target: str,
+        origin: str,
+        article: str | None = None,
+        *,
+        created: dt.datetime | None = None,
+        imported: bool = False,
     ) -> None:
         if not source.strip() or not target.strip() or src == tgt:
             return
         found = self.pairs[(src, tgt)].setdefault(source, [])
-        if all(t != target for t, _, _ in found):
-            found.append((target, origin, article))
+        if all(r.target != target for r in found):
+            found.append(Remembered(target, origin, article, created, imported))
 
     def sizes(self) -> dict[tuple[str, str], int]:
         return {pair: len(entries) for pair, entries in sorted(self.pairs.items())}
@@ -57,7 +78,7 @@ class Memory:
     ) -> list[Match]:
         """Exact matches first, then close ones at or above ``threshold``, best first."""
         entries = self.pairs.get((src, tgt), {})
-        exact = [Match(text, t, o, 1.0, a) for t, o, a in entries.get(text, [])]
+        exact = [Match(text, r.target, r.origin, 1.0, r.article) for r in entries.get(text, [])]
         if exact:
             return exact[:limit]
         close: list[Match] = []
@@ -72,7 +93,7 @@ class Memory:
                 continue
             score = matcher.ratio()
             if score >= threshold:
-                close += [Match(candidate, t, o, score, a) for t, o, a in targets]
+                close += [Match(candidate, r.target, r.origin, score, r.article) for r in targets]
         close.sort(key=lambda m: (-m.score, m.origin, m.target))
         return close[:limit]
 
@@ -86,14 +107,26 @@ def build_memory(site: Site) -> Memory:
             if not v.draft and version_state(article, v) in (SOURCE, CURRENT)
         ]
         split_versions = {v.lang: split(v) for v in usable}
+        root = site.config.root
+        made = {v.lang: file_time(root / v.location.path) for v in usable}
         for a, a_segments in split_versions.items():
             for b, b_segments in split_versions.items():
                 if a == b or [s.kind for s in a_segments] != [s.kind for s in b_segments]:
                     continue  # only versions with the same block structure align segment by segment
                 for sa, sb in zip(a_segments, b_segments, strict=True):
-                    memory.add(a, b, sa.text, sb.text, f"article {article.id}", article.id)
+                    memory.add(
+                        a, b, sa.text, sb.text, f"article {article.id}", article.id, created=made[b]
+                    )
     _add_catalogues(memory, site.config.root, site.config.codes)
     return memory
+
+
+def file_time(path: Path) -> dt.datetime | None:
+    """When a translation was made, as far as a file tells: its modification time."""
+    try:
+        return dt.datetime.fromtimestamp(os.stat(path).st_mtime, dt.UTC).replace(microsecond=0)
+    except OSError:
+        return None
 
 
 def _add_catalogues(memory: Memory, root: Path, codes: tuple[str, ...]) -> None:
@@ -112,8 +145,9 @@ def _add_catalogues(memory: Memory, root: Path, codes: tuple[str, ...]) -> None:
             if e.msgstr and not e.fuzzy and not e.obsolete and not e.msgid_plural
         }
     for lang, entries in translated.items():
+        made = file_time(layout.catalogue(root, lang))
         for key, msgstr in entries.items():
-            memory.add("en", lang, key[1], msgstr, "interface")
+            memory.add("en", lang, key[1], msgstr, "interface", created=made)
             for other, other_entries in translated.items():
                 if other != lang and key in other_entries:
-                    memory.add(other, lang, other_entries[key], msgstr, "interface")
+                    memory.add(other, lang, other_entries[key], msgstr, "interface", created=made)

@@ -1,0 +1,186 @@
+"""Latin look-alike letters in Kazakh and Russian words, and invisible characters.
+
+A Kazakh or Russian text typed on a keyboard without the Kazakh layout carries Latin
+``i``, ``h``, ``o``, ``a``, ``e``, ``c``, ``p``, ``x``, ``y`` inside Cyrillic words
+(``әкiмi`` with a Latin ``i``): it looks right and is wrong for search, sorting, screen
+readers and hyphenation. One definition serves the catalogues' rule list
+(:mod:`ushtil.interface.rules`) and the article files (:func:`article_problems`, called
+when a version is read, so ``ushtil check`` and the build warn alike).
+
+A word is fixed (:func:`fix_text`) only when the fix is unambiguous: every letter that
+is not Cyrillic is a look-alike with one meaning in the file's language (a Latin ``i`` is
+the Kazakh ``і`` in Kazakh, but nothing in Russian, so a Russian word with one is only
+reported).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ushtil.project import layout
+from ushtil.project.files import write_text
+from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
+from ushtil.project.text import read_text
+
+CYRILLIC_LANGS = ("kk", "ru")
+# Latin (and Latin-script) letters that look like Cyrillic ones, and the letter meant.
+LOOKALIKES = {
+    "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у",
+    "A": "А", "E": "Е", "O": "О", "P": "Р", "C": "С", "X": "Х", "H": "Н", "K": "К", "M": "М",
+    "T": "Т", "B": "В", "i": "і", "I": "І", "h": "һ", "ə": "ә", "Ə": "Ә",
+}  # fmt: skip
+# Letters whose Cyrillic twin is Kazakh only: in a Russian word they have no fix.
+KAZAKH_ONLY = frozenset("iIhəƏ")
+WORD = re.compile(r"[^\W\d_]+")
+ARTICLE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # as articles.ARTICLE_ID
+# Characters that change how text is shown without being seen: bidirectional overrides
+# and isolates (the "Trojan Source" characters), zero-width spaces and joiners, the BOM.
+BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")
+LOOKALIKE_CODE = "lookalike"
+INVISIBLE_CODE = "invisible"
+# what `--strict` makes errors of
+STRICT_CODES = frozenset({LOOKALIKE_CODE, INVISIBLE_CODE})
+
+
+def is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff" or "\u0500" <= ch <= "\u052f"
+
+
+def lookalikes(text: str) -> list[tuple[str, list[str]]]:
+    """Words that are Cyrillic but for Latin (or Latin-script) look-alike letters."""
+    return [(word, _letters(word)) for _, word in _mixed_words(text)]
+
+
+def _letters(word: str) -> list[str]:
+    foreign = [ch for ch in word if ch in LOOKALIKES]
+    return [f"'{ch}' (meant '{LOOKALIKES[ch]}'?)" for ch in dict.fromkeys(foreign)]
+
+
+def _mixed_words(text: str) -> list[tuple[int, str]]:
+    found = []
+    for match in WORD.finditer(text):
+        word = match.group()
+        if any(is_cyrillic(ch) for ch in word) and any(ch in LOOKALIKES for ch in word):
+            found.append((match.start(), word))
+    return found
+
+
+def fixed_word(word: str, lang: str) -> str | None:
+    """``word`` with its look-alikes replaced, when that is unambiguous: every other
+    letter is Cyrillic and each look-alike has its twin in ``lang``."""
+    if lang not in CYRILLIC_LANGS:
+        return None
+    out = []
+    for ch in word:
+        if is_cyrillic(ch):
+            out.append(ch)
+        elif ch in LOOKALIKES and not (lang == "ru" and ch in KAZAKH_ONLY):
+            out.append(LOOKALIKES[ch])
+        else:
+            return None
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Change:
+    line: int
+    column: int  # 1-based, in characters
+    word: str
+    fixed: str
+
+
+def fix_text(text: str, lang: str) -> tuple[str, list[Change]]:
+    """``text`` with every unambiguous look-alike word fixed, and what was changed."""
+    changes: list[Change] = []
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        pieces: list[str] = []
+        last = 0
+        for start, word in _mixed_words(line):
+            fixed = fixed_word(word, lang)
+            if fixed is None:
+                continue
+            changes.append(Change(number, start + 1, word, fixed))
+            pieces += [line[last:start], fixed]
+            last = start + len(word)
+        if pieces:
+            lines[number - 1] = "".join(pieces) + line[last:]
+    return "\n".join(lines), changes
+
+
+def article_problems(text: str, shown: str, lang: str, body_line: int) -> list[Diagnostic]:
+    """Warnings, with line and column, for the look-alike words of a Kazakh or Russian
+    version's file (title, summary, captions, body), and for invisible characters: any
+    in the front matter (titles, summaries, captions), bidirectional overrides anywhere."""
+    problems: list[Diagnostic] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if lang in CYRILLIC_LANGS:
+            for start, word in _mixed_words(line):
+                fix = fixed_word(word, lang)
+                hint = f"; `ushtil fix-lookalikes` writes '{fix}'" if fix else ""
+                message = (
+                    f"'{word}' mixes Latin {', '.join(_letters(word))} into a Cyrillic word"
+                    + hint
+                )
+                problems.append(
+                    warning(Location(shown, number, start + 1), LOOKALIKE_CODE, message)
+                )
+        hidden = BIDI | ZERO_WIDTH if number < body_line else BIDI
+        for column, ch in enumerate(line, 1):
+            if ch in hidden:
+                kind = "bidirectional override" if ch in BIDI else "zero-width character"
+                message = f"invisible {kind} U+{ord(ch):04X}: delete it (it changes what is shown)"
+                problems.append(warning(Location(shown, number, column), INVISIBLE_CODE, message))
+    return problems
+
+
+def strictly(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """``--strict``: the warnings of this module as errors."""
+    return [
+        Diagnostic(Severity.ERROR, d.location, d.code, d.message)
+        if d.code in STRICT_CODES and not d.is_error
+        else d
+        for d in diagnostics
+    ]
+
+
+@dataclass(frozen=True)
+class Fixed:
+    path: str  # the version's file, relative to the project
+    changes: tuple[Change, ...]
+
+
+def fix_articles(
+    root: Path, article_ids: tuple[str, ...] = ()
+) -> tuple[list[Fixed], list[Diagnostic]]:
+    """Rewrite every Kazakh and Russian version (of ``article_ids``, else of every article)
+    with its unambiguous look-alikes fixed, each file atomically; what was changed."""
+    done: list[Fixed] = []
+    problems: list[Diagnostic] = []
+    folder = root / layout.ARTICLES
+    ids = article_ids or tuple(
+        sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.is_symlink())
+        if folder.is_dir()
+        else ()
+    )
+    for article_id in ids:
+        if not ARTICLE_NAME.fullmatch(article_id):
+            problems.append(error(Location(article_id), "article", "not an article ID"))
+            continue
+        for lang in CYRILLIC_LANGS:
+            shown = layout.version_file(article_id, lang)
+            path = root / shown
+            if not path.is_file() or path.is_symlink():
+                continue
+            text, trouble = read_text(path, shown)
+            if text is None:
+                problems += trouble
+                continue
+            new, changes = fix_text(text, lang)
+            if changes:
+                write_text(root, path, new)
+                done.append(Fixed(shown, tuple(changes)))
+    return done, problems
