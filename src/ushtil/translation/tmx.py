@@ -7,9 +7,10 @@ property. ``ushtil tm import`` checks a TMX file from elsewhere (a CAT tool, an 
 project) and keeps a copy in ``i18n/memory/`` (:data:`layout.MEMORIES`), which the
 memory reads as an extra source, never changes, and names in every suggestion.
 
-An imported TMX is untrusted: it is parsed by expat with every document type
-declaration refused (so no entity can be declared, expanded or fetched: no "billion
-laughs", no external entities), within limits on its size, the number of units and the
+An imported TMX is untrusted: it is parsed by expat with every entity declaration
+refused and no external DTD or entity read (so nothing can be expanded or fetched: no
+"billion laughs", no external entities; the ``<!DOCTYPE tmx SYSTEM "tmx14.dtd">`` line
+CAT tools write is accepted and not followed), within limits on its size, the number of units and the
 length of a segment; every problem is reported as ``path:line: message``.
 """
 
@@ -106,7 +107,6 @@ class _Reader:
         self.shown, self.codes = shown, codes
         self.parser = expat.ParserCreate(namespace_separator=" ")
         self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        self.parser.StartDoctypeDeclHandler = self._doctype
         self.parser.EntityDeclHandler = self._entity
         self.parser.ExternalEntityRefHandler = self._external
         self.parser.StartElementHandler = self._start
@@ -124,11 +124,8 @@ class _Reader:
     def _here(self) -> Location:
         return Location(self.shown, self.parser.CurrentLineNumber)
 
-    def _doctype(self, *_: object) -> None:
-        raise _Refused("a document type declaration (<!DOCTYPE …>) is not accepted in TMX")
-
     def _entity(self, *_: object) -> None:
-        raise _Refused("an entity declaration is not accepted")
+        raise _Refused("an entity declaration (<!ENTITY …>) is not accepted in TMX")
 
     def _external(self, *_: object) -> int:
         raise _Refused("an external entity is not accepted")
