@@ -13,9 +13,10 @@ from ushtil.cli.parsing import Subcommands
 from ushtil.cli.place import Place
 from ushtil.interface import report, tooling
 from ushtil.interface.compile import compile_catalog
+from ushtil.interface.glossary import read_glossary
 from ushtil.project import layout
 from ushtil.project.files import check_writable, is_within
-from ushtil.project.problems import Diagnostic, UshtilError, has_errors
+from ushtil.project.problems import UshtilError, has_errors
 
 
 def cmd_extract(args: argparse.Namespace, place: Place) -> int:
@@ -85,9 +86,9 @@ def cmd_stats(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_check(args: argparse.Namespace, place: Place) -> int:
-    diagnostics: list[Diagnostic] = []
+    glossary, diagnostics = read_glossary(place.project)
     for path, name in _po_files(args, place):
-        diagnostics += report.check(path, name, strict=args.strict)
+        diagnostics += report.check(path, name, strict=args.strict, glossary=glossary)
     if args.format == "json":  # paths relative to the project, wherever it runs (like git's)
         found = [
             {
@@ -166,7 +167,9 @@ def add_commands(sub: Subcommands) -> None:
     ch.add_argument("files", nargs="*", help=files)
     ch.add_argument("--format", choices=("text", "json"), default="text")
     ch.add_argument(
-        "--strict", action="store_true", help="fuzzy and untranslated entries are errors"
+        "--strict",
+        action="store_true",
+        help="fuzzy and untranslated entries, and missing glossary terms, are errors",
     )
     ch.set_defaults(func=cmd_check, anywhere=True)
     co = isub.add_parser(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polib
 
+from ushtil.interface.glossary import Glossary, po_problems
 from ushtil.interface.plurals import plural_forms
 from ushtil.interface.posyntax import UNREADABLE, msgid_lines, msgstr_forms, read_po
 from ushtil.interface.rules import file_problems
@@ -92,17 +93,28 @@ def stats(path: Path, shown: str) -> tuple[Stats | None, list[Diagnostic]]:
     return result, []
 
 
-def check(path: Path, shown: str, *, strict: bool = False, fuzzy: bool = False) -> list[Diagnostic]:
+def check(
+    path: Path,
+    shown: str,
+    *,
+    strict: bool = False,
+    fuzzy: bool = False,
+    glossary: Glossary | None = None,
+) -> list[Diagnostic]:
     """Every problem a translator should fix in one catalogue: the rule list's errors, and
     fuzzy or untranslated entries (errors with ``strict``, else warnings). With ``fuzzy``,
-    fuzzy translations are judged too (they are about to be used)."""
+    fuzzy translations are judged too (they are about to be used). With a ``glossary``,
+    translations that lack a term's approved translation (errors with ``strict``)."""
     po, problems = read_po(path, shown)
     if po is None:
         return problems
+    if glossary is not None:
+        text = path.read_text(encoding="utf-8")
+        problems = po_problems(po, text, shown, glossary, strict=strict)
     language = po.metadata.get("Language", "")
     found = file_problems(po, shown, language, fuzzy=fuzzy)
     header = [d for d in found if d.code.startswith("header-")]
-    out = [d for d in found if not d.code.startswith("header-")]
+    out = [d for d in found if not d.code.startswith("header-")] + problems
     soft = Severity.ERROR if strict else Severity.WARNING
     lines = msgid_lines(po)
     for entry in po:

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ushtil.interface.glossary import read_glossary, version_problems
 from ushtil.interface.translator import Catalog, load_catalogs
 from ushtil.project import layout
 from ushtil.project.articles import load_articles
@@ -19,7 +20,7 @@ from ushtil.project.files import links_out
 from ushtil.project.freshness import ChangeTimes, compute_status
 from ushtil.project.lookalikes import strictly
 from ushtil.project.model import Page, Site
-from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
+from ushtil.project.problems import Diagnostic, UshtilError, error, has_errors, sort_key
 from ushtil.project.validate import validate_site
 from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build, signature
 from ushtil.site.cache import load as load_cache
@@ -67,7 +68,13 @@ def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = Fal
         diagnostics = strictly(diagnostics)
     catalogs, catalog_diagnostics = load_catalogs(config, strict=strict)
     diagnostics += catalog_diagnostics
-    return Loaded(Site(config, tuple(articles)), catalogs, diagnostics)
+    site = Site(config, tuple(articles))
+    glossary, problems = read_glossary(root)
+    diagnostics += problems
+    if glossary is not None:  # a missing approved term is a warning (an error with strict)
+        found = version_problems(site, glossary)
+        diagnostics += [error(d.location, d.code, d.message) for d in found] if strict else found
+    return Loaded(site, catalogs, diagnostics)
 
 
 @dataclass(frozen=True)

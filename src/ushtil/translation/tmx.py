@@ -7,10 +7,8 @@ property. ``ushtil tm import`` checks a TMX file from elsewhere (a CAT tool, an 
 project) and keeps a copy in ``i18n/memory/`` (:data:`layout.MEMORIES`), which the
 memory reads as an extra source, never changes, and names in every suggestion.
 
-An imported TMX is untrusted: it is parsed by expat with every entity declaration
-refused and no external DTD or entity read (so nothing can be expanded or fetched: no
-"billion laughs", no external entities; the ``<!DOCTYPE tmx SYSTEM "tmx14.dtd">`` line
-CAT tools write is accepted and not followed), within limits on its size, the number of units and the
+An imported TMX is untrusted: it is parsed as :mod:`ushtil.project.safexml` parses
+(no entity declared, expanded or fetched), within limits on its size, the number of units and the
 length of a segment; every problem is reported as ``path:line: message``.
 """
 
@@ -27,6 +25,7 @@ from ushtil import __version__
 from ushtil.project import layout
 from ushtil.project.files import write_text
 from ushtil.project.problems import Diagnostic, Location, display_path, error, warning
+from ushtil.project.safexml import XML_NS, Refused, make_parser
 from ushtil.project.text import UNPUBLISHABLE
 from ushtil.translation.memory import Memory
 
@@ -96,19 +95,12 @@ class Tmx:
     tool: str  # the header's creation tool, for the origin shown
 
 
-class _Refused(Exception):
-    pass
-
-
 class _Reader:
     """A TMX document read element by element, with the line of every unit."""
 
     def __init__(self, shown: str, codes: tuple[str, ...]) -> None:
         self.shown, self.codes = shown, codes
-        self.parser = expat.ParserCreate(namespace_separator=" ")
-        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        self.parser.EntityDeclHandler = self._entity
-        self.parser.ExternalEntityRefHandler = self._external
+        self.parser = make_parser()
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
         self.parser.CharacterDataHandler = self._text
@@ -124,16 +116,10 @@ class _Reader:
     def _here(self) -> Location:
         return Location(self.shown, self.parser.CurrentLineNumber)
 
-    def _entity(self, *_: object) -> None:
-        raise _Refused("an entity declaration (<!ENTITY …>) is not accepted in TMX")
-
-    def _external(self, *_: object) -> int:
-        raise _Refused("an external entity is not accepted")
-
     def _start(self, name: str, attrs: dict[str, str]) -> None:
-        local = name.rsplit(" ", 1)[-1]
+        local = name.rsplit(" ", 1)[-1]  # without its namespace
         if not self.stack and local != "tmx":
-            raise _Refused(f"not a TMX document: the root element is <{local}>")
+            raise Refused(f"not a TMX document: the root element is <{local}>")
         self.stack.append(local)
         if self.seg is not None:
             return  # inline markup (<ph>, <bpt>, …): its text is kept
@@ -141,11 +127,11 @@ class _Reader:
             self.tool = attrs.get("creationtool", "")
         elif local == "tu":
             if len(self.units) >= MAX_UNITS:
-                raise _Refused(f"more than {MAX_UNITS} translation units")
+                raise Refused(f"more than {MAX_UNITS} translation units")
             self.unit = Unit(self.parser.CurrentLineNumber)
             self.unit.created = _date(attrs.get("creationdate"))
         elif local == "tuv" and self.unit is not None:
-            tag = attrs.get("http://www.w3.org/XML/1998/namespace lang") or attrs.get("lang", "")
+            tag = attrs.get(f"{XML_NS} lang") or attrs.get("lang", "")
             self.lang = self._language(tag)
         elif local == "seg" and self.unit is not None:
             self.seg = []
@@ -219,7 +205,7 @@ def read_tmx(
     reader = _Reader(shown, codes)
     try:
         reader.parser.Parse(raw, True)
-    except _Refused as exc:
+    except Refused as exc:
         return None, [error(reader._here(), "tmx-refused", str(exc))]
     except expat.ExpatError as exc:
         line = getattr(exc, "lineno", None) or reader.parser.ErrorLineNumber

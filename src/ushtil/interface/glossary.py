@@ -1,0 +1,237 @@
+"""The official glossary: ``i18n/glossary.tbx`` (TBX-Basic), the city's approved terms.
+
+One ``<termEntry>`` per concept, one ``<langSet xml:lang="…">`` per language, one
+``<term>`` per approved form (the first is the preferred one; a term whose
+``administrativeStatus`` says it is deprecated is not an approved translation). The file
+is read as :mod:`ushtil.project.safexml` reads untrusted XML.
+
+Terms are found in running text by their stems, because Kazakh and Russian inflect: a
+word of the text matches a word of the term when, both case-folded, the text's word
+starts with the term word's stem and has at most :data:`MAX_ENDING` more letters. The
+stem is the term word without a final vowel (``Астана`` → ``Астан``: ``Астаны``,
+``Астанаға``), and without a final ``к``, ``қ`` or ``п``, which Kazakh voices before a
+vowel (``әкімдік`` → ``әкімді``: ``әкімдігі``, ``әкімдіктің``). A term of several words
+matches consecutive words. Stems shorter than :data:`MIN_STEM` letters are not cut. This
+is deliberately simple: it accepts every inflected form and may accept a longer word
+that begins like a term, which only ever silences a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from ushtil.project import layout
+from ushtil.project.lookalikes import WORD
+from ushtil.project.model import Site, Version
+from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
+from ushtil.project.safexml import read_tree
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_ELEMENTS = 200_000
+MAX_ENDING = 10
+MIN_STEM = 3
+VOWELS = frozenset("аәеёиіоөуұүыэюяaeiouy")
+VOICED = frozenset("кқп")
+GLOSSARY_CODE = "glossary"
+ARTICLE_SOURCE = "X-Ushtil-Source-Language"  # the header of an article's export
+DEPRECATED = ("deprecatedterm-admn-sts", "deprecated", "supersededterm-admn-sts")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One entry: its terms by language (the preferred first), where it is, its note."""
+
+    id: str
+    terms: dict[str, tuple[str, ...]]
+    line: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Glossary:
+    concepts: tuple[Concept, ...]
+    shown: str  # the file, relative to the project
+
+
+def stem(word: str) -> str:
+    word = word.casefold()
+    while len(word) > MIN_STEM and (word[-1] in VOWELS or word[-1] in VOICED):
+        word = word[:-1]
+        if len(word) <= MIN_STEM + 1:
+            break
+    return word
+
+
+def _tokens(text: str) -> list[str]:
+    return [w.casefold() for w in WORD.findall(text)]
+
+
+def _stems(term: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in WORD.findall(term))
+
+
+def occurs(term: str, text: str) -> bool:
+    """Whether ``term`` (in any inflected form) is in ``text``."""
+    stems = _stems(term)
+    if not stems:
+        return False
+    words = _tokens(text)
+    for start in range(len(words) - len(stems) + 1):
+        if all(
+            w.startswith(s) and len(w) - len(s) <= MAX_ENDING
+            for w, s in zip(words[start : start + len(stems)], stems, strict=True)
+        ):
+            return True
+    return False
+
+
+def read_glossary(root: Path) -> tuple[Glossary | None, list[Diagnostic]]:
+    """The project's glossary (None, and no problem, when it has none)."""
+    path = root / layout.GLOSSARY
+    if not path.exists() and not path.is_symlink():
+        return None, []
+    tree, problems = read_tree(path, layout.GLOSSARY, MAX_BYTES, MAX_ELEMENTS)
+    if tree is None:
+        return None, problems
+    if tree.tag not in ("martif", "tbx"):
+        message = f"not a TBX glossary: the root element is <{tree.tag}>"
+        return None, [error(Location(layout.GLOSSARY, tree.line), "tbx", message)]
+    concepts = []
+    for number, entry in enumerate(tree.iter("termEntry") + tree.iter("conceptEntry"), 1):
+        terms: dict[str, list[str]] = {}
+        for lang_set in entry.iter("langSet"):
+            lang = lang_set.attrs.get("lang", "").split("-")[0].lower()
+            for group in lang_set.iter("tig") + lang_set.iter("ntig") + lang_set.iter("termSec"):
+                term = next((t.text().strip() for t in group.iter("term")), "")
+                status = " ".join(
+                    n.text().strip().lower()
+                    for n in group.iter("termNote")
+                    if n.attrs.get("type") == "administrativeStatus"
+                )
+                if term and not any(d in status for d in DEPRECATED):
+                    terms.setdefault(lang, []).append(term)
+        note = next((d.text().strip() for d in entry.iter("descrip")), "")
+        concept_id = entry.attrs.get("id", str(number))
+        frozen = {lang: tuple(found) for lang, found in terms.items()}
+        concepts.append(Concept(concept_id, frozen, entry.line, note))
+    return Glossary(tuple(concepts), layout.GLOSSARY), []
+
+
+def hits(glossary: Glossary, text: str, src: str, tgt: str) -> list[tuple[str, Concept]]:
+    """The concepts whose ``src`` term is in ``text`` and that have a ``tgt`` term: the
+    source term found, and the concept."""
+    found = []
+    for concept in glossary.concepts:
+        if tgt not in concept.terms:
+            continue
+        term = next((t for t in concept.terms.get(src, ()) if occurs(t, text)), None)
+        if term is not None:
+            found.append((term, concept))
+    return found
+
+
+def hint(term: str, concept: Concept, tgt: str) -> str:
+    """A glossary hit as a comment for the translator."""
+    wanted = " / ".join(concept.terms[tgt])
+    return f"glossary: {term} → {wanted}" + (f" ({concept.note})" if concept.note else "")
+
+
+def missing(glossary: Glossary, source: str, src: str, target: str, tgt: str) -> list[str]:
+    """For each glossary term in ``source`` whose approved ``tgt`` translation is not in
+    ``target`` (in any form), what to say."""
+    found = []
+    for term, concept in hits(glossary, source, src, tgt):
+        if not any(occurs(t, target) for t in concept.terms[tgt]):
+            wanted = "' or '".join(concept.terms[tgt])
+            found.append(
+                f"the source has the glossary term '{term}'; its approved {tgt} translation "
+                f"'{wanted}' is not in the translation ({glossary.shown}:{concept.line})"
+            )
+    return found
+
+
+def msgstr_lines(text: str, po: polib.POFile) -> dict[int, int]:
+    """Entry start line (polib's ``linenum``) → the line of its (first) ``msgstr``."""
+    lines = text.split("\n")
+    found: dict[int, int] = {}
+    for entry in po:
+        start = entry.linenum
+        if start is None:
+            continue
+        for number in range(max(start, 1), len(lines) + 1):
+            if lines[number - 1].lstrip("#~ ").startswith("msgstr"):
+                found[start] = number
+                break
+    return found
+
+
+def po_problems(
+    po: polib.POFile, text: str, shown: str, glossary: Glossary, *, strict: bool = False
+) -> list[Diagnostic]:
+    """Translated entries of a catalogue (msgids in English) or of an article file (its
+    source language in the header) that lack a glossary term's approved translation:
+    warnings at the ``msgstr``'s line (errors with ``strict``)."""
+    tgt = po.metadata.get("Language", "")
+    src = po.metadata.get(ARTICLE_SOURCE) or "en"
+    lines = msgstr_lines(text, po)
+    severity = Severity.ERROR if strict else Severity.WARNING
+    problems: list[Diagnostic] = []
+    for entry in po:
+        if entry.obsolete or entry.fuzzy or not entry.msgstr:
+            continue
+        where = Location(shown, lines.get(entry.linenum or 0, entry.linenum))
+        for message in missing(glossary, entry.msgid, src, entry.msgstr, tgt):
+            problems.append(Diagnostic(severity, where, GLOSSARY_CODE, message))
+    return problems
+
+
+def version_problems(site: Site, glossary: Glossary) -> list[Diagnostic]:
+    """Current translated versions that lack a glossary term's approved translation of a
+    term of their source: a warning at the line of the translation where the paragraph
+    (or title, summary) stands, paragraph by paragraph when both have as many."""
+    problems: list[Diagnostic] = []
+    for article in site.articles:
+        for version in article.versions:
+            made_from = version.translated_from
+            if made_from is None or version.draft or version.body_elided:
+                continue
+            source = article.version(made_from.lang)
+            if source is None or source.body_elided or source.digest != made_from.digest:
+                continue
+            for line, source_text, target_text in _aligned_parts(source, version):
+                where = Location(version.location.path, line)
+                for message in missing(glossary, source_text, source.lang, target_text,
+                                       version.lang):  # fmt: skip
+                    problems.append(warning(where, GLOSSARY_CODE, message))
+    return problems
+
+
+def _aligned_parts(source: Version, target: Version) -> list[tuple[int, str, str]]:
+    """(line in the target's file, source text, target text): the title, the summary and
+    each paragraph when the bodies have as many, else the whole body."""
+    parts = [(2, source.title, target.title), (2, source.summary, target.summary)]
+    theirs, mine = _paragraphs(source.body), _paragraphs(target.body)
+    if len(theirs) == len(mine):
+        for (_, a), (line, b) in zip(theirs, mine, strict=True):
+            parts.append((target.body_line + line, a, b))
+    else:
+        parts.append((target.body_line, source.body, target.body))
+    return parts
+
+
+def _paragraphs(body: str) -> list[tuple[int, str]]:
+    """Blocks separated by blank lines, with the line (from 0) where each starts."""
+    found: list[tuple[int, str]] = []
+    start, block = 0, list[str]()
+    for number, line in enumerate([*body.split("\n"), ""]):
+        if line.strip():
+            if not block:
+                start = number
+            block.append(line)
+        elif block:
+            found.append((start, "\n".join(block)))
+            block = []
+    return found
