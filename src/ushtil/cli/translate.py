@@ -19,6 +19,7 @@ from ushtil.cli.output import Exit, note, print_diagnostics, usage
 from ushtil.cli.parsing import Parser, Subcommands
 from ushtil.cli.place import Place
 from ushtil.cli.tmx import project_memory
+from ushtil.interface.glossary import read_glossary
 from ushtil.project import layout
 from ushtil.project.problems import UshtilError
 from ushtil.translation import poexport, poimport, provenance
@@ -97,6 +98,8 @@ def cmd_export(args: argparse.Namespace, place: Place) -> int:
     else:
         ids = [args.id]
     memory = _memory(place)
+    glossary, problems = read_glossary(root)
+    print_diagnostics(place, problems)
     for article_id in ids:
         done, problems = poexport.export_article(
             root,
@@ -106,6 +109,7 @@ def cmd_export(args: argparse.Namespace, place: Place) -> int:
             out_dir=out,
             memory=memory,
             threshold=args.match / 100,
+            glossary=glossary,
         )
         if done is None:
             print_diagnostics(place, problems)
@@ -130,10 +134,18 @@ def cmd_import(args: argparse.Namespace, place: Place) -> int:
         else:
             files.append(path)
     failed = False
+    glossary, problems = read_glossary(root)
+    print_diagnostics(place, problems)
     for path in files:
         try:
             done, problems = poimport.import_file(
-                root, path, draft=args.draft, threshold=args.threshold, force=args.force
+                root,
+                path,
+                draft=args.draft,
+                threshold=args.threshold,
+                force=args.force,
+                glossary=glossary,
+                strict=args.strict,
             )
         except UshtilError as exc:  # the file could not be written
             done, problems = None, list(exc.diagnostics)
@@ -141,6 +153,7 @@ def cmd_import(args: argparse.Namespace, place: Place) -> int:
             print_diagnostics(place, problems)
             failed = True
             continue
+        print_diagnostics(place, problems)  # warnings
         state = "as a draft" if done.draft else "current"
         print(f"{place.show(done.path)}: written {state} ({done.translated}/{done.total} segments)")
     return Exit.PROBLEMS if failed else Exit.OK
@@ -223,6 +236,11 @@ def add_commands(sub: Subcommands) -> None:
         "--force",
         action="store_true",
         help="replace the version even if it was edited after the file was exported",
+    )
+    i.add_argument(
+        "--strict",
+        action="store_true",
+        help="a glossary term whose approved translation is missing is an error",
     )
     i.add_argument(
         "--threshold",

@@ -7,13 +7,14 @@ is read as :mod:`ushtil.project.safexml` reads untrusted XML.
 
 Terms are found in running text by their stems, because Kazakh and Russian inflect: a
 word of the text matches a word of the term when, both case-folded, the text's word
-starts with the term word's stem and has at most :data:`MAX_ENDING` more letters. The
-stem is the term word without a final vowel (``Астана`` → ``Астан``: ``Астаны``,
-``Астанаға``), and without a final ``к``, ``қ`` or ``п``, which Kazakh voices before a
-vowel (``әкімдік`` → ``әкімді``: ``әкімдігі``, ``әкімдіктің``). A term of several words
-matches consecutive words. Stems shorter than :data:`MIN_STEM` letters are not cut. This
-is deliberately simple: it accepts every inflected form and may accept a longer word
-that begins like a term, which only ever silences a warning.
+starts with the term word's stem and has at most :data:`MAX_ENDING` more letters (a Latin
+word: only a plural ``s`` or ``es``). The stem of a Cyrillic word is the term word without
+its final vowels and a final ``к``, ``қ`` or ``п``, which Kazakh voices before a vowel,
+down to :data:`MIN_STEM` + 1 letters: ``Астана`` → ``астан`` (``Астаны``, ``Астанаға``),
+``әкімдік`` → ``әкімд`` (``әкімдігі``, ``әкімдіктің``), ``акимат`` stays (``акимата``).
+A term of several words matches consecutive words. This is deliberately simple: it
+accepts the inflected forms, and may take a longer word that begins like a term for it
+(``экспорт`` for ``ЭКСПО``), which can silence a warning or add a hint, never change text.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 import polib
 
 from ushtil.project import layout
-from ushtil.project.lookalikes import WORD
+from ushtil.project.lookalikes import WORD, is_cyrillic
 from ushtil.project.model import Site, Version
 from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
 from ushtil.project.safexml import read_tree
@@ -37,6 +38,7 @@ VOWELS = frozenset("аәеёиіоөуұүыэюяaeiouy")
 VOICED = frozenset("кқп")
 GLOSSARY_CODE = "glossary"
 ARTICLE_SOURCE = "X-Ushtil-Source-Language"  # the header of an article's export
+LATIN_ENDINGS = ("", "s", "es")
 DEPRECATED = ("deprecatedterm-admn-sts", "deprecated", "supersededterm-admn-sts")
 
 
@@ -57,7 +59,11 @@ class Glossary:
 
 
 def stem(word: str) -> str:
+    """The part of a term's word that every inflected form of it starts with; only
+    Cyrillic words are cut (English and Latin names take at most a plural ending)."""
     word = word.casefold()
+    if not any(is_cyrillic(ch) for ch in word):
+        return word
     while len(word) > MIN_STEM and (word[-1] in VOWELS or word[-1] in VOICED):
         word = word[:-1]
         if len(word) <= MIN_STEM + 1:
@@ -81,11 +87,19 @@ def occurs(term: str, text: str) -> bool:
     words = _tokens(text)
     for start in range(len(words) - len(stems) + 1):
         if all(
-            w.startswith(s) and len(w) - len(s) <= MAX_ENDING
-            for w, s in zip(words[start : start + len(stems)], stems, strict=True)
+            _inflects(w, s) for w, s in zip(words[start : start + len(stems)], stems, strict=True)
         ):
             return True
     return False
+
+
+def _inflects(word: str, stem: str) -> bool:
+    if not word.startswith(stem):
+        return False
+    ending = word[len(stem) :]
+    if any(is_cyrillic(ch) for ch in stem):
+        return len(ending) <= MAX_ENDING
+    return ending in LATIN_ENDINGS
 
 
 def read_glossary(root: Path) -> tuple[Glossary | None, list[Diagnostic]]:

@@ -20,6 +20,7 @@ from pathlib import Path
 import polib
 from babel import Locale
 
+from ushtil.interface.glossary import Glossary, hint, hits
 from ushtil.interface.pofile import Entry, render
 from ushtil.interface.posyntax import po_syntax_error
 from ushtil.interface.tooling import DATE_FORMAT, plural_header
@@ -106,6 +107,7 @@ def export_article(
     out_dir: Path | None = None,
     memory: Memory | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    glossary: Glossary | None = None,
 ) -> tuple[Exported | None, list[Diagnostic]]:
     editing, problems = read_for(root, article_id, to, "--to")
     if editing is None:
@@ -125,6 +127,10 @@ def export_article(
     if previous is None:
         return None, problems
     entries = _entries(article, source, to, previous[0], memory, threshold)
+    if glossary is not None:  # the approved terms of each segment, for the translator
+        for entry in entries:
+            found = hits(glossary, entry.msgid, source.lang, to)
+            entry.comments += [hint(term, concept, to) for term, concept in found]
     # What translators' tools set on save is kept from the previous file, so exporting
     # again changes only what changed in the source.
     old = previous[1]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polib
 
+from ushtil.interface.glossary import Glossary, po_problems
 from ushtil.interface.posyntax import po_syntax_error
 from ushtil.interface.report import check as check_catalogue
 from ushtil.project import layout
@@ -147,11 +148,20 @@ def _translations(
 
 
 def import_file(
-    root: Path, po_path: Path, *, draft: bool = False, threshold: float = 100.0, force: bool = False
+    root: Path,
+    po_path: Path,
+    *,
+    draft: bool = False,
+    threshold: float = 100.0,
+    force: bool = False,
+    glossary: Glossary | None = None,
+    strict: bool = False,
 ) -> tuple[Imported | None, list[Diagnostic]]:
     """Write ``<lang>.md`` from a translated export. Refused, with nothing written, when
     the file is not a complete, clean translation of the source as it is now, or when the
-    version it would replace was edited after the export (unless ``force``)."""
+    version it would replace was edited after the export (unless ``force``). A glossary
+    term whose approved translation is missing is a warning returned with the result (an
+    error that refuses the file with ``strict``)."""
     shown = display_path(po_path, root)
     read, problems = _read(po_path, shown)
     if read is None:
@@ -200,8 +210,11 @@ def import_file(
     # Markdown markup differs is left untranslated below, by the same test (inline_problems)
     skipped = ("fuzzy", "untranslated", "markup")
     checked = [d for d in check_catalogue(po_path, shown) if d.is_error and d.code not in skipped]
-    if checked:
-        return None, checked + refused(shown, "checks", "nothing was written: correct these first")
+    terms = po_problems(po, text, shown, glossary, strict=strict) if glossary else []
+    if checked or any(d.is_error for d in terms):
+        return None, checked + terms + refused(
+            shown, "checks", "nothing was written: correct these first"
+        )
     by_context = {e.msgctxt: e for e in po if not e.obsolete}
     exported_from = [by_context.get(f"{article_id}/{s.key}") for s in segments]
     if source.digest != digest or any(
@@ -257,4 +270,4 @@ def import_file(
             text.replace(field, f'"{HEADER_TARGET}: {version.digest}\\n"', 1),
             within=within,
         )
-    return Imported(target, len(translations), len(segments), is_draft), []
+    return Imported(target, len(translations), len(segments), is_draft), terms
