@@ -32,6 +32,7 @@ from ushtil.project.model import Article, Version
 from ushtil.project.problems import Diagnostic, display_path, error
 from ushtil.translation.memory import DEFAULT_THRESHOLD, Memory
 from ushtil.translation.segments import Segment, split
+from ushtil.translation.stamps import read_stamp, realign
 from ushtil.translation.versionfile import (
     read_for,
     read_site,
@@ -98,6 +99,26 @@ def _aligned(target: Version | None, source: Version) -> dict[str, Segment]:
     return {s.key: s for s in theirs}
 
 
+def _from_stamp(
+    root: Path, article: Article, source: Version, to: str
+) -> dict[str, tuple[str, str | None]]:
+    """The ``to`` version's segments aligned with ``source`` through what its source was
+    when it was last stamped (:mod:`ushtil.translation.stamps`): by new key, the
+    translation and, when the source segment changed since, its earlier text."""
+    target = article.version(to)
+    made_from = target.translated_from if target is not None else None
+    if target is None or made_from is None or made_from.lang != source.lang:
+        return {}
+    stamp = read_stamp(root, article.id, to)
+    if stamp is None or stamp.source_lang != source.lang or stamp.digest != made_from.digest:
+        return {}
+    theirs = split(target)
+    if [s.kind for s in stamp.segments] != [s.kind for s in theirs]:
+        return {}
+    translated = {old.key: mine.text for old, mine in zip(stamp.segments, theirs, strict=True)}
+    return realign(stamp.segments, split(source), translated)
+
+
 def export_article(
     root: Path,
     article_id: str,
@@ -126,7 +147,8 @@ def export_article(
     previous, problems = _previous(root, path)
     if previous is None:
         return None, problems
-    entries = _entries(article, source, to, previous[0], memory, threshold)
+    restored = _from_stamp(root, article, source, to) if not previous[0] else {}
+    entries = _entries(article, source, to, previous[0], memory, threshold, restored)
     if glossary is not None:  # the approved terms of each segment, for the translator
         for entry in entries:
             found = hits(glossary, entry.msgid, source.lang, to)
@@ -174,9 +196,11 @@ def _entries(
     previous: dict[str, polib.POEntry],
     memory: Memory | None,
     threshold: float,
+    restored: dict[str, tuple[str, str | None]],
 ) -> list[Entry]:
     """One entry per segment of ``source``: translated as in the previous export, else as
-    in the ``to`` version when it lines up, else from the memory."""
+    in the ``to`` version aligned through its stamp record (``restored``), else as in the
+    ``to`` version when it lines up, else from the memory."""
     target = article.version(to)
     existing = _aligned(target, source)
     target_current = target is not None and version_state(article, target) == CURRENT
@@ -202,6 +226,11 @@ def _entries(
             elif old.msgstr:
                 entry.flags = ["fuzzy"]
                 entry.previous_msgid = old.msgid
+        elif segment.key in restored:
+            entry.msgstr, was = restored[segment.key]
+            if was is not None:  # the source segment changed since the translation was made
+                entry.flags = ["fuzzy"]
+                entry.previous_msgid = was
         elif segment.key in existing:
             entry.msgstr = existing[segment.key].text
             if not target_current:

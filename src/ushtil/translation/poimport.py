@@ -34,6 +34,7 @@ from ushtil.translation.poexport import (
     NO_TARGET,
 )
 from ushtil.translation.segments import rebuild, split, structure, unescape_plain
+from ushtil.translation.stamps import write_stamp
 from ushtil.translation.versionfile import (
     ID_RULE,
     front_matter,
@@ -261,6 +262,7 @@ def import_file(
         return None, check + refused(shown, "rebuild", changed)
     target = root / target_shown
     write_text(root, target, content, create=not target.exists())
+    write_stamp(root, article_id, lang, source)
     if recorded is not None and recorded != version.digest:  # the file now knows what it wrote
         field = f'"{HEADER_TARGET}: {recorded}\\n"'
         within = None if is_within(po_path, root) else po_path.parent

@@ -18,6 +18,7 @@ from ushtil.project.files import write_text
 from ushtil.project.freshness import CURRENT, DRAFT, OUTDATED, version_state
 from ushtil.project.model import Article, SiteConfig, Version
 from ushtil.project.problems import Diagnostic, Location, error
+from ushtil.translation.stamps import write_stamp
 from ushtil.translation.versionfile import (
     front_matter,
     language_problems,
@@ -63,6 +64,7 @@ def scaffold(
     if problems:
         return None, problems
     write_text(root, root / shown, text, create=True)
+    write_stamp(root, article_id, to, source)
     return Outcome(
         shown,
         True,
@@ -189,6 +191,7 @@ def _stamp(root: Path, config: SiteConfig, version: Version, source: Version) ->
     )
     if not problems:
         write_text(root, root / shown, new_text)
+        write_stamp(root, version.article_id, version.lang, source)
     return problems
 
 

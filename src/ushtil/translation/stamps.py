@@ -1,0 +1,106 @@
+"""What the source said when a translation was stamped: ``i18n/stamps/<id>.<lang>.toml``.
+
+A translated version records only the digest of its source's text (enough to tell that
+the source changed, not what changed). When a version is stamped current (``translate
+done``, ``translate import``, ``translate new``), its source's segments are written here
+too, so that a later ``translate export`` can align the old source with the new one
+without an earlier export file (another clone, a deleted file): only the segments whose
+source text changed become fuzzy, each with its previous text (``#|``). The file is
+committed with the project like the article; a stamp record that is missing, unreadable
+or for another digest is simply not used.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ushtil.project import layout
+from ushtil.project.files import write_text
+from ushtil.project.model import Version
+from ushtil.translation.segments import Segment, split
+from ushtil.translation.versionfile import toml_string
+
+MAX_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Stamp:
+    source_lang: str
+    digest: str  # the source's digest when the translation was stamped
+    segments: tuple[Segment, ...]  # the source's segments then (key, text, kind)
+
+
+def stamp_path(root: Path, article_id: str, lang: str) -> Path:
+    return root / layout.STAMPS / f"{article_id}.{lang}.toml"
+
+
+def write_stamp(root: Path, article_id: str, lang: str, source: Version) -> None:
+    """Record ``source`` as the text ``lang`` is now a translation of."""
+    lines = [
+        f"# The segments of {source.lang}.md when {layout.version_file(article_id, lang)} "
+        "was last stamped current.",
+        "# Written by ushtil; `translate export` aligns the source's changes with it.",
+        f"source = {toml_string(source.lang)}",
+        f"digest = {toml_string(source.digest)}",
+    ]
+    for segment in split(source):
+        lines += [
+            "",
+            "[[segment]]",
+            f"key = {toml_string(segment.key)}",
+            f"kind = {toml_string(segment.kind)}",
+            f"text = {toml_string(segment.text)}",
+        ]
+    text = "\n".join(lines) + "\n"
+    path = stamp_path(root, article_id, lang)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        write_text(root, path, text)
+
+
+def read_stamp(root: Path, article_id: str, lang: str) -> Stamp | None:
+    """The stamp record of ``lang``, or None when there is none that can be used."""
+    path = stamp_path(root, article_id, lang)
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_BYTES:
+            return None
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    segments = data.get("segment")
+    source, digest = data.get("source"), data.get("digest")
+    if not isinstance(source, str) or not isinstance(digest, str) or not isinstance(segments, list):
+        return None
+    found = []
+    for item in segments:
+        if not isinstance(item, dict):
+            return None
+        key, kind, text = item.get("key"), item.get("kind"), item.get("text")
+        if not (isinstance(key, str) and isinstance(kind, str) and isinstance(text, str)):
+            return None
+        found.append(Segment(key, text, kind))
+    return Stamp(source, digest, tuple(found))
+
+
+def realign(
+    old: tuple[Segment, ...], new: list[Segment], translated: dict[str, str]
+) -> dict[str, tuple[str, str | None]]:
+    """For each new segment that had a translation: (that translation, the old source
+    text when it changed, else None). ``translated`` is the translation by old key."""
+    result: dict[str, tuple[str, str | None]] = {}
+    old_texts = [(s.kind, s.text) for s in old]
+    new_texts = [(s.kind, s.text) for s in new]
+    matcher = difflib.SequenceMatcher(a=old_texts, b=new_texts, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for a, b in zip(range(i1, i2), range(j1, j2), strict=True):
+                if old[a].key in translated:
+                    result[new[b].key] = (translated[old[a].key], None)
+        elif tag == "replace":
+            # changed segments, paired in order while their kinds agree
+            for a, b in zip(range(i1, i2), range(j1, j2), strict=False):
+                if old[a].kind == new[b].kind and old[a].key in translated:
+                    result[new[b].key] = (translated[old[a].key], old[a].text)
+    return result
