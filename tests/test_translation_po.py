@@ -163,7 +163,7 @@ def test_done_when_export_fill_import_then_source_change(
     )
     assert (
         "article 10888: Асет Исекешев возглавил" in first.comment
-        and "paragraph, segment 3 of 10" in first.comment
+        and "paragraph 1 of 8, segment 10888/1" in first.comment
     )
 
     fill(path, kk_text)
@@ -198,8 +198,12 @@ def test_done_when_export_fill_import_then_source_change(
     assert fuzzy[0].msgstr == "Конференцияға қатысушылар ұсынылған кандидатураны қолдады."
     # importing while a segment is still fuzzy is refused, with the entry's line
     code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
-    assert code == 1 and "segment 8 (paragraph) is fuzzy: check it and clear the fuzzy mark" in err
-    assert f"{PO}:" in err  # named from the project's folder (-C)
+    fuzzy_mark = "segment 10888/8 (paragraph) is fuzzy: check it and clear the fuzzy mark"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    context = lines.index('msgctxt "10888/8"') + 1
+    msgstr = next(n for n in range(context, len(lines) + 1) if lines[n - 1].startswith("msgstr"))
+    # named from the project's folder (-C), at the line of the entry's msgstr
+    assert code == 1 and f"{PO}:{msgstr}: {fuzzy_mark}" in err
     fill(path, {"8": "Конференцияға қатысушылар ұсынылған кандидатураны бірауыздан қолдады."})
     code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
     assert code == 0, err
@@ -223,8 +227,8 @@ def test_import_refuses_incomplete_files_and_changed_sources(
     )
     code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
     assert code == 1
-    assert "segment summary (summary) is not translated" in err
-    assert "segment 1 (paragraph): link [1] is not in the source" in err
+    assert "segment 10888/summary (summary) is not translated" in err
+    assert "segment 10888/1 (paragraph): link [1] is not in the source" in err
     assert (
         "1 of 10 segments usable (10%, at least 100% needed); "
         "nothing was written (use --draft to write a draft)"

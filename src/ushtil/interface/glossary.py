@@ -24,6 +24,7 @@ from pathlib import Path
 
 import polib
 
+from ushtil.interface.posyntax import keyword_lines
 from ushtil.project import layout
 from ushtil.project.lookalikes import WORD, is_cyrillic
 from ushtil.project.model import Site, Version
@@ -167,21 +168,6 @@ def missing(glossary: Glossary, source: str, src: str, target: str, tgt: str) ->
     return found
 
 
-def msgstr_lines(text: str, po: polib.POFile) -> dict[int, int]:
-    """Entry start line (polib's ``linenum``) → the line of its (first) ``msgstr``."""
-    lines = text.split("\n")
-    found: dict[int, int] = {}
-    for entry in po:
-        start = entry.linenum
-        if start is None:
-            continue
-        for number in range(max(start, 1), len(lines) + 1):
-            if lines[number - 1].lstrip("#~ ").startswith("msgstr"):
-                found[start] = number
-                break
-    return found
-
-
 def po_problems(
     po: polib.POFile, text: str, shown: str, glossary: Glossary, *, strict: bool = False
 ) -> list[Diagnostic]:
@@ -190,7 +176,7 @@ def po_problems(
     warnings at the ``msgstr``'s line (errors with ``strict``)."""
     tgt = po.metadata.get("Language", "")
     src = po.metadata.get(ARTICLE_SOURCE) or "en"
-    lines = msgstr_lines(text, po)
+    lines = keyword_lines(text, po, "msgstr")
     severity = Severity.ERROR if strict else Severity.WARNING
     problems: list[Diagnostic] = []
     for entry in po:

@@ -90,6 +90,22 @@ def msgid_lines(po: polib.POFile) -> dict[int, int]:
     return result
 
 
+def keyword_lines(text: str, po: polib.POFile, keyword: str) -> dict[int, int]:
+    """Entry start line (polib's ``linenum``, its first comment) → the line of its first
+    ``keyword`` (``msgctxt``, ``msgid`` or ``msgstr``: ``msgstr[0]`` for a plural)."""
+    lines = text.split("\n")
+    found: dict[int, int] = {}
+    for entry in po:
+        start = entry.linenum
+        if start is None:
+            continue
+        for number in range(max(start, 1), len(lines) + 1):
+            if lines[number - 1].lstrip("#~ ").startswith(keyword):
+                found[start] = number
+                break
+    return found
+
+
 def read_po(path: Path, shown: str) -> tuple[polib.POFile | None, list[Diagnostic]]:
     """The file as polib reads it, once it is UTF-8 and GNU gettext would accept it; else
     None and the problem, with its line."""

@@ -205,15 +205,18 @@ def _entries(
     existing = _aligned(target, source)
     target_current = target is not None and version_state(article, target) == CURRENT
     segments = split(source)
+    in_body = sum(1 for s in segments if s.key.isdigit())
     entries: list[Entry] = []
-    for number, segment in enumerate(segments, 1):
+    for segment in segments:
         context = f"{article.id}/{segment.key}"
+        # named as import names it: by its msgctxt; a body segment's number is its key
+        where = f" {segment.key} of {in_body}" if segment.key.isdigit() else ""
         entry = Entry(
             segment.text,
             msgctxt=context,
             comments=[
                 f"article {article.id}: {source.title}",
-                f"{segment.kind}, segment {number} of {len(segments)}",
+                f"{segment.kind}{where}, segment {context}",
             ],
         )
         old = previous.get(context)

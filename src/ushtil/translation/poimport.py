@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 
 from ushtil.interface.glossary import Glossary, po_problems
-from ushtil.interface.posyntax import po_syntax_error
+from ushtil.interface.posyntax import keyword_lines, po_syntax_error
 from ushtil.interface.report import check as check_catalogue
 from ushtil.project import layout
 from ushtil.project.articles import ARTICLE_ID, parse_version
@@ -89,10 +89,11 @@ def _header_problems(
 
 
 def _entry_problems(
-    po: polib.POFile, shown: str, article_id: str, kinds: dict[str, str]
+    po: polib.POFile, text: str, shown: str, article_id: str, kinds: dict[str, str]
 ) -> list[Diagnostic]:
-    """Entries that are not segments of the article."""
+    """Entries that are not segments of the article, at the line of their msgctxt."""
     problems: list[Diagnostic] = []
+    lines = keyword_lines(text, po, "msgctxt")
     for entry in po:
         if entry.obsolete:
             continue
@@ -101,7 +102,8 @@ def _entry_problems(
         if owner != article_id or key not in kinds:
             message = f"msgctxt '{context}' is not a segment of article '{article_id}'"
             message += f" ({HEADER_ARTICLE})"
-            problems.append(error(Location(shown, entry.linenum), "msgctxt", message))
+            line = lines.get(entry.linenum or 0, entry.linenum)
+            problems.append(error(Location(shown, line), "msgctxt", message))
     return problems
 
 
@@ -123,16 +125,18 @@ def _read(po_path: Path, shown: str) -> tuple[tuple[str, polib.POFile] | None, l
 
 
 def _translations(
-    po: polib.POFile, shown: str, article_id: str, source: Version
+    po: polib.POFile, text: str, shown: str, article_id: str, source: Version
 ) -> tuple[dict[str, str], list[Diagnostic]]:
-    """The usable translation of each segment, by key; the others as problems."""
+    """The usable translation of each segment, by key; the others as problems, at the
+    line of the entry's msgstr, the segment named by its msgctxt."""
     by_context = {e.msgctxt: e for e in po if not e.obsolete}
+    lines = keyword_lines(text, po, "msgstr")
     problems: list[Diagnostic] = []
     translations: dict[str, str] = {}
     for segment in split(source):
         entry = by_context[f"{article_id}/{segment.key}"]
-        where = Location(shown, entry.linenum)
-        what = f"segment {segment.key} ({segment.kind})"
+        where = Location(shown, lines.get(entry.linenum or 0, entry.linenum))
+        what = f"segment {article_id}/{segment.key} ({segment.kind})"
         if not entry.msgstr:
             problems.append(error(where, "untranslated", f"{what} is not translated"))
             continue
@@ -203,7 +207,7 @@ def import_file(
         )
         return None, refused(shown, "target-changed", edited, _header_line(text, HEADER_TARGET))
     segments = split(source)
-    problems = _entry_problems(po, shown, article_id, {s.key: s.kind for s in segments})
+    problems = _entry_problems(po, text, shown, article_id, {s.key: s.kind for s in segments})
     if problems:
         return None, problems
     # the catalogues' rule list (rules.judge, as i18n check applies it to an article
@@ -228,7 +232,7 @@ def import_file(
             "their translations"
         )
         return None, refused(shown, "source-changed", message, 1)
-    translations, missing = _translations(po, shown, article_id, source)
+    translations, missing = _translations(po, text, shown, article_id, source)
     percent = 100.0 * len(translations) / len(segments)
     if percent < threshold and not draft:
         usable = (
