@@ -144,3 +144,28 @@ def test_an_oversized_tmx_is_refused_before_it_is_parsed(
     big.write_text("<tmx>" + " " * 200 + "</tmx>", encoding="utf-8")
     code, out, err = run(sample, "tm", "import", str(big), capsys=capsys)
     assert code == 1 and "big.tmx: 211 bytes: over" in err
+
+
+def test_import_warns_where_an_imported_memory_translates_a_segment_otherwise(
+    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    title = "Асет Исекешев возглавил столичный филиал партии «Нур Отан»"
+    other = "Әсет Исекешев «Нұр Отан» партиясының астаналық филиалын басқарды"
+    store = tt_tmx.tmxfile(sourcelanguage="ru", targetlanguage="kk")
+    store.addtranslation(title, "ru", other, "kk")
+    store.savefile(str(tmp_path / "agency.tmx"))
+    code, out, err = run(sample, "tm", "import", str(tmp_path / "agency.tmx"), capsys=capsys)
+    assert code == 0, err
+    code, out, err = run(sample, "translate", "export", "10888", "--from", "ru", "--to", "kk",
+                         capsys=capsys)  # fmt: skip
+    assert code == 0, err
+    path = sample / "i18n/articles/10888.kk.po"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    msgstr = lines.index('msgctxt "10888/title"') + 3
+    assert lines[msgstr - 1].startswith("msgstr")
+    code, out, err = run(sample, "translate", "import", str(path), capsys=capsys)
+    assert code == 0, err
+    assert (
+        f"i18n/articles/10888.kk.po:{msgstr}: warning: segment 10888/title: TMX agency.tmx "
+        f"(Translate Toolkit) translates this source otherwise: '{other}'"
+    ) in err

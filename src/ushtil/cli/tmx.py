@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ushtil.cli.output import Exit, print_diagnostics, usage
 from ushtil.cli.parsing import Subcommands
@@ -10,10 +11,10 @@ from ushtil.cli.place import Place
 from ushtil.project import layout
 from ushtil.project.config import read_config
 from ushtil.project.files import is_within, write_text
-from ushtil.project.problems import UshtilError, display_path
+from ushtil.project.problems import Diagnostic, UshtilError, display_path
 from ushtil.site.build import load_site
 from ushtil.translation.memory import Memory, build_memory
-from ushtil.translation.tmx import import_tmx, load_imported, to_tmx
+from ushtil.translation.tmx import import_tmx, imported_memories, load_imported, to_tmx
 
 
 def project_memory(place: Place) -> Memory:
@@ -26,6 +27,17 @@ def project_memory(place: Place) -> Memory:
     memory = build_memory(loaded.site)
     print_diagnostics(place, load_imported(memory, place.project, loaded.site.config.codes))
     return memory
+
+
+def imported_memory(root: Path) -> tuple[Memory | None, list[Diagnostic]]:
+    """Only the TMX files imported into the project (None when there are none)."""
+    if not imported_memories(root):
+        return None, []
+    config, problems = read_config(root)
+    if config is None:
+        return None, problems
+    memory = Memory()
+    return memory, load_imported(memory, root, config.codes)
 
 
 def cmd_tm_export(args: argparse.Namespace, place: Place) -> int:

@@ -18,7 +18,7 @@ from ushtil.cli import tmx
 from ushtil.cli.output import Exit, note, print_diagnostics, usage
 from ushtil.cli.parsing import Parser, Subcommands
 from ushtil.cli.place import Place
-from ushtil.cli.tmx import project_memory
+from ushtil.cli.tmx import imported_memory, project_memory
 from ushtil.interface.glossary import read_glossary
 from ushtil.project import layout
 from ushtil.project.problems import UshtilError
@@ -135,7 +135,8 @@ def cmd_import(args: argparse.Namespace, place: Place) -> int:
             files.append(path)
     failed = False
     glossary, problems = read_glossary(root)
-    print_diagnostics(place, problems)
+    memory, more = imported_memory(root)  # the TMX files: translations to be consistent with
+    print_diagnostics(place, problems + more)
     for path in files:
         try:
             done, problems = poimport.import_file(
@@ -146,6 +147,7 @@ def cmd_import(args: argparse.Namespace, place: Place) -> int:
                 force=args.force,
                 glossary=glossary,
                 strict=args.strict,
+                memory=memory,
             )
         except UshtilError as exc:  # the file could not be written
             done, problems = None, list(exc.diagnostics)

@@ -24,8 +24,9 @@ from ushtil.project.config import read_config
 from ushtil.project.files import is_within, write_text
 from ushtil.project.markdown import inline_problems
 from ushtil.project.model import SiteConfig, Version
-from ushtil.project.problems import Diagnostic, Location, display_path, error
+from ushtil.project.problems import Diagnostic, Location, display_path, error, warning
 from ushtil.project.text import text_digest
+from ushtil.translation.memory import Memory
 from ushtil.translation.poexport import (
     HEADER_ARTICLE,
     HEADER_DIGEST,
@@ -152,6 +153,28 @@ def _translations(
     return translations, problems
 
 
+def _memory_problems(
+    po: polib.POFile, text: str, shown: str, memory: Memory, src: str, lang: str
+) -> list[Diagnostic]:
+    """Warnings for translated segments that a memory translates otherwise, word for word
+    the same source, at the msgstr's line, naming the memory."""
+    lines = keyword_lines(text, po, "msgstr")
+    problems: list[Diagnostic] = []
+    for entry in po:
+        if entry.obsolete or entry.fuzzy or not entry.msgstr:
+            continue
+        found = memory.lookup(entry.msgid, src, lang, threshold=1.0, limit=3)
+        if found and all(m.target != entry.msgstr for m in found):
+            where = Location(shown, lines.get(entry.linenum or 0, entry.linenum))
+            other = found[0]
+            message = (
+                f"segment {entry.msgctxt}: {other.origin} translates this source otherwise: "
+                f"'{other.target}'"
+            )
+            problems.append(warning(where, "memory", message))
+    return problems
+
+
 def import_file(
     root: Path,
     po_path: Path,
@@ -161,12 +184,14 @@ def import_file(
     force: bool = False,
     glossary: Glossary | None = None,
     strict: bool = False,
+    memory: Memory | None = None,
 ) -> tuple[Imported | None, list[Diagnostic]]:
     """Write ``<lang>.md`` from a translated export. Refused, with nothing written, when
     the file is not a complete, clean translation of the source as it is now, or when the
     version it would replace was edited after the export (unless ``force``). A glossary
     term whose approved translation is missing is a warning returned with the result (an
-    error that refuses the file with ``strict``)."""
+    error that refuses the file with ``strict``), and so is a segment that ``memory`` (the
+    imported TMX files) translates otherwise."""
     shown = display_path(po_path, root)
     read, problems = _read(po_path, shown)
     if read is None:
@@ -216,6 +241,8 @@ def import_file(
     skipped = ("fuzzy", "untranslated", "markup")
     checked = [d for d in check_catalogue(po_path, shown) if d.is_error and d.code not in skipped]
     terms = po_problems(po, text, shown, glossary, strict=strict) if glossary else []
+    if memory is not None:
+        terms += _memory_problems(po, text, shown, memory, src_lang, lang)
     if checked or any(d.is_error for d in terms):
         return None, checked + terms + refused(
             shown, "checks", "nothing was written: correct these first"
