@@ -26,6 +26,7 @@ import polib
 
 from ushtil.interface.posyntax import keyword_lines
 from ushtil.project import layout
+from ushtil.project.articles import read_version
 from ushtil.project.lookalikes import WORD, is_cyrillic
 from ushtil.project.model import Site, Version
 from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
@@ -191,22 +192,36 @@ def po_problems(
 def version_problems(site: Site, glossary: Glossary) -> list[Diagnostic]:
     """Current translated versions that lack a glossary term's approved translation of a
     term of their source: a warning at the line of the translation where the paragraph
-    (or title, summary) stands, paragraph by paragraph when both have as many."""
+    (or title, summary) stands, paragraph by paragraph when both have as many. A version
+    the build remembered without its body is read again."""
     problems: list[Diagnostic] = []
     for article in site.articles:
         for version in article.versions:
             made_from = version.translated_from
-            if made_from is None or version.draft or version.body_elided:
+            if made_from is None or version.draft:
                 continue
             source = article.version(made_from.lang)
-            if source is None or source.body_elided or source.digest != made_from.digest:
+            if source is None or source.digest != made_from.digest:
                 continue
-            for line, source_text, target_text in _aligned_parts(source, version):
-                where = Location(version.location.path, line)
+            source, target = _whole(source, site), _whole(version, site)
+            if source is None or target is None:
+                continue
+            for line, source_text, target_text in _aligned_parts(source, target):
+                where = Location(target.location.path, line)
                 for message in missing(glossary, source_text, source.lang, target_text,
-                                       version.lang):  # fmt: skip
+                                       target.lang):  # fmt: skip
                     problems.append(warning(where, GLOSSARY_CODE, message))
     return problems
+
+
+def _whole(version: Version, site: Site) -> Version | None:
+    """``version`` with its body (read from its file when it was elided)."""
+    if not version.body_elided:
+        return version
+    path = site.config.root / version.location.path
+    found, _ = read_version(path, version.location.path, version.article_id, version.lang,
+                            site.config)  # fmt: skip
+    return found
 
 
 def _aligned_parts(source: Version, target: Version) -> list[tuple[int, str, str]]:
