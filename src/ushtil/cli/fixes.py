@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from ushtil.cli.output import Exit, print_diagnostics
+from ushtil.cli.output import Exit, note, print_diagnostics
 from ushtil.cli.parsing import Subcommands
 from ushtil.cli.place import Place
 from ushtil.project.lookalikes import fix_articles
@@ -26,6 +26,12 @@ def fix_lookalikes(place: Place, article_ids: tuple[str, ...] = ()) -> int:
     count = sum(len(done.changes) for done in fixed)
     files = len(fixed)
     print(f"fixed {count} word{'s' * (count != 1)} in {files} file{'s' * (files != 1)}")
+    if fixed:
+        note(
+            "ushtil: note: a translation made from a fixed version now counts as outdated "
+            "(`ushtil status`); when the fix needs no change in it, "
+            "`ushtil translate done <id> <lang> --force` stamps it current again"
+        )
     return Exit.PROBLEMS if problems else Exit.OK
 
 
