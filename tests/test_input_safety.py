@@ -642,13 +642,10 @@ def exported(basic: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 
 
 def line_of(path: Path, start: str) -> int:
-    """The first line that starts with ``start``; an entry's ``msgctxt`` stands for the
-    entry, which starts at its first comment line."""
+    """The first line that starts with ``start`` (for an entry that is no segment: the line
+    of its ``msgctxt``, not of its first comment)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    number = next(n for n, line in enumerate(lines, 1) if line.startswith(start))
-    while start.startswith("msgctxt") and lines[number - 2].startswith("#"):
-        number -= 1
-    return number
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(start))
 
 
 @pytest.mark.parametrize(
