@@ -140,3 +140,27 @@ def test_a_broken_glossary_is_named_with_its_line(
     code, out, err = run(sample, "check", capsys=capsys)
     assert expected in err
     assert "Traceback" not in err
+
+
+def test_the_build_checks_the_catalogues_against_the_glossary(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    catalogue = sample / "locales/kk/LC_MESSAGES/messages.po"
+    edit(catalogue, 'msgstr "Астана қаласы әкімдігінің ресми сайты"',
+         'msgstr "Қала әкімдігінің ресми сайты"')  # fmt: skip
+    line = (
+        catalogue.read_text(encoding="utf-8")
+        .split("\n")
+        .index('msgstr "Қала әкімдігінің ресми сайты"')
+        + 1
+    )
+    expected = (
+        f"locales/kk/LC_MESSAGES/messages.po:{line}: warning: the source has the glossary "
+        "term 'Astana'; its approved kk translation 'Астана' is not in the translation"
+    )
+    code, out, err = run(sample, "check", capsys=capsys)
+    assert code == 0 and expected in err
+    code, out, err = run(sample, "i18n", "check", capsys=capsys)
+    assert code == 0 and f"messages.po:{line}: warning: glossary: the source has" in out
+    code, out, err = run(sample, "check", "--strict", capsys=capsys)
+    assert code == 1

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polib
 
-from ushtil.interface.posyntax import keyword_lines
+from ushtil.interface.posyntax import keyword_lines, po_syntax_error
 from ushtil.project import layout
 from ushtil.project.articles import read_version
 from ushtil.project.lookalikes import WORD, is_cyrillic
@@ -186,6 +186,25 @@ def po_problems(
         where = Location(shown, lines.get(entry.linenum or 0, entry.linenum))
         for message in missing(glossary, entry.msgid, src, entry.msgstr, tgt):
             problems.append(Diagnostic(severity, where, GLOSSARY_CODE, message))
+    return problems
+
+
+def catalogue_problems(root: Path, codes: tuple[str, ...], glossary: Glossary) -> list[Diagnostic]:
+    """:func:`po_problems` for every catalogue of the site (one that cannot be read is
+    left to the catalogue checks, which report it)."""
+    problems: list[Diagnostic] = []
+    for lang in codes:
+        path = layout.catalogue(root, lang)
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if po_syntax_error(text) is not None:
+            continue
+        shown = path.relative_to(root).as_posix()
+        problems += po_problems(polib.pofile(text), text, shown, glossary)
     return problems
 
 

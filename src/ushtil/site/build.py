@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ushtil.interface.glossary import read_glossary, version_problems
+from ushtil.interface.glossary import catalogue_problems, read_glossary, version_problems
 from ushtil.interface.translator import Catalog, load_catalogs
 from ushtil.project import layout
 from ushtil.project.articles import load_articles
@@ -73,6 +73,7 @@ def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = Fal
     diagnostics += problems
     if glossary is not None:  # a missing approved term is a warning (an error with strict)
         found = version_problems(site, glossary)
+        found += catalogue_problems(root, config.codes, glossary)
         diagnostics += [error(d.location, d.code, d.message) for d in found] if strict else found
     return Loaded(site, catalogs, diagnostics)
 
