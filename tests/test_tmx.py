@@ -169,3 +169,19 @@ def test_import_warns_where_an_imported_memory_translates_a_segment_otherwise(
         f"i18n/articles/10888.kk.po:{msgstr}: warning: segment 10888/title: TMX agency.tmx "
         f"(Translate Toolkit) translates this source otherwise: '{other}'"
     ) in err
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("articles/memory.tmx", "inside a folder ushtil reads"),
+        ("i18n/memory/mine.tmx", "inside a folder ushtil reads"),
+        ("memory.txt", "the file's name must end in .tmx"),
+    ],
+)
+def test_tm_export_writes_only_where_it_may(
+    sample: Path, capsys: pytest.CaptureFixture[str], name: str, why: str
+) -> None:
+    code, out, err = run(sample, "tm", "export", name, capsys=capsys)
+    assert code == 2 and why in err
+    assert not (sample / name).exists()
