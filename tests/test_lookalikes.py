@@ -109,3 +109,16 @@ def test_fix_never_writes_through_a_link(
     before = outside.read_bytes()
     run(sample, "fix-lookalikes", capsys=capsys)
     assert outside.read_bytes() == before
+
+
+def test_captions_in_the_front_matter_are_checked_too(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kk = sample / "articles/10888/kk.md"
+    table = '[images."lead.jpg"]\ncaption = "Қала әкiмi"\n\n'  # the photos' front matter
+    edit(kk, "[translated_from]", table + "[translated_from]")
+    line = kk.read_text(encoding="utf-8").split("\n").index('caption = "Қала әкiмi"') + 1
+    code, out, err = run(sample, "check", capsys=capsys)
+    assert f"articles/10888/kk.md:{line}:17: warning: 'әкiмi' mixes Latin 'i'" in err
+    code, out, err = run(sample, "fix-lookalikes", "10888", capsys=capsys)
+    assert code == 0 and 'caption = "Қала әкімі"' in kk.read_text(encoding="utf-8")
