@@ -27,17 +27,36 @@ def test_the_sample_glossary_reads_the_same_in_translate_toolkit() -> None:
     data = (ROOT / "i18n/glossary.tbx").read_bytes()
     for lang in ("kk", "ru"):
         store = tbx.tbxfile.parsestring(data, sourcelanguage="en", targetlanguage=lang)
-        theirs = {
-            u.getid(): (
-                [t.text for t in u.get_source_terms()],
-                [t.text for t in u.get_target_terms(lang)],
+        theirs = {}
+        for unit in store.units:
+            terms = unit.get_target_terms(lang)
+            theirs[unit.getid()] = (
+                [t.text for t in unit.get_source_terms()],
+                [t.text for t in terms if not t.deprecated],
+                [t.text for t in terms if t.deprecated],
             )
-            for u in store.units
+        mine = {
+            c.id: (list(c.terms["en"]), list(c.terms[lang]), list(c.deprecated.get(lang, ())))
+            for c in ours.concepts
         }
-        mine = {c.id: (list(c.terms["en"]), list(c.terms[lang])) for c in ours.concepts}
         assert theirs == mine
     akimat = next(c for c in ours.concepts if c.id == "akimat")
     assert akimat.terms == {"kk": ("әкімдік",), "ru": ("акимат",), "en": ("akimat",)}
+    assert akimat.deprecated == {"ru": ("мэрия",)}
+
+
+def test_a_deprecated_term_in_a_translation_is_warned_about(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ru = sample / "articles/10888/ru.md"
+    edit(ru, "Сегодня на внеочередной", "Сегодня в мэрии на внеочередной")
+    line = next(n for n, t in enumerate(ru.read_text().split("\n"), 1) if "мэрии" in t)
+    code, out, err = run(sample, "check", capsys=capsys)
+    assert code == 0
+    assert (
+        f"articles/10888/ru.md:{line}: warning: the translation uses 'мэрия', which the "
+        "glossary marks deprecated: use 'акимат'"
+    ) in err
 
 
 @pytest.mark.parametrize(

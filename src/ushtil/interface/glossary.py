@@ -1,8 +1,8 @@
 """The official glossary: ``i18n/glossary.tbx`` (TBX-Basic), the city's approved terms.
 
 One ``<termEntry>`` per concept, one ``<langSet xml:lang="…">`` per language, one
-``<term>`` per approved form (the first is the preferred one; a term whose
-``administrativeStatus`` says it is deprecated is not an approved translation). The file
+``<term>`` per approved form (the first is the preferred one). A term whose
+``administrativeStatus`` says it is deprecated is one a translation must not use. The file
 is read as :mod:`ushtil.project.safexml` reads untrusted XML.
 
 Terms are found in running text by their stems, because Kazakh and Russian inflect: a
@@ -19,7 +19,7 @@ accepts the inflected forms, and may take a longer word that begins like a term 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
@@ -52,6 +52,7 @@ class Concept:
     terms: dict[str, tuple[str, ...]]
     line: int
     note: str = ""
+    deprecated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # not to be used
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ def read_glossary(root: Path) -> tuple[Glossary | None, list[Diagnostic]]:
     concepts = []
     for number, entry in enumerate(tree.iter("termEntry") + tree.iter("conceptEntry"), 1):
         terms: dict[str, list[str]] = {}
+        banned: dict[str, list[str]] = {}
         for lang_set in entry.iter("langSet"):
             lang = lang_set.attrs.get("lang", "").split("-")[0].lower()
             for group in lang_set.iter("tig") + lang_set.iter("ntig") + lang_set.iter("termSec"):
@@ -127,12 +129,14 @@ def read_glossary(root: Path) -> tuple[Glossary | None, list[Diagnostic]]:
                     for n in group.iter("termNote")
                     if n.attrs.get("type") == "administrativeStatus"
                 )
-                if term and not any(d in status for d in DEPRECATED):
-                    terms.setdefault(lang, []).append(term)
+                if term:
+                    wrong = any(d in status for d in DEPRECATED)
+                    (banned if wrong else terms).setdefault(lang, []).append(term)
         note = next((d.text().strip() for d in entry.iter("descrip")), "")
         concept_id = entry.attrs.get("id", str(number))
         frozen = {lang: tuple(found) for lang, found in terms.items()}
-        concepts.append(Concept(concept_id, frozen, entry.line, note))
+        avoid = {lang: tuple(found) for lang, found in banned.items()}
+        concepts.append(Concept(concept_id, frozen, entry.line, note, avoid))
     return Glossary(tuple(concepts), layout.GLOSSARY), []
 
 
@@ -157,8 +161,17 @@ def hint(term: str, concept: Concept, tgt: str) -> str:
 
 def missing(glossary: Glossary, source: str, src: str, target: str, tgt: str) -> list[str]:
     """For each glossary term in ``source`` whose approved ``tgt`` translation is not in
-    ``target`` (in any form), what to say."""
+    ``target`` (in any form), and for each term the glossary marks deprecated that
+    ``target`` uses, what to say."""
     found = []
+    for concept in glossary.concepts:
+        used = next((t for t in concept.deprecated.get(tgt, ()) if occurs(t, target)), None)
+        if used is not None:
+            instead = "' or '".join(concept.terms.get(tgt, ())) or "another term"
+            found.append(
+                f"the translation uses '{used}', which the glossary marks deprecated: use "
+                f"'{instead}' ({glossary.shown}:{concept.line})"
+            )
     for term, concept in hits(glossary, source, src, tgt):
         if not any(occurs(t, target) for t in concept.terms[tgt]):
             wanted = "' or '".join(concept.terms[tgt])
