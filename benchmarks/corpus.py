@@ -60,8 +60,8 @@ def make_project(
         if out.exists():
             shutil.rmtree(out)
         out.mkdir(parents=True)
-        for name in SHARED:
-            shutil.copytree(ROOT / name, out / name)
+        for name in SHARED:  # not the glossary: generated text is no translation of its source
+            shutil.copytree(ROOT / name, out / name, ignore=shutil.ignore_patterns("glossary.tbx"))
         categories = "\n".join(
             f"{slug} = {toml(names['en'])}" for slug, names in sorted(gen.CATEGORIES.items())
         )

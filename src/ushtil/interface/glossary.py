@@ -19,6 +19,9 @@ accepts the inflected forms, and may take a longer word that begins like a term 
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,11 +29,12 @@ import polib
 
 from ushtil.interface.posyntax import keyword_lines, po_syntax_error
 from ushtil.project import layout
-from ushtil.project.articles import read_version
+from ushtil.project.articles import split_front_matter
 from ushtil.project.lookalikes import WORD, is_cyrillic
 from ushtil.project.model import Site, Version
 from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
 from ushtil.project.safexml import read_tree
+from ushtil.project.text import read_text
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_ELEMENTS = 200_000
@@ -74,26 +78,50 @@ def stem(word: str) -> str:
     return word
 
 
-def _tokens(text: str) -> list[str]:
-    return [w.casefold() for w in WORD.findall(text)]
-
-
+@functools.lru_cache(maxsize=4096)
 def _stems(term: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in WORD.findall(term))
 
 
+class Words:
+    """A text's words, case-folded, ready for many term lookups: a term's first stem is
+    found by bisection in the sorted words, the rest checked where it stands."""
+
+    def __init__(self, text: str) -> None:
+        self.words = [w.casefold() for w in WORD.findall(text)]
+        self.sorted = sorted(set(self.words))
+        self.at: dict[str, list[int]] | None = None
+
+    def has(self, term: str) -> bool:
+        """Whether ``term`` (in any inflected form) is among the words."""
+        stems = _stems(term)
+        if not stems:
+            return False
+        first, rest = stems[0], stems[1:]
+        index = bisect.bisect_left(self.sorted, first)
+        while index < len(self.sorted) and self.sorted[index].startswith(first):
+            word = self.sorted[index]
+            index += 1
+            if not _inflects(word, first):
+                continue
+            if not rest:
+                return True
+            if self.at is None:
+                self.at = {}
+                for position, each in enumerate(self.words):
+                    self.at.setdefault(each, []).append(position)
+            for position in self.at[word]:
+                following = self.words[position + 1 : position + 1 + len(rest)]
+                if len(following) == len(rest) and all(
+                    _inflects(w, s) for w, s in zip(following, rest, strict=True)
+                ):
+                    return True
+        return False
+
+
 def occurs(term: str, text: str) -> bool:
     """Whether ``term`` (in any inflected form) is in ``text``."""
-    stems = _stems(term)
-    if not stems:
-        return False
-    words = _tokens(text)
-    for start in range(len(words) - len(stems) + 1):
-        if all(
-            _inflects(w, s) for w, s in zip(words[start : start + len(stems)], stems, strict=True)
-        ):
-            return True
-    return False
+    return Words(text).has(term)
 
 
 def _inflects(word: str, stem: str) -> bool:
@@ -140,17 +168,22 @@ def read_glossary(root: Path) -> tuple[Glossary | None, list[Diagnostic]]:
     return Glossary(tuple(concepts), layout.GLOSSARY), []
 
 
-def hits(glossary: Glossary, text: str, src: str, tgt: str) -> list[tuple[str, Concept]]:
+def hits(glossary: Glossary, text: str | Words, src: str, tgt: str) -> list[tuple[str, Concept]]:
     """The concepts whose ``src`` term is in ``text`` and that have a ``tgt`` term: the
     source term found, and the concept."""
+    words = text if isinstance(text, Words) else Words(text)
     found = []
     for concept in glossary.concepts:
         if tgt not in concept.terms:
             continue
-        term = next((t for t in concept.terms.get(src, ()) if occurs(t, text)), None)
+        term = next((t for t in concept.terms.get(src, ()) if words.has(t)), None)
         if term is not None:
             found.append((term, concept))
     return found
+
+
+def _may_have(terms: tuple[str, ...], lowered: str) -> bool:
+    return any(_stems(t) and _stems(t)[0] in lowered for t in terms)
 
 
 def hint(term: str, concept: Concept, tgt: str) -> str:
@@ -163,17 +196,26 @@ def missing(glossary: Glossary, source: str, src: str, target: str, tgt: str) ->
     """For each glossary term in ``source`` whose approved ``tgt`` translation is not in
     ``target`` (in any form), and for each term the glossary marks deprecated that
     ``target`` uses, what to say."""
-    found = []
-    for concept in glossary.concepts:
-        used = next((t for t in concept.deprecated.get(tgt, ()) if occurs(t, target)), None)
+    found: list[str] = []
+    # most texts hold no term at all: a substring test of each term's first stem (fast)
+    # decides whether the words are worth splitting
+    lowered_source, lowered_target = source.casefold(), target.casefold()
+    banned = [c for c in glossary.concepts if _may_have(c.deprecated.get(tgt, ()), lowered_target)]
+    present = [c for c in glossary.concepts if _may_have(c.terms.get(src, ()), lowered_source)]
+    if not banned and not present:
+        return found
+    translated = Words(target)
+    for concept in banned:
+        used = next((t for t in concept.deprecated.get(tgt, ()) if translated.has(t)), None)
         if used is not None:
             instead = "' or '".join(concept.terms.get(tgt, ())) or "another term"
             found.append(
                 f"the translation uses '{used}', which the glossary marks deprecated: use "
                 f"'{instead}' ({glossary.shown}:{concept.line})"
             )
-    for term, concept in hits(glossary, source, src, tgt):
-        if not any(occurs(t, target) for t in concept.terms[tgt]):
+    subset = Glossary(tuple(present), glossary.shown)
+    for term, concept in hits(subset, source, src, tgt) if present else []:
+        if not any(translated.has(t) for t in concept.terms[tgt]):
             wanted = "' or '".join(concept.terms[tgt])
             found.append(
                 f"the source has the glossary term '{term}'; its approved {tgt} translation "
@@ -247,13 +289,16 @@ def version_problems(site: Site, glossary: Glossary) -> list[Diagnostic]:
 
 
 def _whole(version: Version, site: Site) -> Version | None:
-    """``version`` with its body (read from its file when it was elided)."""
+    """``version`` with its body: a version the build remembered without it (its file
+    unchanged since) gets it back from the file, split from the front matter only."""
     if not version.body_elided:
         return version
-    path = site.config.root / version.location.path
-    found, _ = read_version(path, version.location.path, version.article_id, version.lang,
-                            site.config)  # fmt: skip
-    return found
+    shown = version.location.path
+    text, _ = read_text(site.config.root / shown, shown)
+    parts = split_front_matter(text, shown)[0] if text is not None else None
+    if parts is None:
+        return None
+    return dataclasses.replace(version, body=parts[1], body_elided=False)
 
 
 def _aligned_parts(source: Version, target: Version) -> list[tuple[int, str, str]]:
