@@ -91,13 +91,13 @@ def without_obsolete_notes(path: Path) -> str:
 
 def written_by_ushtil(project: Path, capsys: pytest.CaptureFixture[str]) -> list[Path]:
     """Every kind of .po file ushtil writes: the template, the catalogues (merged, with an
-    obsolete entry and a fuzzy one), article exports (new, merged with a fuzzy entry and
+    obsolete entry and a fuzzy one; a new one), article exports (new, merged with a fuzzy entry and
     its previous text, with memory suggestions and glossary hints)."""
     page = project / "templates/404.html"  # one string gone (obsolete), one new
     page.write_text(page.read_text(encoding="utf-8").replace(
         "{{ _('There is no page at this address. It may have been moved or removed.') }}",
         "{{ _('Sorry.') }}"), encoding="utf-8")  # fmt: skip
-    for args in (("i18n", "extract"), ("i18n", "update")):
+    for args in (("i18n", "extract"), ("i18n", "update"), ("i18n", "init", "de")):
         code, out, err = run(project, *args, capsys=capsys)
         assert code == 0, err
     for article, source, target in (("10888", "ru", "kk"), ("site-languages", "kk", "en")):
