@@ -143,9 +143,9 @@ class Version:
     digest: str  # digest of this version's own text
     translated_from: Provenance | None = None
     draft: bool = False
-    images: tuple[ImageText, ...] = ()  # [images."<file>"] in the front matter, file order
     body_elided: bool = False  # remembered without its body (the build cache): read the file for it
     body_hash: str = ""  # of the exact body text (the digest ignores what Markdown may not)
+    images: tuple[ImageText, ...] = ()  # [images."<file>"] in the front matter, file order
 
 
 class Facts(NamedTuple):

@@ -63,7 +63,7 @@ def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = Fal
         return Loaded(None, diagnostics=problems)
     articles, diagnostics = load_articles(config, cache)
     catalogs, catalog_diagnostics = load_catalogs(config, strict=strict)
-    diagnostics += catalog_diagnostics
+    diagnostics = problems + diagnostics + catalog_diagnostics  # site.toml's warnings too
     return Loaded(Site(config, tuple(articles)), catalogs, diagnostics)
 
 
