@@ -18,6 +18,8 @@ import pytest
 from conftest import build_ok, edit, make_project
 from servers import static_server, unless_required
 
+from ushtil.project.identity import contrast
+
 CHROMIUM = "/usr/bin/chromium"
 if os.environ.get("USHTIL_REQUIRE_ALL") == "1":
     import axe_playwright_python.sync_playwright as axe_api
@@ -58,12 +60,15 @@ KINDS = page_kinds()
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's sample site, with four articles a page (so every language has a
-    second page) and fallback pages in every language (a version removed in two)."""
+    second page), fallback pages in every language (a version removed in two) and one
+    article that is not shown in a language."""
     project = make_project(tmp_path_factory.mktemp("a11y"))
     edit(project / "site.toml", "per_page = 10", "per_page = 4")
     edit(project / "site.toml", 'missing = "hide"', 'missing = "fallback"')
     (project / "articles" / "2026-night-buses" / "kk.md").unlink()
     (project / "articles" / "2026-library-night" / "ru.md").unlink()
+    with (project / "articles" / "site-languages" / "article.toml").open("a") as toml:
+        toml.write('missing = "hide"\n')  # English greyed out in the switcher
     return build_ok(project)
 
 
@@ -238,3 +243,25 @@ def test_print_shows_no_navigation_and_the_targets_of_links(site: str, browser: 
         assert page.locator("main h1").is_visible()
     finally:
         ctx.close()
+
+
+def test_an_unavailable_language_is_legible(site: str, browser: Any) -> None:
+    """axe leaves aria-disabled text out of its contrast rule: measured here."""
+    ctx, page = open_page(browser, f"{site}/kk/news/site-languages/")  # no English version
+    try:
+        item = page.locator("nav.switcher .unavailable")
+        assert item.inner_text() == "English"
+        colour, opacity, background = item.evaluate(
+            "e => { const s = getComputedStyle(e);"
+            " const bar = getComputedStyle(e.closest('.topbar'));"
+            " return [s.color, s.opacity, bar.backgroundColor]; }"
+        )
+        assert opacity == "1"
+        assert contrast(hex_colour(colour), hex_colour(background)) >= 4.5
+    finally:
+        ctx.close()
+
+
+def hex_colour(rgb: str) -> str:
+    """``rgb(83, 93, 108)`` → ``#535d6c``"""
+    return "#" + "".join(f"{int(c):02x}" for c in rgb[rgb.index("(") + 1 : -1].split(","))
