@@ -11,6 +11,7 @@ and what the article is about in front. The same script always draws the same pi
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import random
 import sys
@@ -80,14 +81,16 @@ def tree(draw: Draw, x: int, base: int, height: int, colour: Colour) -> None:
     for i in range(4):
         top = base - height + i * height // 5
         half = 30 + i * 22
-        draw.polygon([(x, top), (x - half, top + height // 3), (x + half, top + height // 3)],
-                     fill=colour)
+        draw.polygon(
+            [(x, top), (x - half, top + height // 3), (x + half, top + height // 3)], fill=colour
+        )
     draw.rectangle([x - 8, base - 30, x + 8, base], fill=(90, 60, 30))
 
 
 def columns(draw: Draw, x: int, base: int) -> None:
-    draw.polygon([(x - 20, base - 190), (x + 300, base - 190), (x + 140, base - 250)],
-                 fill=(245, 238, 220))
+    draw.polygon(
+        [(x - 20, base - 190), (x + 300, base - 190), (x + 140, base - 250)], fill=(245, 238, 220)
+    )
     draw.rectangle([x - 20, base - 190, x + 300, base - 175], fill=(230, 220, 200))
     for i in range(7):
         cx = x + i * 46
@@ -140,8 +143,11 @@ def phone(draw: Draw) -> None:
     draw.rounded_rectangle([320, 120, 480, 420], radius=22, fill=(30, 36, 48))
     draw.rectangle([334, 150, 466, 390], fill=(235, 245, 255))
     for i in range(5):
-        draw.rounded_rectangle([346, 165 + i * 44, 454, 197 + i * 44], radius=6,
-                               fill=[(0, 98, 155), (60, 170, 90), (240, 140, 30)][i % 3])
+        draw.rounded_rectangle(
+            [346, 165 + i * 44, 454, 197 + i * 44],
+            radius=6,
+            fill=[(0, 98, 155), (60, 170, 90), (240, 140, 30)][i % 3],
+        )
 
 
 def bicycle(draw: Draw, x: int, y: int) -> None:
@@ -186,44 +192,70 @@ def museum(draw: Draw, rng: random.Random) -> None:
     draw.rectangle([0, 360, W, H], fill=(160, 130, 100))
 
 
+NIGHT = ("2026-night-buses", "2026-city-day", "2026-new-year-tree", "2026-library-night")
+SNOW = ("2026-snow-removal", "2026-new-year-tree")
+
+
+def foreground(article: str, draw: Draw, rng: random.Random) -> None:
+    """What the article is about, in front of the city."""
+    if article == "2026-brt-line":
+        bus(draw, 270, 300, (0, 98, 155))
+    elif article == "2026-night-buses":
+        bus(draw, 80, 300, (40, 40, 120))
+    elif article == "2026-bike-lanes":
+        bicycle(draw, 330, 380)
+    elif article == "2026-library-night":
+        books(draw, rng, 430, 320)
+    elif article == "2026-snow-removal":
+        plough(draw)
+        snow(draw, rng, 120)
+    elif article in ("2026-city-app", "site-languages"):
+        phone(draw)
+    elif article == "2026-water-works":
+        pipe(draw)
+    elif article == "2026-city-day":
+        fireworks(draw, rng)
+    elif article == "2026-new-year-tree":
+        tree(draw, 400, 380, 260, (20, 110, 60))
+        snow(draw, rng, 80)
+    elif article == "2026-marathon":
+        runners(draw, rng)
+    elif article == "10888":
+        columns(draw, 260, 380)
+    else:
+        raise ValueError(article)
+
+
 def scene(article: str, rng: random.Random) -> Image.Image:
     image = Image.new("RGB", (W, H))
     draw = ImageDraw.Draw(image)
-    drawers: dict[str, Callable[[], None]] = {
-        "2026-brt-line": lambda: (bus(draw, 270, 300, (0, 98, 155)), None)[1],
-        "2026-night-buses": lambda: (bus(draw, 80, 300, (40, 40, 120)), None)[1],
-        "2026-bike-lanes": lambda: bicycle(draw, 330, 380),
-        "2026-library-night": lambda: books(draw, rng, 430, 320),
-        "2026-snow-removal": lambda: (plough(draw), snow(draw, rng, 120))[0],
-        "2026-city-app": lambda: phone(draw),
-        "2026-water-works": lambda: pipe(draw),
-        "2026-city-day": lambda: fireworks(draw, rng),
-        "2026-new-year-tree": lambda: (tree(draw, 400, 380, 260, (20, 110, 60)),
-                                       snow(draw, rng, 80))[0],
-        "2026-marathon": lambda: runners(draw, rng),
-        "10888": lambda: columns(draw, 260, 380),
-        "site-languages": lambda: phone(draw),
-    }
-    night = article in ("2026-night-buses", "2026-city-day", "2026-new-year-tree",
-                        "2026-library-night")
-    if night:
+    if article in NIGHT:
         sky(draw, (12, 20, 50), (40, 60, 110))
     else:
         sky(draw, (90, 160, 220), (200, 228, 245))
-    skyline(draw, rng, (40, 50, 70) if night else (120, 140, 165))
-    ground(draw, (235, 240, 245) if "snow" in article or "tree" in article else (80, 90, 100))
-    drawers[article]()
+    skyline(draw, rng, (40, 50, 70) if article in NIGHT else (120, 140, 165))
+    ground(draw, (235, 240, 245) if article in SNOW else (80, 90, 100))
+    foreground(article, draw, rng)
     return image
 
 
-# (article, file): the drawing; the lead images first, then the gallery of the opera.
+LEADS = (
+    "2026-brt-line",
+    "2026-night-buses",
+    "2026-bike-lanes",
+    "2026-library-night",
+    "2026-snow-removal",
+    "2026-city-app",
+    "2026-water-works",
+    "2026-city-day",
+    "2026-new-year-tree",
+    "2026-marathon",
+    "10888",
+    "site-languages",
+)
+# (article, file): how to draw it, given the picture's own random numbers
 PICTURES: dict[tuple[str, str], Callable[[random.Random], Image.Image]] = {
-    (article, "lead.jpg"): (lambda rng, a=article: scene(a, rng))
-    for article in (
-        "2026-brt-line", "2026-night-buses", "2026-bike-lanes", "2026-library-night",
-        "2026-snow-removal", "2026-city-app", "2026-water-works", "2026-city-day",
-        "2026-new-year-tree", "2026-marathon", "10888", "site-languages",
-    )
+    (article, "lead.jpg"): functools.partial(scene, article) for article in LEADS
 }
 
 
