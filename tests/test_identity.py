@@ -314,3 +314,13 @@ def test_the_sample_site_is_worth_looking_at() -> None:
                 for value in (version.title, version.summary, version.body,
                               *(t.alt + t.caption + t.credit for t in texts.values())):
                     assert lookalikes(value) == [], (article.id, value)
+
+
+def test_a_fallback_article_names_its_language_in_the_breadcrumbs(sample: Path) -> None:
+    public = build_ok(sample)
+    page = read(public, "/en/news/2026-night-buses/")  # the Russian text (missing = "fallback")
+    trail = re.search(r'<nav class="breadcrumbs".*?</nav>', page, re.S)
+    assert trail is not None
+    assert '<li aria-current="page" lang="ru">Ночные автобусы будут ходить' in trail.group()
+    own = read(public, "/ru/news/2026-night-buses/")
+    assert '<li aria-current="page">Ночные автобусы будут ходить' in own
