@@ -315,7 +315,7 @@ def test_pending_exports_every_missing_or_outdated_version(
         capsys=capsys,
     )
     assert code == 0, err
-    assert sorted(p.name for p in out_dir.iterdir()) == ["10888.ru.po"]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["10888.ru.po", "2026-marathon.ru.po"]
     code, out, err = run(
         sample,
         "translate",
@@ -327,7 +327,17 @@ def test_pending_exports_every_missing_or_outdated_version(
         str(out_dir),
         capsys=capsys,
     )
-    assert sorted(p.name for p in out_dir.iterdir()) == ["10888.ru.po", "site-languages.en.po"]
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "10888.ru.po",
+        "2026-bike-lanes.en.po",  # outdated
+        "2026-library-night.en.po",  # missing
+        "2026-marathon.ru.po",
+        "2026-new-year-tree.en.po",  # a draft
+        "2026-night-buses.en.po",
+        "2026-snow-removal.en.po",
+        "2026-water-works.en.po",
+        "site-languages.en.po",
+    ]
     # an outdated target pre-fills its old translation, fuzzy, for a person to check
     po = polib.pofile(str(out_dir / "10888.ru.po"))
     assert all(e.fuzzy and e.msgstr for e in po)
