@@ -265,3 +265,18 @@ def test_an_unavailable_language_is_legible(site: str, browser: Any) -> None:
 def hex_colour(rgb: str) -> str:
     """``rgb(83, 93, 108)`` → ``#535d6c``"""
     return "#" + "".join(f"{int(c):02x}" for c in rgb[rgb.index("(") + 1 : -1].split(","))
+
+
+@pytest.mark.parametrize("accent", ["#ffcc00", "#7fdbff"])
+def test_any_accent_colour_keeps_the_pages_legible(
+    tmp_path: Path, browser: Any, accent: str
+) -> None:
+    project = make_project(tmp_path)
+    edit(project / "site.toml", 'accent = "#00629b"', f'accent = "{accent}"')
+    with static_server(build_ok(project)) as base:
+        for path in ("/kk/", "/ru/news/2026-opera-season/", "/_status/en/"):
+            ctx, page = open_page(browser, base + path)
+            try:
+                assert violations(page) == [], path
+            finally:
+                ctx.close()
