@@ -280,3 +280,18 @@ def test_any_accent_colour_keeps_the_pages_legible(
                 assert violations(page) == [], path
             finally:
                 ctx.close()
+
+
+def test_a_reader_asking_for_more_contrast_gets_it_without_the_switch(
+    site: str, browser: Any
+) -> None:
+    ctx, page = open_page(browser, f"{site}/en/news/2026-snow-removal/")
+    try:
+        muted = "getComputedStyle(document.querySelector('main .meta')).color"
+        assert page.evaluate(muted) != "rgb(0, 0, 0)"
+        page.emulate_media(contrast="more")
+        assert page.evaluate(muted) == "rgb(0, 0, 0)"
+        assert page.evaluate("document.documentElement.className") == ""
+        assert violations(page) == []
+    finally:
+        ctx.close()
