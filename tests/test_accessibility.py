@@ -236,9 +236,7 @@ def test_print_shows_no_navigation_and_the_targets_of_links(site: str, browser: 
         page.emulate_media(media="print")
         for selector in ("nav.menu", "nav.switcher", "nav.breadcrumbs", "a.skip-link"):
             assert page.locator(selector).is_hidden(), selector
-        after = page.locator("main .meta a").evaluate(
-            "a => getComputedStyle(a, '::after').content"
-        )
+        after = page.locator("main .meta a").evaluate("a => getComputedStyle(a, '::after').content")
         assert after == '" <" attr(href) ">"' or "/en/category/transport/" in after
         assert page.locator("main h1").is_visible()
     finally:

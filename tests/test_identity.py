@@ -170,8 +170,12 @@ def test_breadcrumbs_on_every_page_below_the_home_page(sample: Path) -> None:
     for home in ("/kk/", "/ru/", "/en/"):
         assert 'class="breadcrumbs"' not in read(public, home)
     below = [p for p in public.rglob("*.html") if p.parent != public]
-    below = [p for p in below if p.relative_to(public).as_posix() not in (
-        "kk/index.html", "ru/index.html", "en/index.html")]
+    below = [
+        p
+        for p in below
+        if p.relative_to(public).as_posix()
+        not in ("kk/index.html", "ru/index.html", "en/index.html")
+    ]
     assert len(below) > 40
     for page in below:
         html = page.read_text(encoding="utf-8")
@@ -193,8 +197,11 @@ def test_a_light_accent_reaches_the_pages_darkened(sample: Path) -> None:
 
 def test_a_contact_address_that_gains_markup_in_translation_is_refused(sample: Path) -> None:
     po = sample / "locales" / "kk" / "LC_MESSAGES" / "messages.po"
-    edit(po, 'msgstr "Астана қ., Бейбітшілік көшесі, 11, 010000"',
-         'msgstr "<b>Астана</b>, Бейбітшілік көшесі, 11"')
+    edit(
+        po,
+        'msgstr "Астана қ., Бейбітшілік көшесі, 11, 010000"',
+        'msgstr "<b>Астана</b>, Бейбітшілік көшесі, 11"',
+    )
     report = build_report(sample)
     html = read(sample / "public", "/kk/")
     assert "<b>Астана</b>" not in html
@@ -210,9 +217,16 @@ def test_gallery_and_image_texts_are_read(basic: Path) -> None:
     folder = basic / "articles" / "a-full"
     for name in ("lead.jpg", "b.jpg", "a.jpg"):
         (folder / name).write_bytes(b"\xff\xd8\xff")
-    edit(folder / "article.toml", 'category = "news"', 'category = "news"\nimage = "lead.jpg"\n'
-         'gallery = ["b.jpg", "a.jpg"]')
-    edit(folder / "kk.md", "+++\n", "+++\n", )
+    edit(
+        folder / "article.toml",
+        'category = "news"',
+        'category = "news"\nimage = "lead.jpg"\ngallery = ["b.jpg", "a.jpg"]',
+    )
+    edit(
+        folder / "kk.md",
+        "+++\n",
+        "+++\n",
+    )
     text = (folder / "kk.md").read_text(encoding="utf-8")
     end = text.index("+++", 3)
     (folder / "kk.md").write_text(
@@ -240,8 +254,10 @@ def test_gallery_and_image_texts_are_read(basic: Path) -> None:
     ("gallery", "expected"),
     [
         ('["none.jpg"]', "image 'none.jpg' does not exist in articles/a-full/"),
-        ('["../b-no-english/kk.md"]', "image '../b-no-english/kk.md' must be a file inside the "
-         "article folder"),
+        (
+            '["../b-no-english/kk.md"]',
+            "image '../b-no-english/kk.md' must be a file inside the article folder",
+        ),
         ('["a.jpg", "a.jpg"]', "image 'a.jpg' is listed twice in 'gallery'"),
         ('"a.jpg"', "'gallery' must be a list of strings, not a string"),
     ],
@@ -262,16 +278,19 @@ def test_a_gallery_file_that_is_a_link_is_refused(basic: Path, tmp_path: Path) -
     os.symlink(tmp_path / "secret.jpg", folder / "a.jpg")
     edit(folder / "article.toml", 'category = "news"', 'category = "news"\ngallery = ["a.jpg"]')
     report = build_report(basic)
-    assert any("image 'a.jpg' is a link; put the file itself in articles/a-full/" in m
-               for m in messages(report))
+    assert any(
+        "image 'a.jpg' is a link; put the file itself in articles/a-full/" in m
+        for m in messages(report)
+    )
 
 
 def test_unknown_keys_of_an_image_table_are_warnings(basic: Path) -> None:
     path = basic / "articles" / "a-full" / "kk.md"
     text = path.read_text(encoding="utf-8")
     end = text.index("+++", 3)
-    path.write_text(text[:end] + '[images."a.jpg"]\nalt = "x"\ncaptoin = "y"\n' + text[end:],
-                    encoding="utf-8")
+    path.write_text(
+        text[:end] + '[images."a.jpg"]\nalt = "x"\ncaptoin = "y"\n' + text[end:], encoding="utf-8"
+    )
     report = build_report(basic)
     assert report.ok
     line = path.read_text(encoding="utf-8").splitlines().index('captoin = "y"') + 1
@@ -295,8 +314,9 @@ def test_the_sample_site_is_worth_looking_at() -> None:
     by_category = {a.category for a in articles if a.id not in ("10888", "site-languages")}
     assert len(by_category) >= 3
     assert any(a.gallery for a in articles)
-    kazakh = " ".join(v.title + v.summary + v.body for a in articles for v in a.versions
-                      if v.lang == "kk")
+    kazakh = " ".join(
+        v.title + v.summary + v.body for a in articles for v in a.versions if v.lang == "kk"
+    )
     assert KAZAKH_LETTERS <= set(kazakh)
     for article in articles:
         assert article.image is not None, article.id
@@ -311,8 +331,12 @@ def test_the_sample_site_is_worth_looking_at() -> None:
             for text in texts.values():
                 assert text.alt and text.caption and text.credit, (article.id, version.lang)
             if version.lang in ("kk", "ru"):
-                for value in (version.title, version.summary, version.body,
-                              *(t.alt + t.caption + t.credit for t in texts.values())):
+                for value in (
+                    version.title,
+                    version.summary,
+                    version.body,
+                    *(t.alt + t.caption + t.credit for t in texts.values()),
+                ):
                     assert lookalikes(value) == [], (article.id, value)
 
 

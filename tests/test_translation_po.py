@@ -503,3 +503,33 @@ def test_a_reader_that_closes_the_pipe_early_is_no_internal_error(sample: Path) 
     process.stdout.close()
     err = process.stderr.read().decode()
     assert process.wait() in (0, 141) and "internal error" not in err and "Traceback" not in err
+
+
+def test_import_keeps_what_the_version_says_about_its_images(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = article(sample, "10888").version("kk")
+    assert [i.file for i in before.images] == ["lead.jpg"] and before.images[0].alt
+    kk_text = {s.key: s.text for s in segments.split(before)}
+    code, _, err = run(
+        sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys
+    )
+    assert code == 0, err
+    fill(sample / PO, kk_text)
+    code, out, err = run(sample, "translate", "import", PO, capsys=capsys)
+    assert code == 0, err
+    after = article(sample, "10888").version("kk")
+    assert after.translated_from.lang == "ru"  # rewritten from the file
+    assert after.images == before.images  # its alt text, caption and credit kept
+
+
+def test_a_new_translation_starts_from_the_source_s_image_texts(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(sample, "translate", "new", "2026-library-night", "--to", "en",
+                       capsys=capsys)
+    assert code == 0, err
+    source = article(sample, "2026-library-night").version("kk")
+    draft = article(sample, "2026-library-night").version("en")
+    assert draft.draft and draft.images == source.images  # to translate, like the text
+    assert draft.images[0].alt.startswith("Кешкі қала")
