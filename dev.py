@@ -95,7 +95,7 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "ushtil"), "-C", str(ROOT), "build", *argv[1:]])
     if argv[0] == "lint":
         return subprocess.call(
-            [str(BIN / "ruff"), "check", "src", "tests", "benchmarks", "dev.py"], cwd=ROOT
+            [str(BIN / "ruff"), "check", "src", "tests", "benchmarks", "tools", "dev.py"], cwd=ROOT
         ) or subprocess.call([str(BIN / "mypy")], cwd=ROOT)
     ensure_system_tools()
     return subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT)

@@ -281,7 +281,7 @@ def test_the_site_name_comes_from_site_toml_translated_and_escaped_once(basic: P
     )
     public = build_ok(basic)
     page = read(public, "/kk/")
-    assert ">\nTom &amp; &lt;b&gt;Jerry&lt;/b&gt;  </a>" in page  # text, escaped exactly once
+    assert "<span>Tom &amp; &lt;b&gt;Jerry&lt;/b&gt;</span>" in page  # text, escaped exactly once
     feed = feedparser.parse((public / "kk/feed.xml").read_bytes()).feed
     assert feed.title.startswith("Tom & <b>Jerry</b>: ") and feed.author == "Tom & <b>Jerry</b>"
     assert "Mayor" not in page

@@ -420,7 +420,8 @@ def test_html_in_titles_summaries_and_labels_is_escaped(basic: Path) -> None:
     for path in sorted(public.rglob("*.html")):
         html = path.read_text(encoding="utf-8")
         scripts = [e.get("src") for e in find(html, "script")]
-        assert all(src and src.endswith("/static/lang.js") for src in scripts), path
+        ours = ("/static/lang.js", "/static/vision.js")
+        assert all(src and src.endswith(ours) for src in scripts), path
         assert not [e for e in find(html, "img") if e.get("onerror")], path
         assert not [e for e in find(html, "b") if e.get("onmouseover")], path
     page = read(public, "/kk/news/a-full/")

@@ -62,7 +62,8 @@ def test_update_round_trip_with_fuzzy_previous_msgid(sample: Path) -> None:
     text = base.read_text(encoding="utf-8")
     text = text.replace(FOOTER, FOOTER.replace("Any use", "Any reuse"))
     text = text.replace(
-        '<main id="content">', '<main id="content">\n<p class="hello">{{ _(\'Welcome\') }}</p>'
+        '<main id="content" tabindex="-1">',
+        '<main id="content" tabindex="-1">\n<p class="hello">{{ _(\'Welcome\') }}</p>',
     )
     base.write_text(text, encoding="utf-8")
     assert tooling.extract(sample)[0]

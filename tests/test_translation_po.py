@@ -319,7 +319,7 @@ def test_pending_exports_every_missing_or_outdated_version(
         capsys=capsys,
     )
     assert code == 0, err
-    assert sorted(p.name for p in out_dir.iterdir()) == ["10888.ru.po"]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["10888.ru.po", "2026-marathon.ru.po"]
     code, out, err = run(
         sample,
         "translate",
@@ -331,7 +331,17 @@ def test_pending_exports_every_missing_or_outdated_version(
         str(out_dir),
         capsys=capsys,
     )
-    assert sorted(p.name for p in out_dir.iterdir()) == ["10888.ru.po", "site-languages.en.po"]
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "10888.ru.po",
+        "2026-bike-lanes.en.po",  # outdated
+        "2026-library-night.en.po",  # missing
+        "2026-marathon.ru.po",
+        "2026-new-year-tree.en.po",  # a draft
+        "2026-night-buses.en.po",
+        "2026-snow-removal.en.po",
+        "2026-water-works.en.po",
+        "site-languages.en.po",
+    ]
     # an outdated target pre-fills its old translation, fuzzy, for a person to check
     po = polib.pofile(str(out_dir / "10888.ru.po"))
     assert all(e.fuzzy and e.msgstr for e in po)
@@ -497,3 +507,33 @@ def test_a_reader_that_closes_the_pipe_early_is_no_internal_error(sample: Path) 
     process.stdout.close()
     err = process.stderr.read().decode()
     assert process.wait() in (0, 141) and "internal error" not in err and "Traceback" not in err
+
+
+def test_import_keeps_what_the_version_says_about_its_images(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = article(sample, "10888").version("kk")
+    assert [i.file for i in before.images] == ["lead.jpg"] and before.images[0].alt
+    kk_text = {s.key: s.text for s in segments.split(before)}
+    code, _, err = run(
+        sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys
+    )
+    assert code == 0, err
+    fill(sample / PO, kk_text)
+    code, out, err = run(sample, "translate", "import", PO, capsys=capsys)
+    assert code == 0, err
+    after = article(sample, "10888").version("kk")
+    assert after.translated_from.lang == "ru"  # rewritten from the file
+    assert after.images == before.images  # its alt text, caption and credit kept
+
+
+def test_a_new_translation_starts_from_the_source_s_image_texts(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(sample, "translate", "new", "2026-library-night", "--to", "en",
+                       capsys=capsys)
+    assert code == 0, err
+    source = article(sample, "2026-library-night").version("kk")
+    draft = article(sample, "2026-library-night").version("en")
+    assert draft.draft and draft.images == source.images  # to translate, like the text
+    assert draft.images[0].alt.startswith("Кешкі қала")

@@ -1,5 +1,5 @@
-"""The Babel extractor for the names declared in ``site.toml``: the site's name, and
-category and tag names with their contexts (entry point ``ushtil_site`` in
+"""The Babel extractor for the names declared in ``site.toml``: the site's name, the
+footer's address, and category and tag names with their contexts (entry point ``ushtil_site`` in
 ``i18n/babel.cfg``)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from ushtil.project.tomlfields import key_line
 SITE_NAME_COMMENT = (
     "Translators: the site's name, shown at the top of every page and in the browser tab"
 )
+CONTACT_COMMENT = "Translators: the address in the contact block at the foot of every page"
 LABEL_TABLES = {
     "categories": (
         "category",
@@ -25,8 +26,8 @@ LABEL_TABLES = {
 def extract_site_config(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
 ) -> Iterator[tuple[int, str, str | tuple[str, str], list[str]]]:
-    """Babel extractor: the site's name, and category and tag names of ``site.toml`` with
-    their contexts.
+    """Babel extractor: the site's name, the contact address, and category and tag names
+    of ``site.toml`` with their contexts.
     (Babel's extractor interface passes ``keywords``, ``comment_tags`` and ``options``
     untyped; they are not used.)"""
     text = fileobj.read().decode("utf-8-sig")
@@ -34,6 +35,10 @@ def extract_site_config(
     name = data.get("name")
     if isinstance(name, str) and name:
         yield key_line(text, "name"), "gettext", name, [SITE_NAME_COMMENT]
+    address = data.get("contacts", {}).get("address")
+    if isinstance(address, str) and address:
+        line = key_line(text, "address", "contacts")
+        yield line, "pgettext", ("contact", address), [CONTACT_COMMENT]
     for table, (context, comment) in LABEL_TABLES.items():
         for slug, msgid in data.get(table, {}).items():
             if isinstance(msgid, str) and msgid:

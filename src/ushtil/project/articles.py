@@ -17,6 +17,7 @@ from typing import Protocol
 
 from ushtil.project import layout
 from ushtil.project.lookalikes import article_problems
+from ushtil.project.images import read_gallery, read_image_texts
 from ushtil.project.model import (
     MISSING_POLICIES,
     Article,
@@ -55,8 +56,8 @@ ARTICLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 FRONT_MATTER = "+++"
 DIGEST = re.compile(r"[0-9a-f]{16}\Z")
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-VERSION_KEYS = ("id", "title", "summary", "draft", "translated_from")
-ARTICLE_KEYS = ("published", "category", "tags", "image", "missing")
+VERSION_KEYS = ("id", "title", "summary", "draft", "translated_from", "images")
+ARTICLE_KEYS = ("published", "category", "tags", "image", "missing", "gallery")
 
 
 def load_articles(
@@ -177,16 +178,16 @@ def load_article(
                     f"translated from '{src.lang}', but {shown}/{src.lang}.md does not exist",
                 )
             )
-    published, category, tags, image, missing = facts
     return Article(
         id=article_id,
-        published=published,
-        category=category,
+        published=facts.published,
+        category=facts.category,
         location=Location(f"{shown}/{layout.ARTICLE_FILE}"),
         versions=tuple(versions),
-        tags=tags,
-        image=image,
-        missing=missing,
+        tags=facts.tags,
+        image=facts.image,
+        missing=facts.missing,
+        gallery=facts.gallery,
     ), diagnostics
 
 
@@ -200,7 +201,7 @@ def _cached(cache: ParseMemory | None, path: Path, shown: str, parse: Callable[[
         if found is not None:
             return found.value, list(found.problems)
     value, problems = parse()
-    if cache is not None and not (isinstance(value, Facts) and value.image):  # an image may vanish
+    if cache is not None and not _has_images(value):
         kept = (
             dataclasses.replace(value, body="", body_elided=True)
             if isinstance(value, Version)
@@ -208,6 +209,15 @@ def _cached(cache: ParseMemory | None, path: Path, shown: str, parse: Callable[[
         )
         cache.remember_source(path, shown, kept, problems)
     return value, problems
+
+
+def _has_images(value: Version | Facts | None) -> bool:
+    """Whether a parse must not be remembered: an image file may vanish while
+    ``article.toml`` stays as it was, and the cache does not keep what a version says
+    about its images."""
+    if isinstance(value, Facts):
+        return bool(value.image or value.gallery)
+    return isinstance(value, Version) and bool(value.images)
 
 
 def _read_facts(
@@ -260,13 +270,14 @@ def _read_facts(
     elif image is not None and not (folder / image).is_file():
         f.fail("image", "no-image", f"image '{image}' does not exist in {shown}/")
         image = None
+    gallery = read_gallery(f, folder, shown)
     chosen = f.choice("missing", MISSING_POLICIES)
     missing = MissingPolicy(chosen) if chosen is not None else None
     before = len(diagnostics)
     diagnostics += f.diagnostics
     if any(d.is_error for d in diagnostics[before:]) or published is None or category is None:
         return None, diagnostics
-    return Facts(published, category, tags, image, missing), diagnostics
+    return Facts(published, category, tags, image, missing, gallery), diagnostics
 
 
 def _links_out(folder: Path, name: str) -> bool:
@@ -385,6 +396,7 @@ def parse_version(
             src.fail("lang", "language", "a version cannot be translated from itself")
         elif src_lang is not None:
             provenance = Provenance(src_lang, digest, own_digest)
+    images = read_image_texts(f)
     diagnostics += f.diagnostics
     diagnostics.extend(reference_problems(body, shown, body_line))
     diagnostics.extend(article_problems(text, shown, lang, body_line))
@@ -405,6 +417,7 @@ def parse_version(
         digest=text_digest(title, summary, body),
         translated_from=provenance,
         draft=draft,
+        images=images,
         body_hash=hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest(),
     )
     return version, diagnostics

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from ushtil.project import layout
+from ushtil.project.identity import read_identity
 from ushtil.project.model import MISSING_POLICIES, Label, Language, MissingPolicy, SiteConfig
 from ushtil.project.problems import Diagnostic, Location, error, has_errors
 from ushtil.project.text import publishable_problems
@@ -46,6 +47,9 @@ TOP_KEYS = (
     "categories",
     "tags",
     "markdown",
+    "emblem",
+    "accent",
+    "contacts",
 )
 
 
@@ -170,6 +174,7 @@ def parse_config(
         categories=_labels(f, "categories"),
         tags=_labels(f, "tags"),
         raw_html=raw_html,
+        identity=read_identity(f, root),
     )
     return config, f.diagnostics
 

@@ -42,6 +42,31 @@ class Label:
 
 
 @dataclass(frozen=True)
+class Contacts:
+    """The footer's contact block: ``[contacts]`` in ``site.toml``. The address is an
+    English msgid (context ``contact``) translated like the labels; phone and e-mail are
+    shown as written."""
+
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+DEFAULT_ACCENT = "#00629b"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """How the site presents itself: ``emblem`` (a file in ``static/``), ``accent``
+    (``#rrggbb``, already dark enough for text on the page's light surfaces) and the
+    footer's contacts."""
+
+    emblem: str | None = None
+    accent: str = DEFAULT_ACCENT
+    contacts: Contacts = Contacts()
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     base_url: str  # no trailing slash
@@ -57,6 +82,7 @@ class SiteConfig:
     categories: tuple[Label, ...]
     tags: tuple[Label, ...]
     raw_html: bool = False
+    identity: Identity = Identity()
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -95,6 +121,17 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class ImageText:
+    """What a version says about one of its article's images (``[images."lead.jpg"]`` in
+    its front matter): plain text in the version's language, empty when not given."""
+
+    file: str
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass(frozen=True)
 class Version:
     article_id: str
     lang: str
@@ -108,6 +145,7 @@ class Version:
     draft: bool = False
     body_elided: bool = False  # remembered without its body (the build cache): read the file for it
     body_hash: str = ""  # of the exact body text (the digest ignores what Markdown may not)
+    images: tuple[ImageText, ...] = ()  # [images."<file>"] in the front matter, file order
 
 
 class Facts(NamedTuple):
@@ -118,6 +156,7 @@ class Facts(NamedTuple):
     tags: tuple[str, ...]
     image: str | None
     missing: MissingPolicy | None
+    gallery: tuple[str, ...] = ()  # more images of the article, in this order
 
 
 @dataclass(frozen=True)
@@ -130,6 +169,7 @@ class Article:
     tags: tuple[str, ...] = ()
     image: str | None = None
     missing: MissingPolicy | None = None  # per-article override of the site policy
+    gallery: tuple[str, ...] = ()  # files in the article's folder, after the lead image
 
     def version(self, lang: str) -> Version | None:
         return next((v for v in self.versions if v.lang == lang), None)

@@ -67,10 +67,10 @@ def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = Fal
     if strict:  # look-alike letters and invisible characters in articles are errors
         diagnostics = strictly(diagnostics)
     catalogs, catalog_diagnostics = load_catalogs(config, strict=strict)
-    diagnostics += catalog_diagnostics
+    diagnostics = problems + diagnostics + catalog_diagnostics  # site.toml's warnings too
     site = Site(config, tuple(articles))
-    glossary, problems = read_glossary(root)
-    diagnostics += problems
+    glossary, glossary_problems = read_glossary(root)
+    diagnostics += glossary_problems
     if glossary is not None:  # a missing approved term is a warning (an error with strict)
         found = version_problems(site, glossary)
         found += catalogue_problems(root, config.codes, glossary)

@@ -210,6 +210,8 @@ def make_environment(
 
     env.globals["label"] = label
     env.globals["site_name"] = t.label(None, config.name)
+    address = config.identity.contacts.address
+    env.globals["contact_address"] = t.label("contact", address) if address else ""
     zone = ZoneInfo(config.time_zone)
     locale = Locale.parse(lang.locale)
 

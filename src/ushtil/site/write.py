@@ -13,6 +13,7 @@ links.
 from __future__ import annotations
 
 import errno
+import filecmp
 import json
 import os
 import re
@@ -289,11 +290,16 @@ def _write_journal(journal: Path, plan: Plan) -> None:
 
 
 def _same(page: Page, out: Path) -> bool:
-    """Whether ``out`` already has this rendered page, byte for byte."""
-    if page.source is not None:
-        return False
+    """Whether ``out`` already has this page (rendered, or a copy of a project's file such
+    as an article's image), byte for byte."""
     target = out / page.path
     try:
+        if page.source is not None:  # linked to when the same: never through a link
+            return (
+                _real_folder_inside(out, page.path)
+                and stat.S_ISREG(os.lstat(target).st_mode)
+                and filecmp.cmp(page.source, target, shallow=False)
+            )
         return target.stat().st_size == len(page.content) and target.read_bytes() == page.content
     except OSError:
         return False
@@ -349,6 +355,8 @@ def _stage(pages: Iterable[Page], staging: Path, out: Path) -> int:
             _write_or_keep(target, page.content, os.path.join(out, *parts))
         elif Path(page.source).parent.is_relative_to(out):
             _link(Path(page.source), Path(target))  # unchanged since the last build
+        elif _same(page, out):
+            os.link(os.path.join(out, *parts), target)  # the same bytes: the same file
         else:
             shutil.copyfile(page.source, target)  # a file of the project: never linked
         count += 1

@@ -279,7 +279,9 @@ def import_file(
             "the translation, or import with --force to replace it"
         )
         return None, missing + refused(shown, "would-unpublish", demoted)
-    front = front_matter(title, summary, draft=is_draft)
+    # what the version says about its images is its own: kept as it was
+    kept = target_version.images if target_version is not None else ()
+    front = front_matter(title, summary, draft=is_draft, images=kept)
     own = text_digest(title, summary, body)
     front += ["", *provenance_lines(src_lang, digest, own)]
     content = version_text(front, body)

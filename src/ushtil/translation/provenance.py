@@ -55,7 +55,7 @@ def scaffold(
     source, problems = source_version(config, article, from_lang)
     if source is None:
         return None, problems
-    front = front_matter(source.title, source.summary, draft=True)
+    front = front_matter(source.title, source.summary, draft=True, images=source.images)
     front += ["", *provenance_lines(source.lang, source.digest, source.digest)]
     text = version_text(front, source.body)
     problems = _verify(

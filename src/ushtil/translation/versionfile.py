@@ -14,7 +14,7 @@ from pathlib import Path
 from ushtil.project import layout
 from ushtil.project.articles import ARTICLE_ID, FRONT_MATTER, load_article, load_articles
 from ushtil.project.config import read_config
-from ushtil.project.model import Article, Site, SiteConfig, Version
+from ushtil.project.model import Article, ImageText, Site, SiteConfig, Version
 from ushtil.project.problems import Diagnostic, Location, error
 
 ID_RULE = "lowercase Latin letters, digits and single hyphens"
@@ -125,13 +125,22 @@ def provenance_lines(source_lang: str, digest: str, own_digest: str) -> list[str
     ]
 
 
-def front_matter(title: str, summary: str, *, draft: bool) -> list[str]:
-    """The front matter's own keys: title, summary when there is one, and ``draft``."""
+def front_matter(
+    title: str, summary: str, *, draft: bool, images: tuple[ImageText, ...] = ()
+) -> list[str]:
+    """The front matter's own keys: title, summary when there is one, and ``draft``; then
+    an ``[images."<file>"]`` table for each image the version describes."""
     lines = [f"title = {toml_string(title)}"]
     if summary:
         lines.append(f"summary = {toml_string(summary)}")
     if draft:
         lines.append("draft = true")
+    for image in images:
+        lines += ["", f"[images.{toml_string(image.file)}]"]
+        texts = (("alt", image.alt), ("caption", image.caption), ("credit", image.credit))
+        for key, value in texts:
+            if value:
+                lines.append(f"{key} = {toml_string(value)}")
     return lines
 
 
