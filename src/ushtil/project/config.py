@@ -46,6 +46,7 @@ TOP_KEYS = (
     "categories",
     "tags",
     "markdown",
+    "search",
 )
 
 
@@ -155,6 +156,12 @@ def parse_config(
         markdown.unknown(("raw_html",))
         raw_html = bool(markdown.boolean("raw_html"))
 
+    search_table = f.sub("search")
+    search = True
+    if search_table is not None:
+        search_table.unknown(("enabled",))
+        search = search_table.boolean("enabled") is not False
+
     config = SiteConfig(
         root=root,
         base_url=(base_url or "").rstrip("/"),
@@ -170,6 +177,7 @@ def parse_config(
         categories=_labels(f, "categories"),
         tags=_labels(f, "tags"),
         raw_html=raw_html,
+        search=search,
     )
     return config, f.diagnostics
 

@@ -57,6 +57,7 @@ class SiteConfig:
     categories: tuple[Label, ...]
     tags: tuple[Label, ...]
     raw_html: bool = False
+    search: bool = True  # [search] enabled: a search page and index in every language
 
     @property
     def codes(self) -> tuple[str, ...]:

@@ -37,6 +37,7 @@ from ushtil.site.pages import (
     sitemap_output,
 )
 from ushtil.site.pool import make_in_processes
+from ushtil.site.search import search_pages
 from ushtil.site.templating import Templates
 from ushtil.site.write import Spool
 
@@ -78,6 +79,8 @@ def render_site(
     ledger = Ledger(previous, previous_out, spool)
     pages = [page for output in _site_outputs(kit) for page in ledger.produce(output)]
     pages += _article_pages(kit, ledger, jobs, progress)
+    if config.search:
+        pages += search_pages(kit, ledger)  # after the articles: their bodies are made
     if cache is not None:
         cache.used_bodies = body_keys(site)
     if status is not None:

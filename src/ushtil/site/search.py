@@ -1,0 +1,198 @@
+"""Search: the page ``/{lang}/search/`` and one Pagefind index per language.
+
+Only the language's own published versions are indexed (never a fallback, a draft, a
+future article, a list page, the chooser, the 404 pages or the dashboard), each as a small
+HTML record: title, date and category as metadata, the category as a filter, the summary
+and body as the text. Pagefind (the ``pagefind[bin]`` package) turns a language's records
+into its bundle under ``/{lang}/pagefind/``: the index in small chunks, ``pagefind.js`` and
+its WebAssembly, which ``static/search.js`` loads on the search page; nothing is fetched
+from elsewhere at reading time.
+
+A language's index is one output of the build's ledger: its key is the digest of its
+records, so it is taken over from the previous build while no indexable text of that
+language changed, and made again (every changed language at once, in parallel) when one
+did. Pagefind's output depends only on its input: two builds give the same files.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date
+
+from ushtil.project.model import Page
+from ushtil.site.graph import SlotState
+from ushtil.site.ledger import File, Ledger, Output
+from ushtil.site.pagefind import write_index
+from ushtil.site.pages import Kit, PageInfo, SwitchItem
+
+BUNDLE = "pagefind"  # a language's index: /{lang}/pagefind/
+# the bundle's files a reader's browser needs (the stock UIs are left out: search.js is ours)
+RUNTIME = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
+RUNTIME_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
+
+
+def search_url(kit: Kit, lang: str) -> str:
+    return f"{kit.urls.prefix}/{lang}/search/"
+
+
+def bundle_folder(lang: str) -> str:
+    """The language's index in the output folder (a path relative to it)."""
+    return f"{lang}/{BUNDLE}/"
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the index knows of one article version."""
+
+    url: str
+    title: str
+    published: str  # ISO, for sorting
+    date: str  # as the page's language writes it
+    category: str  # the category's name in the language
+    summary: str
+    body: str  # sanitised HTML
+
+    def html(self, lang: str) -> str:
+        e = html.escape
+        return (
+            f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'
+            f"<title>{e(self.title)}</title></head><body>"
+            f'<h1 data-pagefind-meta="title">{e(self.title)}</h1>'
+            f'<p data-pagefind-ignore data-pagefind-meta="date:{e(self.date)}"'
+            f' data-pagefind-sort="published:{e(self.published)}"></p>'
+            f'<p data-pagefind-ignore data-pagefind-filter="category"'
+            f' data-pagefind-meta="category">{e(self.category)}</p>'
+            f"<p>{e(self.summary)}</p>{self.body}</body></html>"
+        )
+
+
+def records(kit: Kit, lang: str) -> list[Record]:
+    """The language's own published versions, by URL."""
+    config = kit.config
+    zone = ZoneInfo(config.time_zone)
+    locale = Locale.parse(config.language(lang).locale)
+    translator = kit.templates.translators[lang]
+    found = []
+    for links in kit.graph.articles:
+        slot = links.slot(lang)
+        if slot.state != SlotState.OWN or slot.version is None:
+            continue
+        article = links.article
+        category = config.category(article.category)
+        found.append(
+            Record(
+                url=slot.url,
+                title=slot.version.title,
+                published=article.published.isoformat(),
+                date=format_date(article.published.astimezone(zone), "long", locale=locale),
+                category=translator.label("category", category.msgid) if category else "",
+                summary=slot.version.summary or "",
+                body=str(kit.bodies.html(slot.version)),
+            )
+        )
+    return sorted(found, key=lambda record: record.url)
+
+
+def pagefind_version() -> str:
+    try:
+        return version("pagefind_bin")
+    except PackageNotFoundError:
+        return ""
+
+
+def search_pages(kit: Kit, ledger: Ledger) -> list[Page]:
+    """The search page and the index of every language: an index whose records did not
+    change is taken over, the others are made together."""
+    pages = [page for lang in kit.config.codes for page in ledger.produce(page_output(kit, lang))]
+    todo: list[tuple[str, Output, list[Record]]] = []
+    for lang in kit.config.codes:
+        found = records(kit, lang)
+        key = kit.key(
+            "search-index",
+            lang,
+            pagefind_version(),
+            [(r.url, r.title, r.published, r.date, r.category, r.summary, r.body) for r in found],
+        )
+        previous = ledger.previous_paths(partial(_in_bundle, lang))
+        output = Output(previous, key, lambda: None)
+        reused = ledger.reuse(output)
+        if reused is None:
+            todo.append((lang, output, found))
+        else:
+            pages += reused
+    made = make_indexes({lang: found for lang, _, found in todo}, kit.urls.prefix)
+    for lang, output, _ in todo:
+        files = made[lang]
+        pages += ledger.make(Output(output.paths, output.key, partial(_made, files)))
+    return pages
+
+
+def _made(files: list[File]) -> list[File]:
+    return files
+
+
+def _in_bundle(lang: str, path: str) -> bool:
+    return path.startswith(bundle_folder(lang))
+
+
+def make_indexes(by_lang: dict[str, list[Record]], prefix: str) -> dict[str, list[File]]:
+    """Each language's bundle, made by Pagefind from its records (languages in parallel)."""
+    if not by_lang:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="ushtil-search-") as tmp:
+        work = Path(tmp)
+
+        def index(lang: str) -> None:
+            pages = ((r.url[len(prefix) :], r.html(lang)) for r in by_lang[lang])
+            write_index(lang, pages, work / lang)
+
+        with ThreadPoolExecutor(max_workers=min(len(by_lang), os.cpu_count() or 1)) as pool:
+            for done in [pool.submit(index, lang) for lang in by_lang]:
+                done.result()
+        return {lang: list(_bundle_files(work / lang, lang)) for lang in by_lang}
+
+
+def _bundle_files(out: Path, lang: str) -> Iterator[File]:
+    for path in sorted(out.rglob("*")):
+        name = path.name
+        if path.is_file() and (name in RUNTIME or name.endswith(RUNTIME_SUFFIXES)):
+            yield File(bundle_folder(lang) + path.relative_to(out).as_posix(), path.read_bytes())
+
+
+# --- the search page ---------------------------------------------------------------------
+
+
+def page_output(kit: Kit, lang: str) -> Output:
+    url = search_url(kit, lang)
+    key = kit.key("search-page", lang, [c.slug for c in kit.config.categories])
+    return Output((kit.urls.file_for(url),), key, partial(_search_page, kit, lang))
+
+
+def _search_page(kit: Kit, lang: str) -> list[File] | None:
+    config = kit.config
+    url = search_url(kit, lang)
+    info = PageInfo(
+        lang=config.language(lang),
+        url=url,
+        canonical=kit.absolute(url),
+        alternates=(),
+        switcher=tuple(
+            SwitchItem(other, search_url(kit, other.code), other.code == lang, SlotState.OWN)
+            for other in config.languages
+        ),
+        noindex=True,
+        section="search",
+    )
+    bundle = f"{kit.urls.prefix}/{bundle_folder(lang)}"
+    return kit.page(lang, "search.html", info, bundle=bundle, base=kit.urls.prefix + "/")
