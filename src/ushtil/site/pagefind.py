@@ -3,8 +3,10 @@
 The binary comes from the ``pagefind[bin]`` package. The package's own asyncio client
 waits a tenth of a second before reading each answer, and ``add_directory`` numbers pages
 in the order its threads finish them, so the index would differ from build to build;
-here pages are added one by one, in the order given, each answer read at once: the same
-records give the same files.
+here pages are added one by one, in the order given, each answer read at once. Pagefind
+still writes a filter's values in its hash map's order, which changes from run to run:
+:func:`settle` sorts them and renames the filter and metadata files after their new
+content, so the same records give the same files.
 
 The protocol: each request is JSON, base64-encoded, followed by a comma, on the
 service's standard input; each answer comes the same way on its standard output.
@@ -13,11 +15,15 @@ service's standard input; each answer comes the same way on its standard output.
 from __future__ import annotations
 
 import base64
+import gzip
+import hashlib
 import json
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, cast
+
+import cbor2
 
 from ushtil.project.problems import Location, UshtilError, error
 
@@ -108,3 +114,49 @@ def write_index(lang: str, pages: Iterable[tuple[str, str]], folder: Path) -> No
         indexer.write(folder)
     finally:
         indexer.close()
+    settle(folder, lang)
+
+
+SIGNATURE = b"pagefind_dcd"  # what every compressed Pagefind file starts with
+
+
+def _load(path: Path) -> object:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise failure(f"unexpected file {path.name}")
+    return cbor2.loads(data[len(SIGNATURE) :])
+
+
+def _dump(value: object) -> bytes:
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
+
+
+def _name(lang: str, content: bytes, length: int) -> str:
+    return f"{lang}_{hashlib.sha256(content).hexdigest()[:length]}"
+
+
+def settle(folder: Path, lang: str) -> None:
+    """Make the bundle in ``folder`` the same for the same input: each filter's values
+    sorted, the filter files and the metadata file named after their content."""
+    renamed: dict[str, str] = {}
+    for path in sorted((folder / "filter").glob("*.pf_filter")):
+        name, values = cast(list[object], _load(path))
+        rows = sorted(cast(list[list[object]], values), key=lambda row: str(row[0]))
+        rows = [[value, sorted(cast(list[int], pages))] for value, pages in rows]
+        content = _dump([name, rows])
+        new = _name(lang, content, 7)
+        path.unlink()
+        (folder / "filter" / f"{new}.pf_filter").write_bytes(content)
+        renamed[path.stem] = new
+    entry_path = folder / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    known = entry["languages"][lang]
+    meta_path = folder / f"pagefind.{known['hash']}.pf_meta"
+    meta = cast(list[object], _load(meta_path))
+    filters = cast(list[list[str]], meta[3])
+    meta[3] = sorted([name, renamed.get(chunk, chunk)] for name, chunk in filters)
+    content = _dump(meta)
+    known["hash"] = _name(lang, content, 10)
+    meta_path.unlink()
+    (folder / f"pagefind.{known['hash']}.pf_meta").write_bytes(content)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
