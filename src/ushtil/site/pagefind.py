@@ -86,12 +86,13 @@ class Indexer:
         return answer
 
     def add(self, url: str, html: str) -> None:
-        self.call(
-            {"type": "AddFile", "index_id": self.index_id, "url": url, "file_contents": html}
-        )
+        self.call({"type": "AddFile", "index_id": self.index_id, "url": url, "file_contents": html})
 
-    def write(self, folder: Path) -> None:
-        self.call({"type": "WriteFiles", "index_id": self.index_id, "output_path": str(folder)})
+    def files(self) -> dict[str, bytes]:
+        """The bundle's files, by path inside it."""
+        answer = self.call({"type": "GetFiles", "index_id": self.index_id})
+        found = cast(list[dict[str, str]], answer.get("files") or [])
+        return {f["path"]: base64.b64decode(f["content"]) for f in found}
 
     def close(self) -> None:
         if self.process.stdin is not None:
@@ -105,26 +106,29 @@ class Indexer:
             self.process.stdout.close()
 
 
-def write_index(lang: str, pages: Iterable[tuple[str, str]], folder: Path) -> None:
-    """Index ``pages`` (URL, HTML), in this order, as ``lang``; the bundle into ``folder``."""
+def make_index(lang: str, pages: Iterable[tuple[str, str]]) -> dict[str, bytes]:
+    """Index ``pages`` (URL, HTML), in this order, as ``lang``: the bundle's files by path."""
     indexer = Indexer(lang)
     try:
         for url, html in pages:
             indexer.add(url, html)
-        indexer.write(folder)
+        files = indexer.files()
     finally:
         indexer.close()
-    settle(folder, lang)
+    return settle(files, lang)
 
 
 SIGNATURE = b"pagefind_dcd"  # what every compressed Pagefind file starts with
 
 
-def _load(path: Path) -> object:
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(SIGNATURE):
-        raise failure(f"unexpected file {path.name}")
-    return cbor2.loads(data[len(SIGNATURE) :])
+def _load(path: str, data: bytes) -> object:
+    try:
+        plain = gzip.decompress(data)
+        if not plain.startswith(SIGNATURE):
+            raise ValueError("no signature")
+        return cbor2.loads(plain[len(SIGNATURE) :])
+    except (OSError, EOFError, ValueError, cbor2.CBORDecodeError) as exc:
+        raise failure(f"unexpected file {path} ({exc})") from exc
 
 
 def _dump(value: object) -> bytes:
@@ -135,28 +139,29 @@ def _name(lang: str, content: bytes, length: int) -> str:
     return f"{lang}_{hashlib.sha256(content).hexdigest()[:length]}"
 
 
-def settle(folder: Path, lang: str) -> None:
-    """Make the bundle in ``folder`` the same for the same input: each filter's values
-    sorted, the filter files and the metadata file named after their content."""
+def settle(files: dict[str, bytes], lang: str) -> dict[str, bytes]:
+    """The bundle, the same for the same input: each filter's values sorted, the filter
+    files and the metadata file named after their content."""
+    out = dict(files)
     renamed: dict[str, str] = {}
-    for path in sorted((folder / "filter").glob("*.pf_filter")):
-        name, values = cast(list[object], _load(path))
+    for path in sorted(p for p in files if p.startswith("filter/") and p.endswith(".pf_filter")):
+        name, values = cast(list[object], _load(path, out.pop(path)))
         rows = sorted(cast(list[list[object]], values), key=lambda row: str(row[0]))
         rows = [[value, sorted(cast(list[int], pages))] for value, pages in rows]
         content = _dump([name, rows])
         new = _name(lang, content, 7)
-        path.unlink()
-        (folder / "filter" / f"{new}.pf_filter").write_bytes(content)
-        renamed[path.stem] = new
-    entry_path = folder / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        out[f"filter/{new}.pf_filter"] = content
+        renamed[path.removeprefix("filter/").removesuffix(".pf_filter")] = new
+    entry = json.loads(out["pagefind-entry.json"])
     known = entry["languages"][lang]
-    meta_path = folder / f"pagefind.{known['hash']}.pf_meta"
-    meta = cast(list[object], _load(meta_path))
+    meta_path = f"pagefind.{known['hash']}.pf_meta"
+    meta = cast(list[object], _load(meta_path, out.pop(meta_path)))
     filters = cast(list[list[str]], meta[3])
     meta[3] = sorted([name, renamed.get(chunk, chunk)] for name, chunk in filters)
     content = _dump(meta)
     known["hash"] = _name(lang, content, 10)
-    meta_path.unlink()
-    (folder / f"pagefind.{known['hash']}.pf_meta").write_bytes(content)
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+    out[f"pagefind.{known['hash']}.pf_meta"] = content
+    out["pagefind-entry.json"] = json.dumps(
+        entry, ensure_ascii=False, separators=(",", ":")
+    ).encode()
+    return out

@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import html
 import os
-import tempfile
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -33,7 +30,7 @@ from babel.dates import format_date
 from ushtil.project.model import Page
 from ushtil.site.graph import SlotState
 from ushtil.site.ledger import File, Ledger, Output
-from ushtil.site.pagefind import write_index
+from ushtil.site.pagefind import make_index
 from ushtil.site.pages import Kit, PageInfo, SwitchItem
 
 BUNDLE = "pagefind"  # a language's index: /{lang}/pagefind/
@@ -148,26 +145,21 @@ def _in_bundle(lang: str, path: str) -> bool:
 
 def make_indexes(by_lang: dict[str, list[Record]], prefix: str) -> dict[str, list[File]]:
     """Each language's bundle, made by Pagefind from its records (languages in parallel)."""
+
+    def index(lang: str) -> list[File]:
+        pages = ((r.url[len(prefix) :], r.html(lang)) for r in by_lang[lang])
+        files = make_index(lang, pages)
+        return [
+            File(bundle_folder(lang) + path, files[path])
+            for path in sorted(files)
+            if path.rsplit("/", 1)[-1] in RUNTIME or path.endswith(RUNTIME_SUFFIXES)
+        ]
+
     if not by_lang:
         return {}
-    with tempfile.TemporaryDirectory(prefix="ushtil-search-") as tmp:
-        work = Path(tmp)
-
-        def index(lang: str) -> None:
-            pages = ((r.url[len(prefix) :], r.html(lang)) for r in by_lang[lang])
-            write_index(lang, pages, work / lang)
-
-        with ThreadPoolExecutor(max_workers=min(len(by_lang), os.cpu_count() or 1)) as pool:
-            for done in [pool.submit(index, lang) for lang in by_lang]:
-                done.result()
-        return {lang: list(_bundle_files(work / lang, lang)) for lang in by_lang}
-
-
-def _bundle_files(out: Path, lang: str) -> Iterator[File]:
-    for path in sorted(out.rglob("*")):
-        name = path.name
-        if path.is_file() and (name in RUNTIME or name.endswith(RUNTIME_SUFFIXES)):
-            yield File(bundle_folder(lang) + path.relative_to(out).as_posix(), path.read_bytes())
+    with ThreadPoolExecutor(max_workers=min(len(by_lang), os.cpu_count() or 1)) as pool:
+        made = {lang: pool.submit(index, lang) for lang in by_lang}
+        return {lang: done.result() for lang, done in made.items()}
 
 
 # --- the search page ---------------------------------------------------------------------
