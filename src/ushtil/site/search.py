@@ -16,21 +16,24 @@ did. Pagefind's output depends only on its input: two builds give the same files
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date
 
 from ushtil.project.model import Page
+from ushtil.site import pagefind
+from ushtil.site.cache import digest
 from ushtil.site.graph import SlotState
 from ushtil.site.ledger import File, Ledger, Output
-from ushtil.site.pagefind import make_index
 from ushtil.site.pages import Kit, PageInfo, SwitchItem
 
 BUNDLE = "pagefind"  # a language's index: /{lang}/pagefind/
@@ -108,6 +111,18 @@ def pagefind_version() -> str:
         return ""
 
 
+def index_key(lang: str, found: list[Record]) -> str:
+    """What a language's index is made from: its records, Pagefind's version and the code
+    that turns records into the index. The templates are not part of it, but the build
+    cache forgets every key when templates, catalogues or ``site.toml`` change."""
+    code = [
+        hashlib.sha256(Path(module).read_bytes()).hexdigest()
+        for module in (__file__, pagefind.__file__)
+    ]
+    rows = [(r.url, r.title, r.published, r.date, r.category, r.summary, r.body) for r in found]
+    return digest("search-index", lang, pagefind_version(), code, rows)
+
+
 def search_pages(kit: Kit, ledger: Ledger) -> list[Page]:
     """The search page and the index of every language: an index whose records did not
     change is taken over, the others are made together."""
@@ -115,12 +130,7 @@ def search_pages(kit: Kit, ledger: Ledger) -> list[Page]:
     todo: list[tuple[str, Output, list[Record]]] = []
     for lang in kit.config.codes:
         found = records(kit, lang)
-        key = kit.key(
-            "search-index",
-            lang,
-            pagefind_version(),
-            [(r.url, r.title, r.published, r.date, r.category, r.summary, r.body) for r in found],
-        )
+        key = index_key(lang, found)
         previous = ledger.previous_paths(partial(_in_bundle, lang))
         output = Output(previous, key, lambda: None)
         reused = ledger.reuse(output)
@@ -148,7 +158,7 @@ def make_indexes(by_lang: dict[str, list[Record]], prefix: str) -> dict[str, lis
 
     def index(lang: str) -> list[File]:
         pages = ((r.url[len(prefix) :], r.html(lang)) for r in by_lang[lang])
-        files = make_index(lang, pages)
+        files = pagefind.make_index(lang, pages)
         return [
             File(bundle_folder(lang) + path, files[path])
             for path in sorted(files)
