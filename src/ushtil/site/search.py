@@ -123,26 +123,32 @@ def index_key(lang: str, found: list[Record]) -> str:
     return digest("search-index", lang, pagefind_version(), code, rows)
 
 
-def search_pages(kit: Kit, ledger: Ledger) -> list[Page]:
+def search_pages(kit: Kit, ledger: Ledger, *, later: bool = False) -> tuple[list[Page], list[str]]:
     """The search page and the index of every language: an index whose records did not
-    change is taken over, the others are made together."""
+    change is taken over, the others are made together. ``later``: an index whose records
+    changed is not made but kept as the last build left it (none if there was none); the
+    languages left so are returned, for a build to make them right after."""
     pages = [page for lang in kit.config.codes for page in ledger.produce(page_output(kit, lang))]
     todo: list[tuple[str, Output, list[Record]]] = []
+    pending: list[str] = []
     for lang in kit.config.codes:
         found = records(kit, lang)
-        key = index_key(lang, found)
         previous = ledger.previous_paths(partial(_in_bundle, lang))
-        output = Output(previous, key, lambda: None)
+        output = Output(previous, index_key(lang, found), lambda: None)
         reused = ledger.reuse(output)
-        if reused is None:
-            todo.append((lang, output, found))
-        else:
+        if reused is not None:
             pages += reused
+        elif later:
+            pending.append(lang)
+            old = {ledger.previous[path][0] for path in previous}
+            if len(old) == 1:  # the last index as it was, under its own key: stale next time
+                pages += ledger.reuse(Output(previous, old.pop(), lambda: None)) or []
+        else:
+            todo.append((lang, output, found))
     made = make_indexes({lang: found for lang, _, found in todo}, kit.urls.prefix)
     for lang, output, _ in todo:
-        files = made[lang]
-        pages += ledger.make(Output(output.paths, output.key, partial(_made, files)))
-    return pages
+        pages += ledger.make(Output(output.paths, output.key, partial(_made, made[lang])))
+    return pages, pending
 
 
 def _made(files: list[File]) -> list[File]:
