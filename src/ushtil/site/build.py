@@ -156,7 +156,9 @@ def build(
     ``search_pending`` names its language (the next build makes it)."""
     out = (out if out is not None else root / layout.OUTPUT).absolute()
     if not write:  # a check: no lock, no cache, nothing on disk
-        rendering, diagnostics = render(root, now=now, strict=strict, jobs=jobs)
+        rendering, diagnostics = render(
+            root, now=now, strict=strict, jobs=jobs, search_later=True
+        )  # no search index either: nothing would keep it
         return BuildReport(diagnostics, len(rendering.pages) if rendering else 0, out=out)
     report = BuildReport(refuse_output(root, out), out=out)
     if not report.ok:
