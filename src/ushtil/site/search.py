@@ -29,10 +29,10 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date
 
-from ushtil.project.model import Page
+from ushtil.project.model import Page, Version
 from ushtil.site import pagefind
 from ushtil.site.cache import digest
-from ushtil.site.graph import SlotState
+from ushtil.site.graph import ArticleLinks, SlotState
 from ushtil.site.ledger import File, Ledger, Output
 from ushtil.site.pages import Kit, PageInfo, SwitchItem
 
@@ -77,31 +77,37 @@ class Record:
         )
 
 
-def records(kit: Kit, lang: str) -> list[Record]:
+def _own(kit: Kit, lang: str) -> list[tuple[ArticleLinks, Version]]:
     """The language's own published versions, by URL."""
-    config = kit.config
-    zone = ZoneInfo(config.time_zone)
-    locale = Locale.parse(config.language(lang).locale)
-    translator = kit.templates.translators[lang]
     found = []
     for links in kit.graph.articles:
         slot = links.slot(lang)
-        if slot.state != SlotState.OWN or slot.version is None:
-            continue
-        article = links.article
-        category = config.category(article.category)
-        found.append(
-            Record(
-                url=slot.url,
-                title=slot.version.title,
-                published=article.published.isoformat(),
-                date=format_date(article.published.astimezone(zone), "long", locale=locale),
-                category=translator.label("category", category.msgid) if category else "",
-                summary=slot.version.summary or "",
-                body=str(kit.bodies.html(slot.version)),
-            )
+        if slot.state == SlotState.OWN and slot.version is not None:
+            found.append((slot.url, links, slot.version))
+    return [(links, v) for _, links, v in sorted(found, key=lambda item: item[0])]
+
+
+def _category(kit: Kit, lang: str, links: ArticleLinks) -> str:
+    category = kit.config.category(links.article.category)
+    return kit.templates.translators[lang].label("category", category.msgid) if category else ""
+
+
+def records(kit: Kit, lang: str) -> list[Record]:
+    """What the index of ``lang`` holds: its own published versions, by URL."""
+    zone = ZoneInfo(kit.config.time_zone)
+    locale = Locale.parse(kit.config.language(lang).locale)
+    return [
+        Record(
+            url=links.slot(lang).url,
+            title=v.title,
+            published=links.article.published.isoformat(),
+            date=format_date(links.article.published.astimezone(zone), "long", locale=locale),
+            category=_category(kit, lang, links),
+            summary=v.summary or "",
+            body=str(kit.bodies.html(v)),
         )
-    return sorted(found, key=lambda record: record.url)
+        for links, v in _own(kit, lang)
+    ]
 
 
 def pagefind_version() -> str:
@@ -111,16 +117,31 @@ def pagefind_version() -> str:
         return ""
 
 
-def index_key(lang: str, found: list[Record]) -> str:
-    """What a language's index is made from: its records, Pagefind's version and the code
-    that turns records into the index. The templates are not part of it, but the build
-    cache forgets every key when templates, catalogues or ``site.toml`` change."""
+def index_key(kit: Kit, lang: str) -> str:
+    """What a language's index is made from, without making its records (no body is
+    rendered, no date formatted): each version's URL, title, summary, body digest, date
+    and category name; the language's locale, the time zone and the Markdown setting;
+    Pagefind's version and the code that turns records into the index. The templates are
+    not part of it, but the build cache forgets every key when templates, catalogues or
+    ``site.toml`` change."""
+    config = kit.config
     code = [
         hashlib.sha256(Path(module).read_bytes()).hexdigest()
         for module in (__file__, pagefind.__file__)
     ]
-    rows = [(r.url, r.title, r.published, r.date, r.category, r.summary, r.body) for r in found]
-    return digest("search-index", lang, pagefind_version(), code, rows)
+    rows = [
+        (
+            links.slot(lang).url,
+            v.title,
+            v.summary,
+            v.body_hash,
+            links.article.published.isoformat(),
+            _category(kit, lang, links),
+        )
+        for links, v in _own(kit, lang)
+    ]
+    setting = (config.language(lang).locale, config.time_zone, config.raw_html)
+    return digest("search-index", lang, setting, pagefind_version(), code, rows)
 
 
 def search_pages(kit: Kit, ledger: Ledger, *, later: bool = False) -> tuple[list[Page], list[str]]:
@@ -129,12 +150,11 @@ def search_pages(kit: Kit, ledger: Ledger, *, later: bool = False) -> tuple[list
     changed is not made but kept as the last build left it (none if there was none); the
     languages left so are returned, for a build to make them right after."""
     pages = [page for lang in kit.config.codes for page in ledger.produce(page_output(kit, lang))]
-    todo: list[tuple[str, Output, list[Record]]] = []
+    todo: list[tuple[str, Output]] = []
     pending: list[str] = []
     for lang in kit.config.codes:
-        found = records(kit, lang)
         previous = ledger.previous_paths(partial(_in_bundle, lang))
-        output = Output(previous, index_key(lang, found), lambda: None)
+        output = Output(previous, index_key(kit, lang), lambda: None)
         reused = ledger.reuse(output)
         if reused is not None:
             pages += reused
@@ -144,9 +164,9 @@ def search_pages(kit: Kit, ledger: Ledger, *, later: bool = False) -> tuple[list
             if len(old) == 1:  # the last index as it was, under its own key: stale next time
                 pages += ledger.reuse(Output(previous, old.pop(), lambda: None)) or []
         else:
-            todo.append((lang, output, found))
-    made = make_indexes({lang: found for lang, _, found in todo}, kit.urls.prefix)
-    for lang, output, _ in todo:
+            todo.append((lang, output))
+    made = make_indexes({lang: records(kit, lang) for lang, _ in todo}, kit.urls.prefix)
+    for lang, output in todo:
         pages += ledger.make(Output(output.paths, output.key, partial(_made, made[lang])))
     return pages, pending
 
