@@ -53,6 +53,16 @@ def test_only_own_published_versions_are_indexed(basic: Path) -> None:
     assert all("/news/" in url for url in (*kk, *ru, *en))
 
 
+def test_a_language_with_nothing_to_index(basic: Path) -> None:
+    for name in ("a-full/en.md", "c-draft-en/en.md"):
+        (basic / "articles" / name).unlink()
+    public = build_ok(basic)
+    assert indexed(public, "en") == {}
+    entry = json.loads((public / "en/pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"] == {}
+    assert set(indexed(public, "kk")) >= {"/kk/news/a-full/"}
+
+
 def test_two_builds_give_the_same_index(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     first = build(project, tmp_path / "one", now=NOW, clean=True)

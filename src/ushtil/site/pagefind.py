@@ -153,7 +153,9 @@ def settle(files: dict[str, bytes], lang: str) -> dict[str, bytes]:
         out[f"filter/{new}.pf_filter"] = content
         renamed[path.removeprefix("filter/").removesuffix(".pf_filter")] = new
     entry = json.loads(out["pagefind-entry.json"])
-    known = entry["languages"][lang]
+    known = entry["languages"].get(lang)
+    if known is None:  # nothing was indexed: no metadata to name
+        return out
     meta_path = f"pagefind.{known['hash']}.pf_meta"
     meta = cast(list[object], _load(meta_path, out.pop(meta_path)))
     filters = cast(list[list[str]], meta[3])
