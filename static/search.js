@@ -39,10 +39,18 @@
     return fill(table.forms[form], { count: n.toLocaleString(lang) });
   }
 
+  /* the language's index: its first shard, with the others merged into it */
   function load() {
     if (!engine) {
-      engine = import(root.getAttribute("data-bundle") + "pagefind.js").then(function (pf) {
-        return pf.options({ baseUrl: root.getAttribute("data-base") }).then(function () {
+      var base = root.getAttribute("data-base");
+      var bundles = (root.getAttribute("data-bundles") || "").split(" ").filter(Boolean);
+      if (!bundles.length) return Promise.resolve(null);  /* nothing indexed yet */
+      engine = import(bundles[0] + "pagefind.js").then(function (pf) {
+        return pf.options({ baseUrl: base }).then(function () {
+          return Promise.all(bundles.slice(1).map(function (bundle) {
+            return pf.mergeIndex(bundle, { baseUrl: base });
+          }));
+        }).then(function () {
           return pf;
         });
       });
@@ -94,7 +102,7 @@
     }
     load().then(function (pf) {
       var filters = cat ? { category: cat } : {};
-      return pf.debouncedSearch(q, { filters: filters }, 150);
+      return pf ? pf.debouncedSearch(q, { filters: filters }, 150) : { results: [] };
     }).then(function (search) {
       if (search === null || mine !== generation) return;
       found = search.results;

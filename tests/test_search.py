@@ -13,13 +13,14 @@ from conftest import NOW, build_ok, build_report, edit, find, make_project, mess
 
 import ushtil.site.pagefind
 from ushtil.interface.plurals import PLURAL_FORMS, parse_plural_forms
+from ushtil.site import search
 from ushtil.site.build import build
 
 
 def indexed(public: Path, lang: str) -> dict[str, dict[str, object]]:
     """The pages in the language's index: URL → the fragment Pagefind keeps of it."""
     pages = {}
-    for path in sorted((public / lang / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for path in sorted((public / lang / "pagefind").rglob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         fragment = json.loads(data[len(b"pagefind_dcd") :])
@@ -58,8 +59,9 @@ def test_a_language_with_nothing_to_index(basic: Path) -> None:
         (basic / "articles" / name).unlink()
     public = build_ok(basic)
     assert indexed(public, "en") == {}
-    entry = json.loads((public / "en/pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"] == {}
+    assert not (public / "en/pagefind").exists()
+    page = (public / "en/search/index.html").read_text(encoding="utf-8")
+    assert find(page, "section", id="search")[0].get("data-bundles") == ""
     assert set(indexed(public, "kk")) >= {"/kk/news/a-full/"}
 
 
@@ -99,6 +101,37 @@ def test_the_index_is_made_again_only_when_its_language_changed(
     assert clean.ok and bundle(public) == bundle(sample / "clean")
 
 
+def test_shards_hold_each_version_once_and_an_edit_remakes_one(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert [search.shard_count(n) for n in (0, 1, 500, 501, 1000, 1001, 5000)] == [
+        1, 1, 1, 2, 2, 4, 16
+    ]  # fmt: skip
+    monkeypatch.setattr(search, "SHARD_SIZE", 1)  # two Kazakh versions: two shards
+    made: list[str] = []
+    real = ushtil.site.pagefind.make_index
+
+    def counting(lang: str, pages: object) -> dict[str, bytes]:
+        made.append(lang)
+        return real(lang, pages)  # type: ignore[arg-type]  # what search.py gives it
+
+    monkeypatch.setattr(ushtil.site.pagefind, "make_index", counting)
+    public = build_ok(sample)
+    by_shard = {
+        shard: {json.loads(gzip.decompress(f.read_bytes())[12:])["url"] for f in fragments}
+        for shard in ("0", "1")
+        for fragments in [(public / "kk/pagefind" / shard).rglob("*.pf_fragment")]
+    }
+    assert by_shard == {"0": {"/kk/news/site-languages/"}, "1": {"/kk/news/10888/"}}
+    page = (public / "kk/search/index.html").read_text(encoding="utf-8")
+    bundles = find(page, "section", id="search")[0].get("data-bundles")
+    assert bundles == "/kk/pagefind/0/ /kk/pagefind/1/"
+    made.clear()
+    edit(sample / "articles/10888/kk.md", "Бүгін партия", "Бүгін кеште партия")
+    build_ok(sample)
+    assert made == ["kk"]  # one shard of one language
+
+
 def test_the_search_page_speaks_its_language(sample: Path) -> None:
     public = build_ok(sample)
     for lang in ("kk", "ru", "en"):
@@ -106,7 +139,7 @@ def test_the_search_page_speaks_its_language(sample: Path) -> None:
         assert find(html, "html", lang=lang)
         assert find(html, "meta", name="robots", content="noindex")
         section = find(html, "section", id="search")[0]
-        assert section.get("data-bundle") == f"/{lang}/pagefind/"
+        assert section.get("data-bundles") == f"/{lang}/pagefind/0/"
         page = (public / lang / "news/10888/index.html").read_text(encoding="utf-8")
         forms = find(page, "form", role="search")
         assert len(forms) == 1 and forms[0].get("action") == f"/{lang}/search/"

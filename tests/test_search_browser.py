@@ -15,6 +15,8 @@ from conftest import build_ok, make_project
 from servers import nginx, nginx_available, static_server, unless_required
 from test_browser import ARGS, CHROMIUM, Tab
 
+from ushtil.site import search as search_module
+
 if os.environ.get("USHTIL_REQUIRE_ALL") == "1":
     import playwright.sync_api as playwright_api
 else:
@@ -153,4 +155,28 @@ def test_search_through_nginx(public: Path, tmp_path: Path, tab: Tab) -> None:
         found = search(tab, base, "kk", "әкім")
         assert "/kk/news/10888/" in found
         assert all(href.startswith("/kk/") for href in found)
+    assert tab.errors == []
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample site with every language's index in shards of one version."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_module, "SHARD_SIZE", 1)
+        public = build_ok(make_project(tmp_path_factory.mktemp("sharded")))
+    assert (public / "kk/pagefind/1/pagefind-entry.json").is_file()
+    with static_server(public) as base:
+        yield base
+
+
+def test_shards_are_searched_as_one_index(sharded: str, tab: Tab) -> None:
+    found = search(tab, sharded, "kk", "Астана")
+    assert sorted(found) == ["/kk/news/10888/", "/kk/news/site-languages/"]
+    assert tab.page.locator(".search-status").inner_text() == "2 нәтиже"
+    tab.page.locator("#search-category").select_option(label="Сайт туралы")
+    tab.page.wait_for_function(
+        "document.querySelectorAll('.search-results a').length === 1"
+        " && document.querySelector('.search-results a').getAttribute('href')"
+        " === '/kk/news/site-languages/'"
+    )
     assert tab.errors == []

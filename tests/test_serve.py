@@ -179,5 +179,5 @@ def test_a_saved_change_is_served_before_its_search_index(running: Running) -> N
     indexed = next(i for i, line in enumerate(running.lines) if line.startswith("search index"))
     assert written < indexed and len(running.lines) == 2, running.lines
     public = running.project / "public"
-    fragments = (public / "kk/pagefind/fragment").glob("*.pf_fragment")
+    fragments = (public / "kk/pagefind").rglob("*.pf_fragment")
     assert any("жаңғырықтағы".encode() in gzip.decompress(f.read_bytes()) for f in fragments)

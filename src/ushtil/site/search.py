@@ -4,13 +4,14 @@ Only the language's own published versions are indexed (never a fallback, a draf
 future article, a list page, the chooser, the 404 pages or the dashboard), each as a small
 HTML record: title, date and category as metadata, the category as a filter, the summary
 and body as the text. Pagefind (the ``pagefind[bin]`` package) turns a language's records
-into its bundle under ``/{lang}/pagefind/``: the index in small chunks, ``pagefind.js`` and
-its WebAssembly, which ``static/search.js`` loads on the search page; nothing is fetched
+into bundles under ``/{lang}/pagefind/N/`` (one shard of the language's index each, see
+:data:`SHARD_SIZE`): the index in small chunks, ``pagefind.js`` and its WebAssembly, which
+``static/search.js`` loads on the search page, merging the shards; nothing is fetched
 from elsewhere at reading time.
 
-A language's index is one output of the build's ledger: its key is the digest of its
-records, so it is taken over from the previous build while no indexable text of that
-language changed, and made again (every changed language at once, in parallel) when one
+Each shard is one output of the build's ledger: its key is the digest of what its
+records are made from, so it is taken over from the previous build while none of its
+versions changed, and made again (every changed shard at once, on every core) when one
 did. Pagefind's output depends only on its input: two builds give the same files.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -36,7 +38,11 @@ from ushtil.site.graph import ArticleLinks, SlotState
 from ushtil.site.ledger import File, Ledger, Output
 from ushtil.site.pages import Kit, PageInfo, SwitchItem
 
-BUNDLE = "pagefind"  # a language's index: /{lang}/pagefind/
+BUNDLE = "pagefind"  # a language's index: /{lang}/pagefind/0/, /{lang}/pagefind/1/, …
+# Pagefind cannot update an index: a change makes its whole shard again. A language with
+# more versions than this is split by article ID into 2, 4, 8 … shards, which the search
+# page merges; an edit re-indexes one shard, a clean build indexes shards on every core.
+SHARD_SIZE = 500
 # the bundle's files a reader's browser needs (the stock UIs are left out: search.js is ours)
 RUNTIME = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
 RUNTIME_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
@@ -46,9 +52,33 @@ def search_url(kit: Kit, lang: str) -> str:
     return f"{kit.urls.prefix}/{lang}/search/"
 
 
-def bundle_folder(lang: str) -> str:
-    """The language's index in the output folder (a path relative to it)."""
-    return f"{lang}/{BUNDLE}/"
+def bundle_folder(lang: str, shard: int) -> str:
+    """A shard of the language's index in the output folder (a path relative to it)."""
+    return f"{lang}/{BUNDLE}/{shard}/"
+
+
+def shard_count(versions: int) -> int:
+    """How many shards ``versions`` are split into: a power of two, so that a growing
+    site re-deals its versions only when it doubles."""
+    count = 1
+    while versions > count * SHARD_SIZE:
+        count *= 2
+    return count
+
+
+def shard_of(article_id: str, count: int) -> int:
+    h = hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(h, "big") % count
+
+
+def shards(kit: Kit, lang: str) -> dict[int, list[tuple[ArticleLinks, Version]]]:
+    """The language's own published versions, shard by shard (only shards with any)."""
+    own = _own(kit, lang)
+    count = shard_count(len(own))
+    dealt: dict[int, list[tuple[ArticleLinks, Version]]] = {}
+    for links, v in own:
+        dealt.setdefault(shard_of(links.article.id, count), []).append((links, v))
+    return dict(sorted(dealt.items()))
 
 
 @dataclass(frozen=True)
@@ -92,8 +122,8 @@ def _category(kit: Kit, lang: str, links: ArticleLinks) -> str:
     return kit.templates.translators[lang].label("category", category.msgid) if category else ""
 
 
-def records(kit: Kit, lang: str) -> list[Record]:
-    """What the index of ``lang`` holds: its own published versions, by URL."""
+def records(kit: Kit, lang: str, own: list[tuple[ArticleLinks, Version]]) -> list[Record]:
+    """What the index of ``lang`` holds of ``own`` versions."""
     zone = ZoneInfo(kit.config.time_zone)
     locale = Locale.parse(kit.config.language(lang).locale)
     return [
@@ -106,7 +136,7 @@ def records(kit: Kit, lang: str) -> list[Record]:
             summary=v.summary or "",
             body=str(kit.bodies.html(v)),
         )
-        for links, v in _own(kit, lang)
+        for links, v in own
     ]
 
 
@@ -117,8 +147,8 @@ def pagefind_version() -> str:
         return ""
 
 
-def index_key(kit: Kit, lang: str) -> str:
-    """What a language's index is made from, without making its records (no body is
+def index_key(kit: Kit, lang: str, own: list[tuple[ArticleLinks, Version]]) -> str:
+    """What a shard of a language's index is made from, without making its records (no body is
     rendered, no date formatted): each version's URL, title, summary, body digest, date
     and category name; the language's locale, the time zone and the Markdown setting;
     Pagefind's version and the code that turns records into the index. The templates are
@@ -138,36 +168,44 @@ def index_key(kit: Kit, lang: str) -> str:
             links.article.published.isoformat(),
             _category(kit, lang, links),
         )
-        for links, v in _own(kit, lang)
+        for links, v in own
     ]
     setting = (config.language(lang).locale, config.time_zone, config.raw_html)
     return digest("search-index", lang, setting, pagefind_version(), code, rows)
 
 
 def search_pages(kit: Kit, ledger: Ledger, *, later: bool = False) -> tuple[list[Page], list[str]]:
-    """The search page and the index of every language: an index whose records did not
-    change is taken over, the others are made together. ``later``: an index whose records
-    changed is not made but kept as the last build left it (none if there was none); the
-    languages left so are returned, for a build to make them right after."""
-    pages = [page for lang in kit.config.codes for page in ledger.produce(page_output(kit, lang))]
-    todo: list[tuple[str, Output]] = []
+    """The search page and the index of every language, shard by shard: a shard whose
+    versions did not change is taken over, the others are made together. ``later``: a
+    shard that changed is not made but kept as the last build left it (none if there was
+    none); the languages left so are returned, for a build to make them right after."""
+    dealt = {lang: shards(kit, lang) for lang in kit.config.codes}
+    pages = [
+        page
+        for lang in kit.config.codes
+        for page in ledger.produce(page_output(kit, lang, tuple(dealt[lang])))
+    ]
+    todo: list[tuple[str, int, Output]] = []
     pending: list[str] = []
     for lang in kit.config.codes:
-        previous = ledger.previous_paths(partial(_in_bundle, lang))
-        output = Output(previous, index_key(kit, lang), lambda: None)
-        reused = ledger.reuse(output)
-        if reused is not None:
-            pages += reused
-        elif later:
-            pending.append(lang)
-            old = {ledger.previous[path][0] for path in previous}
-            if len(old) == 1:  # the last index as it was, under its own key: stale next time
-                pages += ledger.reuse(Output(previous, old.pop(), lambda: None)) or []
-        else:
-            todo.append((lang, output))
-    made = make_indexes({lang: records(kit, lang) for lang, _ in todo}, kit.urls.prefix)
-    for lang, output in todo:
-        pages += ledger.make(Output(output.paths, output.key, partial(_made, made[lang])))
+        for shard, own in dealt[lang].items():
+            previous = ledger.previous_paths(partial(_in_bundle, bundle_folder(lang, shard)))
+            output = Output(previous, index_key(kit, lang, own), lambda: None)
+            reused = ledger.reuse(output)
+            if reused is not None:
+                pages += reused
+            elif later:
+                pending += [lang] if lang not in pending else []
+                old = {ledger.previous[path][0] for path in previous}
+                if len(old) == 1:  # the last shard as it was, under its own key: stale next time
+                    pages += ledger.reuse(Output(previous, old.pop(), lambda: None)) or []
+            else:
+                todo.append((lang, shard, output))
+    wanted = {(lang, shard): records(kit, lang, dealt[lang][shard]) for lang, shard, _ in todo}
+    made = make_indexes(wanted, kit.urls.prefix)
+    for lang, shard, output in todo:
+        files = made[(lang, shard)]
+        pages += ledger.make(Output(output.paths, output.key, partial(_made, files)))
     return pages, pending
 
 
@@ -175,39 +213,46 @@ def _made(files: list[File]) -> list[File]:
     return files
 
 
-def _in_bundle(lang: str, path: str) -> bool:
-    return path.startswith(bundle_folder(lang))
+def _in_bundle(folder: str, path: str) -> bool:
+    return path.startswith(folder)
 
 
-def make_indexes(by_lang: dict[str, list[Record]], prefix: str) -> dict[str, list[File]]:
-    """Each language's bundle, made by Pagefind from its records (languages in parallel)."""
+def make_indexes(
+    wanted: dict[tuple[str, int], list[Record]], prefix: str
+) -> dict[tuple[str, int], list[File]]:
+    """Each (language, shard)'s bundle, made by Pagefind from its records, on every core."""
 
-    def index(lang: str) -> list[File]:
-        pages = ((r.url[len(prefix) :], r.html(lang)) for r in by_lang[lang])
+    def index(lang: str, shard: int) -> list[File]:
+        pages = ((r.url[len(prefix) :], r.html(lang)) for r in wanted[(lang, shard)])
         files = pagefind.make_index(lang, pages)
         return [
-            File(bundle_folder(lang) + path, files[path])
+            File(bundle_folder(lang, shard) + path, files[path])
             for path in sorted(files)
             if path.rsplit("/", 1)[-1] in RUNTIME or path.endswith(RUNTIME_SUFFIXES)
         ]
 
-    if not by_lang:
+    if not wanted:
         return {}
-    with ThreadPoolExecutor(max_workers=min(len(by_lang), os.cpu_count() or 1)) as pool:
-        made = {lang: pool.submit(index, lang) for lang in by_lang}
-        return {lang: done.result() for lang, done in made.items()}
+    with ThreadPoolExecutor(max_workers=min(len(wanted), os.cpu_count() or 1)) as pool:
+        made = {key: pool.submit(index, *key) for key in sorted(wanted, key=_largest(wanted))}
+        return {key: done.result() for key, done in made.items()}
+
+
+def _largest(wanted: dict[tuple[str, int], list[Record]]) -> Callable[[tuple[str, int]], int]:
+    return lambda key: -len(wanted[key])  # the largest first: the cores finish together
 
 
 # --- the search page ---------------------------------------------------------------------
 
 
-def page_output(kit: Kit, lang: str) -> Output:
+def page_output(kit: Kit, lang: str, shards: tuple[int, ...]) -> Output:
+    """``/{lang}/search/``; ``shards``: the numbers of the language's index shards."""
     url = search_url(kit, lang)
-    key = kit.key("search-page", lang, [c.slug for c in kit.config.categories])
-    return Output((kit.urls.file_for(url),), key, partial(_search_page, kit, lang))
+    key = kit.key("search-page", lang, shards)
+    return Output((kit.urls.file_for(url),), key, partial(_search_page, kit, lang, shards))
 
 
-def _search_page(kit: Kit, lang: str) -> list[File] | None:
+def _search_page(kit: Kit, lang: str, shards: tuple[int, ...]) -> list[File] | None:
     config = kit.config
     url = search_url(kit, lang)
     info = PageInfo(
@@ -222,5 +267,5 @@ def _search_page(kit: Kit, lang: str) -> list[File] | None:
         noindex=True,
         section="search",
     )
-    bundle = f"{kit.urls.prefix}/{bundle_folder(lang)}"
-    return kit.page(lang, "search.html", info, bundle=bundle, base=kit.urls.prefix + "/")
+    bundles = [f"{kit.urls.prefix}/{bundle_folder(lang, shard)}" for shard in shards]
+    return kit.page(lang, "search.html", info, bundles=bundles, base=kit.urls.prefix + "/")
