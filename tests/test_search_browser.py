@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import build_ok, make_project
+from conftest import build_ok, edit, make_project
 from servers import nginx, nginx_available, static_server, unless_required
 from test_browser import ARGS, CHROMIUM, Tab
 
@@ -180,3 +180,30 @@ def test_shards_are_searched_as_one_index(sharded: str, tab: Tab) -> None:
         " === '/kk/news/site-languages/'"
     )
     assert tab.errors == []
+
+
+def test_markup_in_titles_and_queries_is_shown_as_text(browser: Any, tmp_path: Path) -> None:
+    project = make_project(tmp_path, "basic")
+    hostile = "<img src=x onerror=window.pwned=1>"
+    edit(
+        project / "articles/a-full/kk.md",
+        'title = "Қалада жаңа саябақ ашылды"',
+        f"title = '{hostile} Қалада жаңа саябақ'",
+    )
+    edit(project / "site.toml", '= "News of the city"', f"= '{hostile}'")
+    public = build_ok(project)
+    t = Tab(browser)
+    try:
+        with static_server(public) as base:
+            assert "/kk/news/a-full/" in search(t, base, "kk", "саябақ")
+            result = t.page.locator(".search-results li").first
+            assert hostile in result.locator("h2").inner_text()
+            assert hostile in result.locator(".meta").inner_text()  # the category's name
+            query = "<svg onload=window.pwned=2>щщщ"
+            assert search(t, base, "kk", query) == []
+            assert query in t.page.locator(".search-status").inner_text()
+            assert t.page.locator("main img, main svg").count() == 0
+            assert t.page.evaluate("window.pwned === undefined")
+        assert t.errors == []
+    finally:
+        t.close()
