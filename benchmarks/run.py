@@ -114,7 +114,7 @@ def index_time(project: Path) -> tuple[float, int]:
     from ushtil.site.graph import build_graph
     from ushtil.site.markdown import Bodies
     from ushtil.site.pages import Kit
-    from ushtil.site.search import make_indexes, records
+    from ushtil.site.search import make_indexes, records, shards
     from ushtil.site.templating import Templates
 
     loaded = load_site(project)
@@ -123,10 +123,14 @@ def index_time(project: Path) -> tuple[float, int]:
     graph = build_graph(loaded.site, now_utc())
     templates = Templates(config, graph.urls, loaded.catalogs, compiled=False)
     kit = Kit(config, graph, templates, Bodies(config, None), "")
-    by_lang = {lang: records(kit, lang) for lang in config.codes}
+    wanted = {
+        (lang, shard): records(kit, lang, own)
+        for lang in config.codes
+        for shard, own in shards(kit, lang).items()
+    }
     start = time.perf_counter()
-    make_indexes(by_lang, graph.urls.prefix)
-    return time.perf_counter() - start, sum(len(found) for found in by_lang.values())
+    make_indexes(wanted, graph.urls.prefix)
+    return time.perf_counter() - start, sum(len(found) for found in wanted.values())
 
 
 def pages(public: Path) -> int:

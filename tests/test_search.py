@@ -104,9 +104,10 @@ def test_the_index_is_made_again_only_when_its_language_changed(
 def test_shards_hold_each_version_once_and_an_edit_remakes_one(
     sample: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert [search.shard_count(n) for n in (0, 1, 500, 501, 1000, 1001, 5000)] == [
-        1, 1, 1, 2, 2, 4, 16
-    ]  # fmt: skip
+    size = search.SHARD_SIZE
+    counts = [search.shard_count(n) for n in (0, 1, size, size + 1, 2 * size, 2 * size + 1)]
+    assert counts == [1, 1, 1, 2, 2, 4]
+    assert search.shard_count(12 * size) == 16
     monkeypatch.setattr(search, "SHARD_SIZE", 1)  # two Kazakh versions: two shards
     made: list[str] = []
     real = ushtil.site.pagefind.make_index
@@ -123,6 +124,10 @@ def test_shards_hold_each_version_once_and_an_edit_remakes_one(
         for fragments in [(public / "kk/pagefind" / shard).rglob("*.pf_fragment")]
     }
     assert by_shard == {"0": {"/kk/news/site-languages/"}, "1": {"/kk/news/10888/"}}
+    # the runtime is in the first shard only: the others are merged into it
+    assert (public / "kk/pagefind/0/pagefind.js").is_file()
+    assert not list((public / "kk/pagefind/1").glob("*.js"))
+    assert not list((public / "kk/pagefind/1").glob("wasm.*"))
     page = (public / "kk/search/index.html").read_text(encoding="utf-8")
     bundles = find(page, "section", id="search")[0].get("data-bundles")
     assert bundles == "/kk/pagefind/0/ /kk/pagefind/1/"

@@ -42,10 +42,12 @@ BUNDLE = "pagefind"  # a language's index: /{lang}/pagefind/0/, /{lang}/pagefind
 # Pagefind cannot update an index: a change makes its whole shard again. A language with
 # more versions than this is split by article ID into 2, 4, 8 … shards, which the search
 # page merges; an edit re-indexes one shard, a clean build indexes shards on every core.
-SHARD_SIZE = 500
+SHARD_SIZE = 400
 # the bundle's files a reader's browser needs (the stock UIs are left out: search.js is ours)
-RUNTIME = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
-RUNTIME_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
+# A shard's index; the first shard also carries the runtime (script, worker, WebAssembly),
+# which the others share when they are merged into it (the stock UIs are left out).
+INDEX = ("pagefind-entry.json", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+RUNTIME = ("pagefind.js", "pagefind-worker.js", ".pagefind")
 
 
 def search_url(kit: Kit, lang: str) -> str:
@@ -147,10 +149,13 @@ def pagefind_version() -> str:
         return ""
 
 
-def index_key(kit: Kit, lang: str, own: list[tuple[ArticleLinks, Version]]) -> str:
+def index_key(
+    kit: Kit, lang: str, own: list[tuple[ArticleLinks, Version]], *, runtime: bool
+) -> str:
     """What a shard of a language's index is made from, without making its records (no body is
     rendered, no date formatted): each version's URL, title, summary, body digest, date
-    and category name; the language's locale, the time zone and the Markdown setting;
+    and category name; whether it carries the runtime; the language's locale, the time
+    zone and the Markdown setting;
     Pagefind's version and the code that turns records into the index. The templates are
     not part of it, but the build cache forgets every key when templates, catalogues or
     ``site.toml`` change."""
@@ -171,7 +176,7 @@ def index_key(kit: Kit, lang: str, own: list[tuple[ArticleLinks, Version]]) -> s
         for links, v in own
     ]
     setting = (config.language(lang).locale, config.time_zone, config.raw_html)
-    return digest("search-index", lang, setting, pagefind_version(), code, rows)
+    return digest("search-index", lang, runtime, setting, pagefind_version(), code, rows)
 
 
 def search_pages(kit: Kit, ledger: Ledger, *, later: bool = False) -> tuple[list[Page], list[str]]:
@@ -190,7 +195,8 @@ def search_pages(kit: Kit, ledger: Ledger, *, later: bool = False) -> tuple[list
     for lang in kit.config.codes:
         for shard, own in dealt[lang].items():
             previous = ledger.previous_paths(partial(_in_bundle, bundle_folder(lang, shard)))
-            output = Output(previous, index_key(kit, lang, own), lambda: None)
+            key = index_key(kit, lang, own, runtime=shard == min(dealt[lang]))
+            output = Output(previous, key, lambda: None)
             reused = ledger.reuse(output)
             if reused is not None:
                 pages += reused
@@ -202,7 +208,8 @@ def search_pages(kit: Kit, ledger: Ledger, *, later: bool = False) -> tuple[list
             else:
                 todo.append((lang, shard, output))
     wanted = {(lang, shard): records(kit, lang, dealt[lang][shard]) for lang, shard, _ in todo}
-    made = make_indexes(wanted, kit.urls.prefix)
+    primary = {(lang, min(dealt[lang])) for lang in kit.config.codes if dealt[lang]}
+    made = make_indexes(wanted, kit.urls.prefix, primary)
     for lang, shard, output in todo:
         files = made[(lang, shard)]
         pages += ledger.make(Output(output.paths, output.key, partial(_made, files)))
@@ -218,17 +225,21 @@ def _in_bundle(folder: str, path: str) -> bool:
 
 
 def make_indexes(
-    wanted: dict[tuple[str, int], list[Record]], prefix: str
+    wanted: dict[tuple[str, int], list[Record]],
+    prefix: str,
+    primary: set[tuple[str, int]] | None = None,
 ) -> dict[tuple[str, int], list[File]]:
-    """Each (language, shard)'s bundle, made by Pagefind from its records, on every core."""
+    """Each (language, shard)'s bundle, made by Pagefind from its records, on every core;
+    the ``primary`` shards (default: all) with Pagefind's runtime."""
 
     def index(lang: str, shard: int) -> list[File]:
         pages = ((r.url[len(prefix) :], r.html(lang)) for r in wanted[(lang, shard)])
         files = pagefind.make_index(lang, pages)
+        kept = INDEX + RUNTIME if primary is None or (lang, shard) in primary else INDEX
         return [
             File(bundle_folder(lang, shard) + path, files[path])
             for path in sorted(files)
-            if path.rsplit("/", 1)[-1] in RUNTIME or path.endswith(RUNTIME_SUFFIXES)
+            if path.endswith(kept)
         ]
 
     if not wanted:
