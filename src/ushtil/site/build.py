@@ -204,6 +204,7 @@ def build(
                 return report
             pages, graph = rendering.pages, rendering.graph
             previous = set(cache.state.written) if cache.state.out == str(out) else set()
+            previous |= set(recovered or [])  # written by the killed update: ushtil's too
             if spool.path is not None:
                 report.written = write_site(pages, out, staging=spool.path)
                 spool.path = None  # swapped in

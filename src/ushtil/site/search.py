@@ -196,23 +196,25 @@ def search_pages(kit: Kit, ledger: Ledger, *, later: bool = False) -> tuple[list
         for shard, own in dealt[lang].items():
             previous = ledger.previous_paths(partial(_in_bundle, bundle_folder(lang, shard)))
             key = index_key(kit, lang, own, runtime=shard == min(dealt[lang]))
-            output = Output(previous, key, lambda: None)
-            reused = ledger.reuse(output)
+            # the file count is part of the recorded key: a shard missing a file is made again
+            reused = ledger.reuse(Output(previous, f"{key}:{len(previous)}", lambda: None))
             if reused is not None:
                 pages += reused
             elif later:
                 pending += [lang] if lang not in pending else []
                 old = {ledger.previous[path][0] for path in previous}
-                if len(old) == 1:  # the last shard as it was, under its own key: stale next time
+                whole = len(old) == 1 and next(iter(old)).endswith(f":{len(previous)}")
+                if whole:  # the last shard as it was, under its own key: stale next time
                     pages += ledger.reuse(Output(previous, old.pop(), lambda: None)) or []
             else:
-                todo.append((lang, shard, output))
+                todo.append((lang, shard, Output(previous, key, lambda: None)))
     wanted = {(lang, shard): records(kit, lang, dealt[lang][shard]) for lang, shard, _ in todo}
     primary = {(lang, min(dealt[lang])) for lang in kit.config.codes if dealt[lang]}
     made = make_indexes(wanted, kit.urls.prefix, primary)
     for lang, shard, output in todo:
         files = made[(lang, shard)]
-        pages += ledger.make(Output(output.paths, output.key, partial(_made, files)))
+        key = f"{output.key}:{len(files)}"
+        pages += ledger.make(Output(output.paths, key, partial(_made, files)))
     return pages, pending
 
 
