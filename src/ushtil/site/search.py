@@ -271,7 +271,7 @@ def _search_page(kit: Kit, lang: str, shards: tuple[int, ...]) -> list[File] | N
     info = PageInfo(
         lang=config.language(lang),
         url=url,
-        canonical=kit.absolute(url),
+        canonical="",  # noindex: search engines are kept out, so no canonical either
         alternates=(),
         switcher=tuple(
             SwitchItem(other, search_url(kit, other.code), other.code == lang, SlotState.OWN)
