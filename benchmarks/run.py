@@ -2,6 +2,7 @@
 """Build-speed benchmark: ushtil (and optionally Hugo) on one trilingual corpus.
 
     .venv/bin/python benchmarks/run.py --n 1000 5000 [--hugo] [--runs 3] [--work /tmp/ushtil-bench]
+                                       [--search]
 
 For each N: a corpus from benchmarks/corpus.py (the shared generator, N articles ×
 kk/ru/en with missing and outdated versions), then, as whole processes, the median of
@@ -16,6 +17,11 @@ memory (the largest resident set of the processes), pages per second (HTML pages
 written). With ``--hugo``, the same corpus as a Hugo site (``to_hugo.py``) built with
 ``hugo --quiet`` the same three ways, and the ratio of ushtil's time to Hugo's.
 The machine is shared and noisy: compare ratios from one run, not absolute seconds.
+
+The corpus is built with search turned off (``[search] enabled = false``), so the rows
+stay comparable from run to run. ``--search`` adds, per N, the same three builds with
+search on (rows ``+search``) and the indexing step alone (row ``index``: Pagefind making
+every language's index from the records, in this process, after a clean build).
 """
 
 from __future__ import annotations
@@ -94,6 +100,39 @@ def bench(
     return {name: median(r) for name, r in results.items()}
 
 
+def search(project: Path, on: bool) -> None:
+    """Turn the corpus's search on or off in its site.toml."""
+    config = project / "site.toml"
+    text = config.read_text(encoding="utf-8").split("\n[search]\n")[0]
+    config.write_text(text + f"\n[search]\nenabled = {'true' if on else 'false'}\n")
+
+
+def index_time(project: Path) -> tuple[float, int]:
+    """Wall seconds of Pagefind indexing every language of the project (the step alone),
+    and how many versions it indexed."""
+    from ushtil.site.build import load_site, now_utc
+    from ushtil.site.graph import build_graph
+    from ushtil.site.markdown import Bodies
+    from ushtil.site.pages import Kit
+    from ushtil.site.search import make_indexes, records, shards
+    from ushtil.site.templating import Templates
+
+    loaded = load_site(project)
+    assert loaded.site is not None
+    config = loaded.site.config
+    graph = build_graph(loaded.site, now_utc())
+    templates = Templates(config, graph.urls, loaded.catalogs, compiled=False)
+    kit = Kit(config, graph, templates, Bodies(config, None), "")
+    wanted = {
+        (lang, shard): records(kit, lang, own)
+        for lang in config.codes
+        for shard, own in shards(kit, lang).items()
+    }
+    start = time.perf_counter()
+    make_indexes(wanted, graph.urls.prefix)
+    return time.perf_counter() - start, sum(len(found) for found in wanted.values())
+
+
 def pages(public: Path) -> int:
     return sum(1 for _ in public.rglob("*.html"))
 
@@ -107,6 +146,9 @@ def main() -> None:
     parser.add_argument("--hugo", action="store_true", help="build the same corpus with Hugo too")
     parser.add_argument("--work", type=Path, default=Path("/tmp/ushtil-bench"))
     parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument(
+        "--search", action="store_true", help="the builds with search on too, and the index time"
+    )
     args = parser.parse_args()
     ushtil = [str(Path(sys.executable).with_name("ushtil")), "build"]
     hugo = shutil.which("hugo")
@@ -119,6 +161,7 @@ def main() -> None:
     for n in args.n:
         project = args.work / f"ushtil-{n}"
         corpus.make_project(n, project, args.shared, drop={"en": 0.1, "kk": 0.03}, outdated=0.05)
+        search(project, False)
         results = bench("ushtil", project, ushtil, args.runs, n, ["public", ".ushtil-cache"])
         count = pages(project / "public")
         for name, r in results.items():
@@ -126,6 +169,18 @@ def main() -> None:
                 f"{'ushtil':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} "
                 f"{r.peak_mib:>9.0f} {count / r.wall:>8.0f}"
             )
+        searching: dict[str, Run] = {}
+        if args.search:
+            search(project, True)
+            searching = bench("ushtil", project, ushtil, args.runs, n, ["public", ".ushtil-cache"])
+            count = pages(project / "public")
+            for name, r in searching.items():
+                print(
+                    f"{'+search':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} "
+                    f"{r.peak_mib:>9.0f} {count / r.wall:>8.0f}"
+                )
+            seconds, versions = index_time(project)
+            print(f"{'index':8} {n:>6} {'clean':11} {seconds:>7.2f}  ({versions} versions)")
         if args.hugo:
             neutral = args.work / f"neutral-{n}"
             site = args.work / f"hugo-{n}"
@@ -155,6 +210,12 @@ def main() -> None:
                 print(
                     f"{'ratio':8} {n:>6} {name:11} "
                     f"{results[name].wall / hugo_results[name].wall:>7.2f}  (ushtil ÷ hugo, wall)"
+                )
+            for name in searching:
+                print(
+                    f"{'ratio':8} {n:>6} {name:11} "
+                    f"{searching[name].wall / hugo_results[name].wall:>7.2f}"
+                    "  (ushtil with search ÷ hugo, wall)"
                 )
 
 

@@ -408,6 +408,10 @@ def test_two_builds_give_identical_trees(sample: Path, tmp_path: Path) -> None:
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
+# our scripts, and the search page's words (JSON)
+OUR_SCRIPTS = ("/static/lang.js", "/static/vision.js", "/static/search.js")
+
+
 def test_html_in_titles_summaries_and_labels_is_escaped(basic: Path) -> None:
     edit(basic / A / "kk.md", 'title = "Қалада жаңа саябақ ашылды"', f"title = '{HOSTILE}'")
     edit(
@@ -420,8 +424,9 @@ def test_html_in_titles_summaries_and_labels_is_escaped(basic: Path) -> None:
     for path in sorted(public.rglob("*.html")):
         html = path.read_text(encoding="utf-8")
         scripts = [e.get("src") for e in find(html, "script")]
-        ours = ("/static/lang.js", "/static/vision.js")
-        assert all(src and src.endswith(ours) for src in scripts), path
+        data = [e for e in find(html, "script", type="application/json", id="search-strings")]
+        assert len(scripts) - len(data) == len([s for s in scripts if s]), path
+        assert all(src is None or src.endswith(OUR_SCRIPTS) for src in scripts), path
         assert not [e for e in find(html, "img") if e.get("onerror")], path
         assert not [e for e in find(html, "b") if e.get("onmouseover")], path
     page = read(public, "/kk/news/a-full/")

@@ -3,6 +3,7 @@ sample site on a free localhost port: the language choice at "/", headers, 404 p
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -117,3 +118,26 @@ def test_404_in_the_right_language(
 
 def test_404_pages_are_not_served_as_pages(server: str) -> None:
     assert get(server, "/kk/404.html").status == 404
+
+
+def test_search_bundle_types_and_caching(server: str) -> None:
+    """Pagefind's files: the right types, never re-compressed, hashed chunks kept a year,
+    the rest revalidated; the search page itself is a page of its language."""
+    page = get(server, "/kk/search/")
+    assert page.status == 200 and page.headers["Content-Language"] == "kk"
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    script = get(server, "/kk/pagefind/0/pagefind.js")
+    assert script.status == 200
+    assert script.headers["Content-Type"] == "application/javascript; charset=utf-8"
+    assert script.headers["Cache-Control"] == "no-cache"
+    entry = get(server, "/kk/pagefind/0/pagefind-entry.json")
+    assert entry.headers["Content-Type"].startswith("application/json")
+    meta = f"/kk/pagefind/0/pagefind.{json.loads(entry.body)['languages']['kk']['hash']}.pf_meta"
+    for path in (meta, "/ru/pagefind/0/wasm.ru.pagefind", "/kk/pagefind/0/wasm.unknown.pagefind"):
+        response = get(server, path, {"Accept-Encoding": "gzip"})
+        assert response.status == 200, path
+        assert response.headers["Content-Type"] == "application/octet-stream", path
+        assert "Content-Encoding" not in response.headers, path
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert get(server, meta).headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert get(server, "/ru/pagefind/0/wasm.ru.pagefind").headers["Cache-Control"] == "no-cache"

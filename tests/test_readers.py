@@ -59,7 +59,7 @@ def check_outputs(public: Path, base: str, languages: tuple[str, ...], feed_size
         rel = path.relative_to(public).as_posix()
         lang = find(html, "html")[0].get("lang")
         assert lang in languages, rel
-        if rel.startswith("_status/") or rel.endswith("404.html"):
+        if rel.startswith("_status/") or rel.endswith(("404.html", "/search/index.html")):
             assert is_noindex(html), rel
             continue
         canonical = [e.get("href") for e in find(html, "link", rel="canonical")]

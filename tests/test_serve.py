@@ -3,6 +3,7 @@ and a broken build is shown over the last good page while the server keeps runni
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import threading
@@ -162,3 +163,21 @@ def test_a_save_the_moment_it_says_ready_is_rebuilt(tmp_path: Path) -> None:
     finally:
         server.stop.set()
         server.thread.join(10)
+
+
+def test_a_saved_change_is_served_before_its_search_index(running: Running) -> None:
+    """The build that serves the change leaves the search index as it was; the one right
+    after it makes the index of the changed language only."""
+    assert running.wait(lambda: any("search index (" in line for line in running.lines)) >= 0
+    del running.lines[:]
+    first = running.state()["build"]
+    save(running.project / "articles/10888/kk.md", "Бүгін партия", "Бүгін жаңғырықтағы партия")
+    running.wait(lambda: running.state()["build"] > first)
+    assert "жаңғырықтағы" in running.get("/kk/news/10888/")[1]
+    running.wait(lambda: any(line.startswith("search index (kk) ") for line in running.lines))
+    written = next(i for i, line in enumerate(running.lines) if "files written" in line)
+    indexed = next(i for i, line in enumerate(running.lines) if line.startswith("search index"))
+    assert written < indexed and len(running.lines) == 2, running.lines
+    public = running.project / "public"
+    fragments = (public / "kk/pagefind").rglob("*.pf_fragment")
+    assert any("жаңғырықтағы".encode() in gzip.decompress(f.read_bytes()) for f in fragments)

@@ -16,8 +16,8 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from ushtil.project import layout
-from ushtil.project.lookalikes import article_problems
 from ushtil.project.images import read_gallery, read_image_texts
+from ushtil.project.lookalikes import article_problems
 from ushtil.project.model import (
     MISSING_POLICIES,
     Article,

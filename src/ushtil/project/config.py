@@ -50,6 +50,7 @@ TOP_KEYS = (
     "emblem",
     "accent",
     "contacts",
+    "search",
 )
 
 
@@ -159,6 +160,12 @@ def parse_config(
         markdown.unknown(("raw_html",))
         raw_html = bool(markdown.boolean("raw_html"))
 
+    search_table = f.sub("search")
+    search = True
+    if search_table is not None:
+        search_table.unknown(("enabled",))
+        search = search_table.boolean("enabled") is not False
+
     config = SiteConfig(
         root=root,
         base_url=(base_url or "").rstrip("/"),
@@ -175,6 +182,7 @@ def parse_config(
         tags=_labels(f, "tags"),
         raw_html=raw_html,
         identity=read_identity(f, root),
+        search=search,
     )
     return config, f.diagnostics
 

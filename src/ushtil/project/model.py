@@ -83,6 +83,7 @@ class SiteConfig:
     tags: tuple[Label, ...]
     raw_html: bool = False
     identity: Identity = Identity()
+    search: bool = True  # [search] enabled: a search page and index in every language
 
     @property
     def codes(self) -> tuple[str, ...]:

@@ -44,6 +44,7 @@ class BuildReport:
     pages: int = 0
     written: int = 0
     out: Path | None = None
+    search_pending: tuple[str, ...] = ()  # languages whose search index is out of date
 
     @property
     def ok(self) -> bool:
@@ -84,6 +85,7 @@ class Rendering:
 
     pages: list[Page]
     graph: Graph
+    search_pending: tuple[str, ...] = ()
 
 
 def render(
@@ -97,6 +99,7 @@ def render(
     progress: Callable[[int, int], None] | None = None,
     spool: Spool | None = None,
     fp: str | None = None,
+    search_later: bool = False,
 ) -> tuple[Rendering | None, list[Diagnostic]]:
     """Everything but the write: the site's files (None when the project could not be
     read) and every problem, sorted. With a ``cache`` whose outputs are in ``out``,
@@ -125,13 +128,15 @@ def render(
         fingerprint=fp,
         progress=progress,
         spool=spool if previous_out is None else None,  # everything renders: straight to disk
+        search_later=search_later,
     )
     if cache is not None:
         reused = cache.state.diagnostics if previous_out else []  # of the files taken over
         render_diagnostics = list(dict.fromkeys([*render_diagnostics, *reused]))
         cache.record(fp, rendered.recorded, render_diagnostics)
     diagnostics += render_diagnostics
-    return Rendering(rendered.pages, graph), sorted(set(diagnostics), key=sort_key)
+    rendering = Rendering(rendered.pages, graph, rendered.search_pending)
+    return rendering, sorted(set(diagnostics), key=sort_key)
 
 
 @contextmanager
@@ -153,13 +158,18 @@ def build(
     jobs: int | None = None,
     clean: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    search_later: bool = False,
 ) -> BuildReport:
     """Build the site at ``root`` into ``out`` (default ``root/public``); ``jobs``
     processes render article pages (default: one per available core). Pages whose inputs
-    did not change since the last build are taken over from it, unless ``clean``."""
+    did not change since the last build are taken over from it, unless ``clean``.
+    ``search_later``: a search index that changed is kept as it was, and the report's
+    ``search_pending`` names its language (the next build makes it)."""
     out = (out if out is not None else root / layout.OUTPUT).absolute()
     if not write:  # a check: no lock, no cache, nothing on disk
-        rendering, diagnostics = render(root, now=now, strict=strict, jobs=jobs)
+        rendering, diagnostics = render(
+            root, now=now, strict=strict, jobs=jobs, search_later=True
+        )  # no search index either: nothing would keep it
         return BuildReport(diagnostics, len(rendering.pages) if rendering else 0, out=out)
     report = BuildReport(refuse_output(root, out), out=out)
     if not report.ok:
@@ -198,12 +208,14 @@ def build(
                 progress=progress,
                 spool=spool,
                 fp=fp,
+                search_later=search_later,
             )
             report = BuildReport(diagnostics, len(rendering.pages) if rendering else 0, out=out)
             if rendering is None or not report.ok:
                 return report
             pages, graph = rendering.pages, rendering.graph
             previous = set(cache.state.written) if cache.state.out == str(out) else set()
+            previous |= set(recovered or [])  # written by the killed update: ushtil's too
             if spool.path is not None:
                 report.written = write_site(pages, out, staging=spool.path)
                 spool.path = None  # swapped in
@@ -211,6 +223,9 @@ def build(
                 report.written = write_changes(pages, out, previous)
             cache.dirty = cache.dirty or report.written > 0
             future = [a.published.timestamp() for a in graph.site_articles if a.published > moment]
+            report.search_pending = rendering.search_pending
+            if report.search_pending:  # the next build is due at once
+                future.append(moment.timestamp())
             done = LastBuild(
                 seen,
                 strict,

@@ -37,6 +37,7 @@ from ushtil.site.pages import (
     sitemap_output,
 )
 from ushtil.site.pool import make_in_processes
+from ushtil.site.search import search_pages
 from ushtil.site.templating import Templates
 from ushtil.site.write import Spool
 
@@ -53,6 +54,7 @@ class RenderedSite:
 
     pages: list[Page]
     recorded: dict[str, Recorded]
+    search_pending: tuple[str, ...] = ()  # languages whose search index was left for later
 
 
 def render_site(
@@ -67,10 +69,12 @@ def render_site(
     fingerprint: str = "",
     progress: Callable[[int, int], None] | None = None,
     spool: Spool | None = None,
+    search_later: bool = False,
 ) -> tuple[RenderedSite, list[Diagnostic]]:
     """Every file of the site. With a ``cache`` whose outputs are in ``previous_out``,
     files whose key is unchanged are taken from there; ``spool``: where rendered files
-    go at once; ``jobs``: processes for article pages."""
+    go at once; ``jobs``: processes for article pages; ``search_later``: a search index
+    that changed is left as it was (named in ``search_pending``)."""
     config = site.config
     templates = Templates(config, graph.urls, catalogs, compiled=cache is not None)
     kit = Kit(config, graph, templates, Bodies(config, cache), fingerprint)
@@ -78,6 +82,10 @@ def render_site(
     ledger = Ledger(previous, previous_out, spool)
     pages = [page for output in _site_outputs(kit) for page in ledger.produce(output)]
     pages += _article_pages(kit, ledger, jobs, progress)
+    pending: list[str] = []
+    if config.search:  # after the articles: their bodies are made
+        searched, pending = search_pages(kit, ledger, later=search_later)
+        pages += searched
     if cache is not None:
         cache.used_bodies = body_keys(site)
     if status is not None:
@@ -87,7 +95,7 @@ def render_site(
     pages += ledger.produce(robots_output(kit))
     pages += static_pages(config.root, graph)
     pages.sort(key=lambda page: page.path)
-    return RenderedSite(pages, ledger.recorded), templates.diagnostics
+    return RenderedSite(pages, ledger.recorded, tuple(pending)), templates.diagnostics
 
 
 def _site_outputs(kit: Kit) -> Iterator[Output]:

@@ -187,7 +187,7 @@ def serve(
 
     def rebuild(reason: str) -> None:
         started = time.perf_counter()
-        report = build(root, out, progress=progress)
+        report = build(root, out, progress=progress, search_later=True)
         took = time.perf_counter() - started
         for d in report.diagnostics:
             say(str(d))
@@ -196,6 +196,17 @@ def serve(
         else:
             say(f"{reason}: build failed; still serving the last good version")
         preview.publish(report)
+        if report.ok and report.search_pending:  # the change is served: now its index
+            started = time.perf_counter()
+            indexed = build(root, out, progress=progress)
+            took = time.perf_counter() - started
+            languages = ", ".join(report.search_pending)
+            if indexed.ok:
+                say(f"search index ({languages}) updated in {took:.2f} s")
+            else:
+                for d in indexed.diagnostics:
+                    say(str(d))
+                preview.publish(indexed)
 
     watched = [root / name for name in layout.WATCHED if (root / name).exists()]
     watching = watchfiles.watch(
