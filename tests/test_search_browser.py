@@ -169,10 +169,14 @@ def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-def test_shards_are_searched_as_one_index(sharded: str, tab: Tab) -> None:
-    found = search(tab, sharded, "kk", "Астана")
-    assert sorted(found) == ["/kk/news/10888/", "/kk/news/site-languages/"]
-    assert tab.page.locator(".search-status").inner_text() == "2 нәтиже"
+def test_shards_are_searched_as_one_index(sharded: str, site: str, tab: Tab) -> None:
+    whole = search(tab, site, "kk", "басты")
+    found = search(tab, sharded, "kk", "басты")
+    # every shard answers: what the whole index finds is found (a prefix may reach a few more
+    # word forms in a small shard's dictionary than in the whole one)
+    assert set(whole) <= set(found)
+    assert {"/kk/news/10888/", "/kk/news/site-languages/"} <= set(found)
+    assert tab.page.locator(".search-status").inner_text() == f"{len(found)} нәтиже"
     tab.page.locator("#search-category").select_option(label="Сайт туралы")
     tab.page.wait_for_function(
         "document.querySelectorAll('.search-results a').length === 1"
