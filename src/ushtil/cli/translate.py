@@ -13,6 +13,7 @@ import difflib
 import shlex
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ushtil.cli.output import Exit, note, print_diagnostics, usage
 from ushtil.cli.parsing import Parser, Subcommands
@@ -20,8 +21,11 @@ from ushtil.cli.place import Place
 from ushtil.project import layout
 from ushtil.project.problems import UshtilError
 from ushtil.site.build import load_site
-from ushtil.translation import poexport, poimport, provenance
-from ushtil.translation.memory import Memory, build_memory
+
+if TYPE_CHECKING:
+    from ushtil.translation.memory import Memory
+
+# The commands import what they use when they run: a build never pays for them.
 
 ACTIONS = ("new", "done", "export", "import")
 
@@ -44,6 +48,8 @@ def _meant(given: Sequence[str]) -> str | None:
 
 
 def cmd_new(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.translation import provenance
+
     outcome, problems = provenance.scaffold(place.project, args.id, args.to, args.from_lang)
     if outcome is None:
         print_diagnostics(place, problems)
@@ -53,6 +59,8 @@ def cmd_new(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_done(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.translation import provenance
+
     outcome, problems = provenance.restamp(
         place.project, args.id, args.lang, force=args.force, from_lang=args.from_lang
     )
@@ -69,6 +77,8 @@ def cmd_translated(args: argparse.Namespace, place: Place) -> int:
 
 
 def _memory(place: Place) -> Memory:
+    from ushtil.translation.memory import build_memory
+
     loaded = load_site(place.project)
     errors = [d for d in loaded.diagnostics if d.is_error]
     if loaded.site is None or errors:
@@ -77,6 +87,8 @@ def _memory(place: Place) -> Memory:
 
 
 def cmd_export(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.translation import poexport
+
     root = place.project
     out = place.given(args.out) if args.out else root / layout.EXPORTS
     if out.exists() and not out.is_dir():
@@ -121,6 +133,8 @@ def cmd_export(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_import(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.translation import poimport
+
     root = place.project
     files = []
     for name in args.files:

@@ -10,23 +10,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ushtil.interface.translator import Catalog, load_catalogs
 from ushtil.project import layout
-from ushtil.project.articles import load_articles
-from ushtil.project.config import read_config
-from ushtil.project.files import links_out
-from ushtil.project.freshness import ChangeTimes, compute_status
 from ushtil.project.model import Page, Site
 from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
-from ushtil.project.validate import validate_site
 from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build, signature
 from ushtil.site.cache import load as load_cache
-from ushtil.site.graph import Graph, build_graph
 from ushtil.site.outfolder import output_lock, refuse_output
-from ushtil.site.pool import default_jobs
-from ushtil.site.render import render_site
 from ushtil.site.write import Spool, remove_leftovers, write_changes, write_site
+
+if TYPE_CHECKING:
+    from ushtil.interface.translator import Catalog
+    from ushtil.site.graph import Graph
+
+# Reading and rendering (Babel, Jinja2, Markdown, nh3) are imported by the functions that
+# need them: a build that finds nothing changed never loads them.
 
 
 @dataclass
@@ -55,6 +54,11 @@ def now_utc() -> dt.datetime:
 def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = False) -> Loaded:
     """Read the whole project (config, articles, catalogues); collect every problem (with
     ``strict``, a catalogue problem ``i18n check`` calls an error is one)."""
+    from ushtil.interface.translator import load_catalogs
+    from ushtil.project.articles import load_articles
+    from ushtil.project.config import read_config
+    from ushtil.project.files import links_out
+
     outside = links_out(root)
     if outside:
         return Loaded(None, diagnostics=outside)
@@ -90,6 +94,12 @@ def render(
     """Everything but the write: the site's files (None when the project could not be
     read) and every problem, sorted. With a ``cache`` whose outputs are in ``out``,
     unchanged files are taken from there instead of rendered."""
+    from ushtil.project.freshness import ChangeTimes, compute_status
+    from ushtil.project.validate import validate_site
+    from ushtil.site.graph import build_graph
+    from ushtil.site.pool import default_jobs
+    from ushtil.site.render import render_site
+
     now = now or now_utc()
     fp = (fp or fingerprint(root)) if cache is not None else ""
     if cache is not None:

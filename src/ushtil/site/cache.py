@@ -28,13 +28,16 @@ import stat as stat_module
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ushtil import __version__
 from ushtil.project import layout, private
 from ushtil.project.model import Facts, Version
 from ushtil.project.problems import Diagnostic
 from ushtil.site import store
-from ushtil.site.outputs import Indexed
+
+if TYPE_CHECKING:
+    from ushtil.site.outputs import Indexed
 
 FORMAT = 2
 FEW_BODIES = 50  # bodies a build may ask for before the whole store is worth reading
@@ -52,14 +55,8 @@ def ushtil_sources() -> list[Path]:
 def fingerprint(root: Path) -> str:
     """Everything every page depends on: templates, catalogues, site.toml, ushtil and the
     libraries that shape the output."""
-    from importlib.metadata import version
-
-    import babel
-    import jinja2
-    import markdown_it
-
     h = hashlib.blake2b(digest_size=16)
-    libraries = (babel.__version__, jinja2.__version__, markdown_it.__version__, version("nh3"))
+    libraries = library_versions()
     h.update(repr((FORMAT, __version__, sys.version_info[:2], *libraries)).encode())
     files = ushtil_sources()
     for folder in (layout.TEMPLATES, layout.LOCALES):
@@ -74,6 +71,20 @@ def fingerprint(root: Path) -> str:
         except OSError:
             h.update(str(path).encode() + b"\0missing")
     return h.hexdigest()
+
+
+def library_versions() -> tuple[str, ...]:
+    """The installed versions of the libraries that shape the output, read from their
+    metadata (importing them would cost a build that finds nothing to do)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in ("babel", "jinja2", "markdown-it-py", "nh3"):
+        try:
+            found.append(version(name))
+        except PackageNotFoundError:
+            found.append("")
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -151,7 +162,7 @@ class Parsed:
         return cls(int(mtime), int(size), parsed, tuple(store.diagnostics(problems)))
 
 
-Recorded = tuple[str, Indexed | None]  # an output's key and its sitemap entry
+Recorded = tuple[str, "Indexed | None"]  # an output's key and its sitemap entry
 
 
 @dataclass
@@ -371,20 +382,24 @@ def signature(root: Path, out: Path, fp: str) -> tuple[str, dict[str, tuple[int,
     h = hashlib.blake2b(digest_size=16)
     h.update(fp.encode() + str(out).encode())
     stats: dict[str, tuple[int, int]] = {}
-    stack = [root / layout.ARTICLES, root / layout.STATIC]
+    stack = [os.path.join(root, layout.ARTICLES), os.path.join(root, layout.STATIC)]
+    lines: list[str] = []
     while stack:
         folder = stack.pop()
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            entries = os.scandir(folder)
         except OSError:
             continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
-            else:
-                stat = entry.stat(follow_symlinks=False)
-                stats[entry.path] = (stat.st_mtime_ns, stat.st_size)
-                h.update(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    stat = entry.stat(follow_symlinks=False)
+                    stats[entry.path] = (stat.st_mtime_ns, stat.st_size)
+                    lines.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+    lines.sort()  # one order, whatever order the folders were listed in
+    h.update("".join(lines).encode())
     head = root / ".git" / "HEAD"
     try:
         ref = head.read_text().strip()

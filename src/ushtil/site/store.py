@@ -20,12 +20,14 @@ import tempfile
 import zoneinfo
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ushtil.project import private
 from ushtil.project.model import Facts, MissingPolicy, Provenance, Version
 from ushtil.project.problems import Diagnostic, Location, Severity
-from ushtil.site.outputs import Indexed
+
+if TYPE_CHECKING:
+    from ushtil.site.outputs import Indexed
 
 MAGIC = b"ushtil-cache"
 CHUNKS = 4096  # pieces of JSON joined before each write
@@ -158,6 +160,8 @@ def indexed_json(value: Indexed | None) -> Json:
 
 
 def indexed(data: Json) -> Indexed | None:
+    from ushtil.site.outputs import Indexed  # XML writing: not needed for "nothing to do"
+
     if data is None:
         return None
     loc, alternates, lastmod = data
