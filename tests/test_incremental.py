@@ -162,12 +162,35 @@ def test_nothing_changed_writes_nothing(tmp_path: Path) -> None:
     assert warnings == [str(d) for d in build(project, now=NOW, clean=True).diagnostics]
 
 
-def test_a_damaged_cache_is_a_clean_build(tmp_path: Path) -> None:
+def database(project: Path) -> Path:
+    """Where the builds of ``project`` into its ``public/`` are remembered."""
+    from ushtil.site.store import database_path
+
+    found = database_path(project, (project / "public").absolute())
+    assert found is not None
+    return found
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "another format", "removed"])
+def test_a_damaged_cache_is_a_clean_build(tmp_path: Path, damage: str) -> None:
+    import sqlite3
+
     project = tmp_path / "site"
     generate(project, n=20)
     assert build(project, now=NOW).ok
-    for name in ("state.pickle", "bodies.pickle"):
-        (project / ".ushtil-cache" / name).write_bytes(b"not a pickle")
+    path = database(project)
+    assert path.is_file() and not (project / ".ushtil-cache").exists()  # never in the project
+    if damage == "another format":
+        with sqlite3.connect(path) as db:
+            db.execute("PRAGMA user_version=99")
+    else:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if damage == "removed":
+            path.unlink()
+        else:
+            data = path.read_bytes()
+            path.write_bytes(b"not a database" * 100 if damage == "garbage" else data[:1500])
     (project / "articles/g0001/kk.md").write_text(
         (project / "articles/g0001/kk.md").read_text(encoding="utf-8") + "\nСөйлем.\n",
         encoding="utf-8",
@@ -391,7 +414,7 @@ def test_every_output_is_reused_or_rendered_the_same_way(
 
     def pages(spool: Spool | None = None) -> dict[str, str | None]:
         rendering, diagnostics = render(
-            project, now=NOW, jobs=jobs, cache=load_cache(project), out=public, spool=spool
+            project, now=NOW, jobs=jobs, cache=load_cache(project, public), out=public, spool=spool
         )
         assert rendering is not None and not has_errors(diagnostics)
         return {
@@ -413,7 +436,7 @@ def test_every_output_is_reused_or_rendered_the_same_way(
         "sitemap.xml",
         "robots.txt",
     )
-    recorded = load_cache(project).state.outputs
+    recorded = load_cache(project, public).state.outputs
     assert set(kinds) <= set(recorded)
     assert set(recorded) == {
         p.relative_to(public).as_posix()

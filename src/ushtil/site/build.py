@@ -170,7 +170,7 @@ def build(
             moment = now or now_utc()
             fp = fingerprint(root)
             seen, stats = signature(root, out, fp)
-            last = None if clean else last_build(root)
+            last = None if clean else last_build(root, out)
             if (
                 last is not None
                 and (last.signature, last.strict, last.out) == (seen, strict, str(out))
@@ -182,7 +182,7 @@ def build(
                     list(last.diagnostics), pages=last.pages, written=0, out=out
                 )  # nothing changed
             cache = load_cache(
-                root, clean=clean or recovered is None
+                root, out, clean=clean or recovered is None
             )  # None: the output is not to be trusted
             cache.stats = stats
             for path in recovered or []:  # on disk, but not what the cache says was written
