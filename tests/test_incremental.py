@@ -486,3 +486,28 @@ def test_a_worker_that_dies_stops_the_build_with_an_error(
     assert [d.code for d in report.diagnostics if d.is_error] == ["worker"]
     assert any("ended before it was done" in str(d) for d in report.diagnostics)
     assert not (project / "public").exists() and not list(project.glob(".public*new*"))
+
+
+def test_a_build_names_the_files_it_wrote_and_removed(tmp_path: Path) -> None:
+    """Other steps (a search index, image variants) redo only what a build changed."""
+    project = tmp_path / "site"
+    generate(project, n=30)
+    public = project / "public"
+    first = build(project, now=NOW, jobs=1)
+    assert first.ok and set(first.changed) == {
+        p for p in tree(public) if not p.startswith(".")  # all but ushtil's marker
+    }
+    again = build(project, now=NOW, jobs=1)
+    assert again.ok and again.changed == () and again.removed == ()
+    before = tree(public)
+    append(project / "articles/g0003/kk.md", "Жаңа сөйлем.")
+    edited = build(project, now=NOW, jobs=1)
+    after = tree(public)
+    assert edited.ok and "kk/news/g0003/index.html" in edited.changed
+    assert set(edited.changed) == {p for p in after if before.get(p) != after[p]}
+    assert edited.removed == ()
+    pages = {p for p in after if "/news/g0020/" in p}
+    shutil.rmtree(project / "articles/g0020")
+    removed = build(project, now=NOW, jobs=1)
+    assert removed.ok and pages and pages <= set(removed.removed)
+    assert set(removed.removed) == set(after) - set(tree(public))

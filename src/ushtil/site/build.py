@@ -41,6 +41,9 @@ class BuildReport:
     pages: int = 0
     written: int = 0
     out: Path | None = None
+    changed: tuple[str, ...] = ()  # the output's files (re)written by this build, by path
+    removed: tuple[str, ...] = ()  # and removed from it
+
 
     @property
     def ok(self) -> bool:
@@ -206,8 +209,13 @@ def build(
             if spool.path is not None:
                 report.written = write_site(pages, out, staging=spool.path)
                 spool.path = None  # swapped in
+                paths = {p.path for p in pages}
+                report.changed = tuple(sorted(paths))
+                report.removed = tuple(sorted(previous - paths))
             else:
-                report.written = write_changes(pages, out, previous)
+                changes = write_changes(pages, out, previous)
+                report.written = len(changes.written)
+                report.changed, report.removed = changes.written, changes.removed
             cache.dirty = cache.dirty or report.written > 0
             future = [a.published.timestamp() for a in graph.site_articles if a.published > moment]
             done = LastBuild(
