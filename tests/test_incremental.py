@@ -137,6 +137,39 @@ def test_every_edit_gives_what_a_clean_build_gives(tmp_path: Path) -> None:
         )
 
 
+def snapshot(project: Path) -> dict[str, tuple[int, int, int]]:
+    found = {}
+    for folder, dirs, files in os.walk(project):
+        dirs[:] = [d for d in dirs if d not in ("public", ".git") and not d.startswith(".public")]
+        for name in files:
+            info = os.stat(os.path.join(folder, name))
+            found[os.path.join(folder, name)] = (info.st_mtime_ns, info.st_size, info.st_ino)
+    return found
+
+
+def test_builds_kept_in_memory_give_what_a_clean_build_gives(tmp_path: Path) -> None:
+    """``serve``'s builds: the cache kept in memory, the sources' sizes and times brought up
+    to date from a watcher's list of changed paths alone."""
+    from ushtil.site.build import Memory
+
+    project = tmp_path / "site"
+    generate(project, n=80)
+    memory = Memory()
+    assert build(project, now=NOW, jobs=1, memory=memory).ok
+    for name, change in EDITS:
+        before = snapshot(project)
+        change(project)
+        after = snapshot(project)
+        changed = [p for p in before.keys() | after.keys() if before.get(p) != after.get(p)]
+        changed += {os.path.dirname(p) for p in changed}  # as a watcher names folders too
+        report = build(project, now=NOW, jobs=1, memory=memory, changed=changed)
+        assert report.ok, (name, [str(d) for d in report.diagnostics])
+        assert memory.cache is not None, name  # kept for the next build
+        assert tree(project / "public") == clean_build(project, tmp_path / "clean"), (
+            f"after: {name}"
+        )
+
+
 def test_the_pool_and_the_cache_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages rendered by worker processes, reused or not, are the same pages."""
     import ushtil.site.render

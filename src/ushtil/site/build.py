@@ -6,7 +6,9 @@ Nothing is written unless every stage succeeded; the library never prints or exi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import os
+import stat as stat_module
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +138,46 @@ def render(
     return Rendering(rendered.pages, graph), sorted(set(diagnostics), key=sort_key)
 
 
+@dataclass
+class Memory:
+    """What ``serve`` keeps from one build for the next: the cache as the last build left
+    it (so it is not read again) and the size and time of every source it saw."""
+
+    cache: BuildCache | None = None
+    stats: dict[str, tuple[int, int]] | None = None
+
+
+def restat(stats: dict[str, tuple[int, int]], changed: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """``stats`` brought up to date for the ``changed`` paths alone: a file's size and time
+    asked again, a folder's files walked, a path that is gone forgotten with all under it."""
+    for path in changed:
+        for known in [k for k in stats if k == path or k.startswith(path + os.sep)]:
+            del stats[known]
+        try:
+            info = os.stat(path, follow_symlinks=False)
+        except OSError:
+            continue
+        if stat_module.S_ISDIR(info.st_mode):
+            for folder, _, files in os.walk(path):
+                for name in files:
+                    restat(stats, [os.path.join(folder, name)])
+        else:
+            stats[path] = (info.st_mtime_ns, info.st_size)
+    return stats
+
+
+def _as_walked(root: Path, paths: Iterable[str]) -> list[str]:
+    """``paths`` spelled as :func:`signature` spells what it walks (the watcher may have
+    followed a link to the project); paths outside the project are left out."""
+    real = os.path.realpath(root)
+    found = []
+    for path in paths:
+        inside = os.path.relpath(os.path.realpath(path), real)
+        if inside != os.pardir and not inside.startswith(os.pardir + os.sep):
+            found.append(os.path.join(root, inside))
+    return found
+
+
 @contextmanager
 def _discarding(spool: Spool) -> Iterator[None]:
     """Whatever happens, pages rendered for a site that was not swapped in are removed."""
@@ -155,10 +197,15 @@ def build(
     jobs: int | None = None,
     clean: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    memory: Memory | None = None,
+    changed: Iterable[str] | None = None,
 ) -> BuildReport:
     """Build the site at ``root`` into ``out`` (default ``root/public``); ``jobs``
     processes render article pages (default: one per available core). Pages whose inputs
-    did not change since the last build are taken over from it, unless ``clean``."""
+    did not change since the last build are taken over from it, unless ``clean``.
+
+    ``memory`` (``serve``'s) keeps what a build read for the next one; with it, ``changed``
+    (the paths a watcher saw change since the last build) spares walking the sources."""
     out = (out if out is not None else root / layout.OUTPUT).absolute()
     if not write:  # a check: no lock, no cache, nothing on disk
         rendering, diagnostics = render(root, now=now, strict=strict, jobs=jobs)
@@ -172,8 +219,14 @@ def build(
             recovered = remove_leftovers(out)  # completes an update a killed build began
             moment = now or now_utc()
             fp = fingerprint(root)
-            seen, stats = signature(root, out, fp)
-            last = None if clean else last_build(root, out)
+            kept, memory_cache = (memory.stats, memory.cache) if memory else (None, None)
+            if memory is not None:
+                memory.cache = None  # given back only by a build that ends well
+            if kept is not None and changed is not None and memory_cache is not None:
+                seen, stats = "", restat(kept, _as_walked(root, changed))  # "" is never equal
+            else:
+                seen, stats = signature(root, out, fp)
+            last = None if clean or memory_cache is not None else last_build(root, out)
             if (
                 last is not None
                 and (last.signature, last.strict, last.out) == (seen, strict, str(out))
@@ -184,9 +237,12 @@ def build(
                 return BuildReport(
                     list(last.diagnostics), pages=last.pages, written=0, out=out
                 )  # nothing changed
-            cache = load_cache(
-                root, out, clean=clean or recovered is None
-            )  # None: the output is not to be trusted
+            trusted = not clean and recovered is not None  # None: the output is not to be trusted
+            if memory_cache is not None and trusted and memory_cache.state.out == str(out):
+                cache = memory_cache
+                cache.dirty = False
+            else:
+                cache = load_cache(root, out, clean=not trusted)
             cache.stats = stats
             for path in recovered or []:  # on disk, but not what the cache says was written
                 cache.state.outputs.pop(path, None)
@@ -226,11 +282,10 @@ def build(
                 tuple(report.diagnostics),
                 report.pages,
             )
-            if cache.finish(done, [p.path for p in pages]):
-                try:
-                    cache.save()
-                except OSError:
-                    pass  # the site is written; the next build is merely a clean one
+            if cache.finish(done, [p.path for p in pages]) and not cache.save():
+                return report  # the site is written; the next build is merely a clean one
+            if memory is not None:
+                memory.cache, memory.stats = cache, stats
     except UshtilError as exc:
         report.diagnostics.extend(exc.diagnostics)
     return report

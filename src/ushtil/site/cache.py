@@ -189,9 +189,7 @@ class BuildCache:
     state: State = field(default_factory=State)
     last: LastBuild | None = None
     dirty: bool = False
-    stats: dict[str, tuple[int, int]] = field(
-        default_factory=dict
-    )  # seen by this build's signature
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # seen by the signature
     used_bodies: set[str] = field(default_factory=set)
     new_bodies: dict[str, str] = field(default_factory=dict)
     new_rows: dict[str, str] = field(default_factory=dict)
@@ -283,16 +281,17 @@ class BuildCache:
 
     # --- persistence ------------------------------------------------------------
 
-    def save(self) -> None:
-        """Remember this build: only the rows that changed since the database was read."""
+    def save(self) -> bool:
+        """Remember this build: only the rows that changed since the database was read.
+        False when it could not be remembered (nothing is: the next build is a clean one)."""
         try:
             with self.db.writing() as db:
                 if db is None:
-                    return
+                    return False
                 self._save(db)
-        except sqlite3.Error:  # what it held no longer matches the output: forgotten
+        except (sqlite3.Error, OSError):  # what it held no longer matches the output
             self.db.forget()
-            return
+            return False
         self._saved = State(
             self.state.fingerprint,
             dict(self.state.sources),
@@ -302,8 +301,9 @@ class BuildCache:
             list(self.state.written),
         )
         self._sources_changed, self._wipe = set(), False
+        self._rows = self.new_rows or self._rows
         self.new_bodies, self.new_rows = {}, {}
-        self._rows = None
+        return True
 
     def _save(self, db: sqlite3.Connection) -> None:
         state, saved, put = self.state, self._saved, self.db.put
