@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build-speed benchmark: ushtil (and optionally Hugo) on one trilingual corpus.
 
-    .venv/bin/python benchmarks/run.py --n 1000 5000 [--hugo] [--runs 3] [--work /tmp/ushtil-bench]
+    .venv/bin/python benchmarks/run.py --n 5000 20000 [--hugo] [--runs 3] [--work /tmp/ushtil-bench]
 
 For each N: a corpus from benchmarks/corpus.py (the shared generator, N articles ×
 kk/ru/en with missing and outdated versions), then, as whole processes, the median of
@@ -9,7 +9,10 @@ kk/ru/en with missing and outdated versions), then, as whole processes, the medi
 
 - clean: no output folder, no cache;
 - no change: the same build again;
-- one change: one sentence added to one article version, then a build.
+- one change: one sentence added to one article version, then a build;
+- serve: ``ushtil serve`` on the same project, one sentence added to an article
+  ``--runs`` times, each timed from the save to the page served with it
+  (benchmarks/serve_latency.py); the median.
 
 Printed per build: wall seconds, CPU seconds (user + system, all processes), peak
 memory (the largest resident set of the processes), pages per second (HTML pages
@@ -36,6 +39,7 @@ SHARED = ROOT.parent / "shared" / "bench"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
+import serve_latency  # noqa: E402
 
 
 @dataclass
@@ -126,6 +130,8 @@ def main() -> None:
                 f"{'ushtil':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} "
                 f"{r.peak_mib:>9.0f} {count / r.wall:>8.0f}"
             )
+        latency = statistics.median(serve_latency.measure(project, args.runs, log=False))
+        print(f"{'ushtil':8} {n:>6} {'serve':11} {latency:>7.2f}  (save to page served)")
         if args.hugo:
             neutral = args.work / f"neutral-{n}"
             site = args.work / f"hugo-{n}"
