@@ -24,6 +24,7 @@ from ushtil.site.write import Spool, remove_leftovers, write_changes, write_site
 
 if TYPE_CHECKING:
     from ushtil.interface.translator import Catalog
+    from ushtil.project.articles import LoadedArticle
     from ushtil.site.graph import Graph
 
 # Reading and rendering (Babel, Jinja2, Markdown, nh3) are imported by the functions that
@@ -166,6 +167,24 @@ def restat(stats: dict[str, tuple[int, int]], changed: Iterable[str]) -> dict[st
     return stats
 
 
+def _unchanged(
+    articles: dict[str, LoadedArticle] | None, root: Path, walked: list[str] | None, kept: bool
+) -> dict[str, LoadedArticle]:
+    """The articles kept from the last build but those whose folder has a ``walked`` path
+    in it; none unless the cache was ``kept`` and every change is known."""
+    if articles is None or walked is None or not kept:
+        return {}
+    folder = os.path.join(root, layout.ARTICLES) + os.sep
+    for path in walked:
+        if not path.startswith(folder):
+            continue
+        name = path[len(folder) :].split(os.sep, 1)[0]
+        articles.pop(name, None)
+    if any(path + os.sep == folder or folder.startswith(path + os.sep) for path in walked):
+        articles.clear()  # articles/ itself, or a folder holding it
+    return articles
+
+
 def _as_walked(root: Path, paths: Iterable[str]) -> list[str]:
     """``paths`` spelled as :func:`signature` spells what it walks (the watcher may have
     followed a link to the project); paths outside the project are left out."""
@@ -222,8 +241,10 @@ def build(
             kept, memory_cache = (memory.stats, memory.cache) if memory else (None, None)
             if memory is not None:
                 memory.cache = None  # given back only by a build that ends well
+            walked = None
             if kept is not None and changed is not None and memory_cache is not None:
-                seen, stats = "", restat(kept, _as_walked(root, changed))  # "" is never equal
+                walked = _as_walked(root, changed)
+                seen, stats = "", restat(kept, walked)  # "" is no signature: never equal
             else:
                 seen, stats = signature(root, out, fp)
             last = None if clean or memory_cache is not None else last_build(root, out)
@@ -243,6 +264,8 @@ def build(
                 cache.dirty = False
             else:
                 cache = load_cache(root, out, clean=not trusted)
+            if memory is not None:  # whole articles kept while nothing in their folder changes
+                cache.articles = _unchanged(cache.articles, root, walked, cache is memory_cache)
             cache.stats = stats
             for path in recovered or []:  # on disk, but not what the cache says was written
                 cache.state.outputs.pop(path, None)

@@ -39,6 +39,7 @@ from ushtil.project.problems import Diagnostic
 from ushtil.site import store
 
 if TYPE_CHECKING:
+    from ushtil.project.articles import LoadedArticle
     from ushtil.site.outputs import Indexed
 
 FORMAT = store.FORMAT
@@ -197,11 +198,22 @@ class BuildCache:
     _saved: State = field(default_factory=State)  # what the database holds
     _sources_changed: set[str] = field(default_factory=set)
     _wipe: bool = False  # the database held what could not be read: everything is replaced
+    articles: dict[str, LoadedArticle] | None = None  # whole folders' articles (serve's builds)
 
     def start(self, fp: str) -> None:
         """Forget every parse and output key made under another fingerprint."""
         if self.state.fingerprint != fp:
             self.state = State(fingerprint=fp, out=self.state.out, written=self.state.written)
+            self.articles = {} if self.articles is not None else None
+
+    def article(self, name: str) -> LoadedArticle | None:
+        return self.articles.get(name) if self.articles is not None else None
+
+    def remember_article(self, name: str, loaded: LoadedArticle) -> None:
+        """Kept when articles are (by ``serve``), unless it shows an image (which may
+        vanish without its folder changing: a link)."""
+        if self.articles is not None and (loaded[0] is None or not loaded[0].image):
+            self.articles[name] = (loaded[0], list(loaded[1]))
 
     def record(self, fp: str, outputs: dict[str, Recorded], diagnostics: list[Diagnostic]) -> None:
         if (self.state.fingerprint, self.state.outputs, self.state.diagnostics) != (
