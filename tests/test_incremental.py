@@ -98,6 +98,7 @@ EDITS: list[tuple[str, Callable[[Path], object]]] = [
     ),
     ("an article deleted", lambda p: shutil.rmtree(p / "articles/g0020")),
     ("an article added", lambda p: shutil.copytree(p / "articles/g0021", p / "articles/new-one")),
+    ("an article renamed", lambda p: (p / "articles/g0022").rename(p / "articles/renamed-one")),
     (
         "a draft published",
         lambda p: [
