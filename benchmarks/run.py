@@ -11,7 +11,7 @@ kk/ru/en with missing and outdated versions), then, as whole processes, the medi
 - no change: the same build again;
 - one change: one sentence added to one article version, then a build;
 - serve: ``ushtil serve`` on the same project, one sentence added to an article
-  ``--runs`` times, each timed from the save to the page served with it
+  ``--runs`` times (at least 3), each timed from the save to the page served with it
   (benchmarks/serve_latency.py); the median.
 
 Printed per build: wall seconds, CPU seconds (user + system, all processes), peak
@@ -130,7 +130,8 @@ def main() -> None:
                 f"{'ushtil':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} "
                 f"{r.peak_mib:>9.0f} {count / r.wall:>8.0f}"
             )
-        latency = statistics.median(serve_latency.measure(project, args.runs, log=False))
+        edits = max(args.runs, 3)  # the first save may meet a build still warming up
+        latency = statistics.median(serve_latency.measure(project, edits, log=False))
         print(f"{'ushtil':8} {n:>6} {'serve':11} {latency:>7.2f}  (save to page served)")
         if args.hugo:
             neutral = args.work / f"neutral-{n}"

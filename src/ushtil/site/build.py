@@ -247,7 +247,7 @@ def build(
                 seen, stats = "", restat(kept, walked)  # "" is no signature: never equal
             else:
                 seen, stats = signature(root, out, fp)
-            last = None if clean or memory_cache is not None else last_build(root, out)
+            last = None if clean or memory is not None else last_build(root, out)  # serve: warm up
             if (
                 last is not None
                 and (last.signature, last.strict, last.out) == (seen, strict, str(out))
