@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import stat as stat_module
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,8 +16,9 @@ from typing import TYPE_CHECKING
 from ushtil.project import layout
 from ushtil.project.model import Page, Site
 from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
-from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build, signature
+from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build
 from ushtil.site.cache import load as load_cache
+from ushtil.site.changes import as_walked, restat, signature
 from ushtil.site.outfolder import output_lock, refuse_output
 from ushtil.site.write import Spool, remove_leftovers, write_changes, write_site
 
@@ -148,25 +148,6 @@ class Memory:
     stats: dict[str, tuple[int, int]] | None = None
 
 
-def restat(stats: dict[str, tuple[int, int]], changed: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """``stats`` brought up to date for the ``changed`` paths alone: a file's size and time
-    asked again, a folder's files walked, a path that is gone forgotten with all under it."""
-    for path in changed:
-        for known in [k for k in stats if k == path or k.startswith(path + os.sep)]:
-            del stats[known]
-        try:
-            info = os.stat(path, follow_symlinks=False)
-        except OSError:
-            continue
-        if stat_module.S_ISDIR(info.st_mode):
-            for folder, _, files in os.walk(path):
-                for name in files:
-                    restat(stats, [os.path.join(folder, name)])
-        else:
-            stats[path] = (info.st_mtime_ns, info.st_size)
-    return stats
-
-
 def _unchanged(
     articles: dict[str, LoadedArticle] | None, root: Path, walked: list[str] | None, kept: bool
 ) -> dict[str, LoadedArticle]:
@@ -183,18 +164,6 @@ def _unchanged(
     if any(path + os.sep == folder or folder.startswith(path + os.sep) for path in walked):
         articles.clear()  # articles/ itself, or a folder holding it
     return articles
-
-
-def _as_walked(root: Path, paths: Iterable[str]) -> list[str]:
-    """``paths`` spelled as :func:`signature` spells what it walks (the watcher may have
-    followed a link to the project); paths outside the project are left out."""
-    real = os.path.realpath(root)
-    found = []
-    for path in paths:
-        inside = os.path.relpath(os.path.realpath(path), real)
-        if inside != os.pardir and not inside.startswith(os.pardir + os.sep):
-            found.append(os.path.join(root, inside))
-    return found
 
 
 @contextmanager
@@ -243,7 +212,7 @@ def build(
                 memory.cache = None  # given back only by a build that ends well
             walked = None
             if kept is not None and changed is not None and memory_cache is not None:
-                walked = _as_walked(root, changed)
+                walked = as_walked(root, changed)
                 seen, stats = "", restat(kept, walked)  # "" is no signature: never equal
             else:
                 seen, stats = signature(root, out, fp)
