@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Build-speed benchmark: ushtil (and optionally Hugo) on one trilingual corpus.
 
-    .venv/bin/python benchmarks/run.py --n 1000 5000 [--hugo] [--runs 3] [--work /tmp/ushtil-bench]
-                                       [--search]
+    .venv/bin/python benchmarks/run.py --n 5000 20000 [--hugo] [--runs 3] [--work /tmp/ushtil-bench]
+                                       [--search] [--images]
 
 For each N: a corpus from benchmarks/corpus.py (the shared generator, N articles ×
 kk/ru/en with missing and outdated versions), then, as whole processes, the median of
@@ -10,7 +10,10 @@ kk/ru/en with missing and outdated versions), then, as whole processes, the medi
 
 - clean: no output folder, no cache;
 - no change: the same build again;
-- one change: one sentence added to one article version, then a build.
+- one change: one sentence added to one article version, then a build;
+- serve: ``ushtil serve`` on the same project, one sentence added to an article
+  ``--runs`` times (at least 3), each timed from the save to the page served with it
+  (benchmarks/serve_latency.py); the median.
 
 Printed per build: wall seconds, CPU seconds (user + system, all processes), peak
 memory (the largest resident set of the processes), pages per second (HTML pages
@@ -42,6 +45,7 @@ SHARED = ROOT.parent / "shared" / "bench"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
+import serve_latency  # noqa: E402
 
 
 @dataclass
@@ -158,11 +162,15 @@ def main() -> None:
         f"{'engine':8} {'N':>6} {'build':11} {'wall s':>7} {'CPU s':>7} "
         f"{'peak MiB':>9} {'pages/s':>8}"
     )
+    # ushtil's user folder (its build memory, key, compiled templates) kept apart; a clean
+    # build starts with no build memory
+    os.environ["XDG_CACHE_HOME"] = str(args.work / "user-cache")
+    memory = str(args.work / "user-cache" / "ushtil" / "builds")
     for n in args.n:
         project = args.work / f"ushtil-{n}"
         corpus.make_project(n, project, args.shared, drop={"en": 0.1, "kk": 0.03}, outdated=0.05)
         search(project, False)
-        results = bench("ushtil", project, ushtil, args.runs, n, ["public", ".ushtil-cache"])
+        results = bench("ushtil", project, ushtil, args.runs, n, ["public", memory])
         count = pages(project / "public")
         for name, r in results.items():
             print(
@@ -172,7 +180,7 @@ def main() -> None:
         searching: dict[str, Run] = {}
         if args.search:
             search(project, True)
-            searching = bench("ushtil", project, ushtil, args.runs, n, ["public", ".ushtil-cache"])
+            searching = bench("ushtil", project, ushtil, args.runs, n, ["public", memory])
             count = pages(project / "public")
             for name, r in searching.items():
                 print(
@@ -181,6 +189,9 @@ def main() -> None:
                 )
             seconds, versions = index_time(project)
             print(f"{'index':8} {n:>6} {'clean':11} {seconds:>7.2f}  ({versions} versions)")
+        edits = max(args.runs, 3)  # the first save may meet a build still warming up
+        latency = statistics.median(serve_latency.measure(project, edits, log=False))
+        print(f"{'ushtil':8} {n:>6} {'serve':11} {latency:>7.2f}  (save to page served)")
         if args.hugo:
             neutral = args.work / f"neutral-{n}"
             site = args.work / f"hugo-{n}"

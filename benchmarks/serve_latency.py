@@ -38,6 +38,42 @@ def fetch(url: str) -> str:
         return ""
 
 
+def measure(project: Path, edits: int, log: bool = True) -> list[float]:
+    """Start ``ushtil serve`` on ``project``; ``edits`` times, append a sentence to one
+    article's original and time until the page served has it. Seconds, edit by edit."""
+    port = free_port()
+    ushtil = str(Path(sys.executable).with_name("ushtil"))
+    server = subprocess.Popen(
+        [ushtil, "-C", str(project), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 1800
+        while not fetch(base + "/") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        sources = sorted((project / "articles").glob("*/ru.md"))
+        times = []
+        for n in range(edits):
+            source = sources[(100 + n * 37) % len(sources)]
+            article_id = source.parent.name
+            marker = f"Latency-check-{n}-{time.time_ns()}"
+            time.sleep(1.0)  # quiet before each edit
+            started = time.perf_counter()
+            with source.open("a", encoding="utf-8") as handle:
+                handle.write(f"\n{marker}\n")
+            while marker not in fetch(f"{base}/ru/news/{article_id}/"):
+                time.sleep(0.01)
+            times.append(time.perf_counter() - started)
+            if log:
+                print(f"edit {n + 1}: served after {times[-1]:.2f} s")
+        return times
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -49,35 +85,8 @@ def main() -> None:
     args = parser.parse_args()
     project = args.work / f"serve-{args.n}"
     corpus.make_project(args.n, project, args.shared, drop={"en": 0.1, "kk": 0.03}, outdated=0.05)
-    port = free_port()
-    ushtil = str(Path(sys.executable).with_name("ushtil"))
-    server = subprocess.Popen(
-        [ushtil, "-C", str(project), "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 600
-        while not fetch(base + "/") and time.monotonic() < deadline:
-            time.sleep(0.2)
-        times = []
-        for n in range(args.edits):
-            source = sorted((project / "articles").glob("*/ru.md"))[100 + n * 37]
-            article_id = source.parent.name
-            marker = f"Latency-check-{n}-{time.time_ns()}"
-            time.sleep(1.0)  # quiet before each edit
-            started = time.perf_counter()
-            with source.open("a", encoding="utf-8") as handle:
-                handle.write(f"\n{marker}\n")
-            while marker not in fetch(f"{base}/ru/news/{article_id}/"):
-                time.sleep(0.01)
-            times.append(time.perf_counter() - started)
-            print(f"edit {n + 1}: served after {times[-1]:.2f} s")
-        print(f"N = {args.n}: median {statistics.median(times):.2f} s from save to served page")
-    finally:
-        server.terminate()
-        server.wait(10)
+    times = measure(project, args.edits)
+    print(f"N = {args.n}: median {statistics.median(times):.2f} s from save to served page")
 
 
 if __name__ == "__main__":

@@ -98,6 +98,7 @@ EDITS: list[tuple[str, Callable[[Path], object]]] = [
     ),
     ("an article deleted", lambda p: shutil.rmtree(p / "articles/g0020")),
     ("an article added", lambda p: shutil.copytree(p / "articles/g0021", p / "articles/new-one")),
+    ("an article renamed", lambda p: (p / "articles/g0022").rename(p / "articles/renamed-one")),
     (
         "a draft published",
         lambda p: [
@@ -137,6 +138,39 @@ def test_every_edit_gives_what_a_clean_build_gives(tmp_path: Path) -> None:
         )
 
 
+def snapshot(project: Path) -> dict[str, tuple[int, int, int]]:
+    found = {}
+    for folder, dirs, files in os.walk(project):
+        dirs[:] = [d for d in dirs if d not in ("public", ".git") and not d.startswith(".public")]
+        for name in files:
+            info = os.stat(os.path.join(folder, name))
+            found[os.path.join(folder, name)] = (info.st_mtime_ns, info.st_size, info.st_ino)
+    return found
+
+
+def test_builds_kept_in_memory_give_what_a_clean_build_gives(tmp_path: Path) -> None:
+    """``serve``'s builds: the cache kept in memory, the sources' sizes and times brought up
+    to date from a watcher's list of changed paths alone."""
+    from ushtil.site.build import Memory
+
+    project = tmp_path / "site"
+    generate(project, n=80)
+    memory = Memory()
+    assert build(project, now=NOW, jobs=1, memory=memory).ok
+    for name, change in EDITS:
+        before = snapshot(project)
+        change(project)
+        after = snapshot(project)
+        changed = [p for p in before.keys() | after.keys() if before.get(p) != after.get(p)]
+        changed += {os.path.dirname(p) for p in changed}  # as a watcher names folders too
+        report = build(project, now=NOW, jobs=1, memory=memory, changed=changed)
+        assert report.ok, (name, [str(d) for d in report.diagnostics])
+        assert memory.cache is not None, name  # kept for the next build
+        assert tree(project / "public") == clean_build(project, tmp_path / "clean"), (
+            f"after: {name}"
+        )
+
+
 def test_the_pool_and_the_cache_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages rendered by worker processes, reused or not, are the same pages."""
     import ushtil.site.render
@@ -162,12 +196,35 @@ def test_nothing_changed_writes_nothing(tmp_path: Path) -> None:
     assert warnings == [str(d) for d in build(project, now=NOW, clean=True).diagnostics]
 
 
-def test_a_damaged_cache_is_a_clean_build(tmp_path: Path) -> None:
+def database(project: Path) -> Path:
+    """Where the builds of ``project`` into its ``public/`` are remembered."""
+    from ushtil.site.store import database_path
+
+    found = database_path(project, (project / "public").absolute())
+    assert found is not None
+    return found
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "another format", "removed"])
+def test_a_damaged_cache_is_a_clean_build(tmp_path: Path, damage: str) -> None:
+    import sqlite3
+
     project = tmp_path / "site"
     generate(project, n=20)
     assert build(project, now=NOW).ok
-    for name in ("state.pickle", "bodies.pickle"):
-        (project / ".ushtil-cache" / name).write_bytes(b"not a pickle")
+    path = database(project)
+    assert path.is_file() and not (project / ".ushtil-cache").exists()  # never in the project
+    if damage == "another format":
+        with sqlite3.connect(path) as db:
+            db.execute("PRAGMA user_version=99")
+    else:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if damage == "removed":
+            path.unlink()
+        else:
+            data = path.read_bytes()
+            path.write_bytes(b"not a database" * 100 if damage == "garbage" else data[:1500])
     (project / "articles/g0001/kk.md").write_text(
         (project / "articles/g0001/kk.md").read_text(encoding="utf-8") + "\nСөйлем.\n",
         encoding="utf-8",
@@ -391,7 +448,7 @@ def test_every_output_is_reused_or_rendered_the_same_way(
 
     def pages(spool: Spool | None = None) -> dict[str, str | None]:
         rendering, diagnostics = render(
-            project, now=NOW, jobs=jobs, cache=load_cache(project), out=public, spool=spool
+            project, now=NOW, jobs=jobs, cache=load_cache(project, public), out=public, spool=spool
         )
         assert rendering is not None and not has_errors(diagnostics)
         return {
@@ -413,7 +470,7 @@ def test_every_output_is_reused_or_rendered_the_same_way(
         "sitemap.xml",
         "robots.txt",
     )
-    recorded = load_cache(project).state.outputs
+    recorded = load_cache(project, public).state.outputs
     assert set(kinds) <= set(recorded)
     assert set(recorded) == {
         p.relative_to(public).as_posix()
@@ -463,3 +520,28 @@ def test_a_worker_that_dies_stops_the_build_with_an_error(
     assert [d.code for d in report.diagnostics if d.is_error] == ["worker"]
     assert any("ended before it was done" in str(d) for d in report.diagnostics)
     assert not (project / "public").exists() and not list(project.glob(".public*new*"))
+
+
+def test_a_build_names_the_files_it_wrote_and_removed(tmp_path: Path) -> None:
+    """Other steps (a search index, image variants) redo only what a build changed."""
+    project = tmp_path / "site"
+    generate(project, n=30)
+    public = project / "public"
+    first = build(project, now=NOW, jobs=1)
+    assert first.ok and set(first.changed) == {
+        p for p in tree(public) if not p.startswith(".")  # all but ushtil's marker
+    }
+    again = build(project, now=NOW, jobs=1)
+    assert again.ok and again.changed == () and again.removed == ()
+    before = tree(public)
+    append(project / "articles/g0003/kk.md", "Жаңа сөйлем.")
+    edited = build(project, now=NOW, jobs=1)
+    after = tree(public)
+    assert edited.ok and "kk/news/g0003/index.html" in edited.changed
+    assert set(edited.changed) == {p for p in after if before.get(p) != after[p]}
+    assert edited.removed == ()
+    pages = {p for p in after if "/news/g0020/" in p}
+    shutil.rmtree(project / "articles/g0020")
+    removed = build(project, now=NOW, jobs=1)
+    assert removed.ok and pages and pages <= set(removed.removed)
+    assert set(removed.removed) == set(after) - set(tree(public))

@@ -11,15 +11,16 @@ from pathlib import Path
 from ushtil.cli.output import Exit, print_diagnostics, shown, usage
 from ushtil.cli.parsing import Subcommands
 from ushtil.cli.place import Place
-from ushtil.interface import report, tooling
-from ushtil.interface.compile import compile_catalog
-from ushtil.interface.glossary import read_glossary
 from ushtil.project import layout
 from ushtil.project.files import check_writable, is_within
 from ushtil.project.problems import UshtilError, has_errors
 
+# The commands import what they use when they run: a build never pays for Babel's tooling.
+
 
 def cmd_extract(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.interface import tooling
+
     root = place.project
     changed, diagnostics = tooling.extract(root)
     print_diagnostics(place, diagnostics)
@@ -28,6 +29,8 @@ def cmd_extract(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_init(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.interface import tooling
+
     path, problems = tooling.init(
         place.project, args.lang, translator=args.translator, team=args.team, force=args.force
     )
@@ -39,6 +42,8 @@ def cmd_init(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_update(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.interface import tooling
+
     changed, diagnostics = tooling.update(place.project, drop_obsolete=args.drop_obsolete)
     print_diagnostics(place, diagnostics)
     for path in changed:
@@ -61,6 +66,8 @@ def _po_files(args: argparse.Namespace, place: Place) -> list[tuple[Path, str]]:
 
 
 def cmd_stats(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.interface import report
+
     rows, diagnostics = [], []
     for path, name in _po_files(args, place):
         result, problems = report.stats(path, name)
@@ -86,6 +93,9 @@ def cmd_stats(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_check(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.interface import report
+    from ushtil.interface.glossary import read_glossary
+
     glossary, diagnostics = read_glossary(place.project)
     for path, name in _po_files(args, place):
         diagnostics += report.check(path, name, strict=args.strict, glossary=glossary)
@@ -108,6 +118,8 @@ def cmd_check(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_compile(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.interface.compile import compile_catalog
+
     root = place.project
     out_root = place.given(args.out).resolve() if args.out else root / layout.LOCALES
     if out_root.exists() and not out_root.is_dir():

@@ -42,6 +42,14 @@ class ParseMemory(Protocol):
         self, path: Path, shown: str, value: Version | Facts | None, problems: list[Diagnostic]
     ) -> None: ...
 
+    def article(self, name: str) -> LoadedArticle | None:
+        """A whole folder's article, while nothing in the folder changed (``serve``)."""
+
+    def remember_article(self, name: str, loaded: LoadedArticle) -> None: ...
+
+
+LoadedArticle = tuple["Article | None", list[Diagnostic]]
+
 
 class Remembered(Protocol):
     @property
@@ -92,7 +100,12 @@ def load_articles(
                     )
                 )
             continue
-        article, problems = load_article(folder, config, cache)
+        known = cache.article(folder.name) if cache is not None else None
+        if known is None:
+            known = load_article(folder, config, cache)
+            if cache is not None:
+                cache.remember_article(folder.name, known)
+        article, problems = known
         diagnostics += problems
         if article is not None:
             articles.append(article)

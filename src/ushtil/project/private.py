@@ -1,9 +1,10 @@
 """What a checkout cannot supply: a folder of the user's own and a secret key in it.
 
 A project folder is untrusted input (a site repository builds pull requests from outside
-contributors), so anything ushtil remembers inside it (``.ushtil-cache/``) is signed with
-a key that lives outside it, and anything that would run code when loaded (Jinja's
-compiled templates) is kept only in the user's own folder:
+contributors), so what ushtil remembers between builds (the build cache) and anything
+that would run code when loaded (Jinja's compiled templates) is kept only in the user's
+own folder, and what it must leave in the output (an update's journal) is signed with a
+key that lives there:
 ``$XDG_CACHE_HOME/ushtil`` (default ``~/.cache/ushtil``), made with mode 0700.
 
 The folder is used only when it is a real folder (not a symbolic link), owned by this

@@ -6,29 +6,29 @@ Nothing is written unless every stage succeeded; the library never prints or exi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ushtil.interface.glossary import catalogue_problems, read_glossary, version_problems
-from ushtil.interface.translator import Catalog, load_catalogs
 from ushtil.project import layout
-from ushtil.project.articles import load_articles
-from ushtil.project.config import read_config
-from ushtil.project.files import links_out
-from ushtil.project.freshness import ChangeTimes, compute_status
-from ushtil.project.lookalikes import strictly
 from ushtil.project.model import Page, Site
-from ushtil.project.problems import Diagnostic, UshtilError, error, has_errors, sort_key
-from ushtil.project.validate import validate_site
-from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build, signature
+from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
+from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build
 from ushtil.site.cache import load as load_cache
-from ushtil.site.graph import Graph, build_graph
+from ushtil.site.changes import as_walked, restat, signature
 from ushtil.site.outfolder import output_lock, refuse_output
-from ushtil.site.pool import default_jobs
-from ushtil.site.render import render_site
 from ushtil.site.write import Spool, remove_leftovers, write_changes, write_site
+
+if TYPE_CHECKING:
+    from ushtil.interface.translator import Catalog
+    from ushtil.project.articles import LoadedArticle
+    from ushtil.site.graph import Graph
+
+# Reading and rendering (Babel, Jinja2, Markdown, nh3) are imported by the functions that
+# need them: a build that finds nothing changed never loads them.
 
 
 @dataclass
@@ -45,6 +45,9 @@ class BuildReport:
     written: int = 0
     out: Path | None = None
     search_pending: tuple[str, ...] = ()  # languages whose search index is out of date
+    changed: tuple[str, ...] = ()  # the output's files (re)written by this build, by path
+    removed: tuple[str, ...] = ()  # and removed from it
+
 
     @property
     def ok(self) -> bool:
@@ -58,6 +61,14 @@ def now_utc() -> dt.datetime:
 def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = False) -> Loaded:
     """Read the whole project (config, articles, catalogues); collect every problem (with
     ``strict``, a catalogue problem ``i18n check`` calls an error is one)."""
+    from ushtil.interface.glossary import catalogue_problems, read_glossary, version_problems
+    from ushtil.interface.translator import load_catalogs
+    from ushtil.project.articles import load_articles
+    from ushtil.project.config import read_config
+    from ushtil.project.files import links_out
+    from ushtil.project.lookalikes import strictly
+    from ushtil.project.problems import error
+
     outside = links_out(root)
     if outside:
         return Loaded(None, diagnostics=outside)
@@ -104,6 +115,12 @@ def render(
     """Everything but the write: the site's files (None when the project could not be
     read) and every problem, sorted. With a ``cache`` whose outputs are in ``out``,
     unchanged files are taken from there instead of rendered."""
+    from ushtil.project.freshness import ChangeTimes, compute_status
+    from ushtil.project.validate import validate_site
+    from ushtil.site.graph import build_graph
+    from ushtil.site.pool import default_jobs
+    from ushtil.site.render import render_site
+
     now = now or now_utc()
     fp = (fp or fingerprint(root)) if cache is not None else ""
     if cache is not None:
@@ -139,6 +156,33 @@ def render(
     return rendering, sorted(set(diagnostics), key=sort_key)
 
 
+@dataclass
+class Memory:
+    """What ``serve`` keeps from one build for the next: the cache as the last build left
+    it (so it is not read again) and the size and time of every source it saw."""
+
+    cache: BuildCache | None = None
+    stats: dict[str, tuple[int, int]] | None = None
+
+
+def _unchanged(
+    articles: dict[str, LoadedArticle] | None, root: Path, walked: list[str] | None, kept: bool
+) -> dict[str, LoadedArticle]:
+    """The articles kept from the last build but those whose folder has a ``walked`` path
+    in it; none unless the cache was ``kept`` and every change is known."""
+    if articles is None or walked is None or not kept:
+        return {}
+    folder = os.path.join(root, layout.ARTICLES) + os.sep
+    for path in walked:
+        if not path.startswith(folder):
+            continue
+        name = path[len(folder) :].split(os.sep, 1)[0]
+        articles.pop(name, None)
+    if any(path + os.sep == folder or folder.startswith(path + os.sep) for path in walked):
+        articles.clear()  # articles/ itself, or a folder holding it
+    return articles
+
+
 @contextmanager
 def _discarding(spool: Spool) -> Iterator[None]:
     """Whatever happens, pages rendered for a site that was not swapped in are removed."""
@@ -159,12 +203,17 @@ def build(
     clean: bool = False,
     progress: Callable[[int, int], None] | None = None,
     search_later: bool = False,
+    memory: Memory | None = None,
+    changed: Iterable[str] | None = None,
 ) -> BuildReport:
     """Build the site at ``root`` into ``out`` (default ``root/public``); ``jobs``
     processes render article pages (default: one per available core). Pages whose inputs
     did not change since the last build are taken over from it, unless ``clean``.
     ``search_later``: a search index that changed is kept as it was, and the report's
-    ``search_pending`` names its language (the next build makes it)."""
+    ``search_pending`` names its language (the next build makes it).
+
+    ``memory`` (``serve``'s) keeps what a build read for the next one; with it, ``changed``
+    (the paths a watcher saw change since the last build) spares walking the sources."""
     out = (out if out is not None else root / layout.OUTPUT).absolute()
     if not write:  # a check: no lock, no cache, nothing on disk
         rendering, diagnostics = render(
@@ -180,8 +229,16 @@ def build(
             recovered = remove_leftovers(out)  # completes an update a killed build began
             moment = now or now_utc()
             fp = fingerprint(root)
-            seen, stats = signature(root, out, fp)
-            last = None if clean else last_build(root)
+            kept, memory_cache = (memory.stats, memory.cache) if memory else (None, None)
+            if memory is not None:
+                memory.cache = None  # given back only by a build that ends well
+            walked = None
+            if kept is not None and changed is not None and memory_cache is not None:
+                walked = as_walked(root, changed)
+                seen, stats = "", restat(kept, walked)  # "" is no signature: never equal
+            else:
+                seen, stats = signature(root, out, fp)
+            last = None if clean or memory is not None else last_build(root, out)  # serve: warm up
             if (
                 last is not None
                 and (last.signature, last.strict, last.out) == (seen, strict, str(out))
@@ -192,9 +249,14 @@ def build(
                 return BuildReport(
                     list(last.diagnostics), pages=last.pages, written=0, out=out
                 )  # nothing changed
-            cache = load_cache(
-                root, clean=clean or recovered is None
-            )  # None: the output is not to be trusted
+            trusted = not clean and recovered is not None  # None: the output is not to be trusted
+            if memory_cache is not None and trusted and memory_cache.state.out == str(out):
+                cache = memory_cache
+                cache.dirty = False
+            else:
+                cache = load_cache(root, out, clean=not trusted)
+            if memory is not None:  # whole articles kept while nothing in their folder changes
+                cache.articles = _unchanged(cache.articles, root, walked, cache is memory_cache)
             cache.stats = stats
             for path in recovered or []:  # on disk, but not what the cache says was written
                 cache.state.outputs.pop(path, None)
@@ -219,8 +281,13 @@ def build(
             if spool.path is not None:
                 report.written = write_site(pages, out, staging=spool.path)
                 spool.path = None  # swapped in
+                paths = {p.path for p in pages}
+                report.changed = tuple(sorted(paths))
+                report.removed = tuple(sorted(previous - paths))
             else:
-                report.written = write_changes(pages, out, previous)
+                changes = write_changes(pages, out, previous)
+                report.written = len(changes.written)
+                report.changed, report.removed = changes.written, changes.removed
             cache.dirty = cache.dirty or report.written > 0
             future = [a.published.timestamp() for a in graph.site_articles if a.published > moment]
             report.search_pending = rendering.search_pending
@@ -234,11 +301,10 @@ def build(
                 tuple(report.diagnostics),
                 report.pages,
             )
-            if cache.finish(done, [p.path for p in pages]):
-                try:
-                    cache.save()
-                except OSError:
-                    pass  # the site is written; the next build is merely a clean one
+            if cache.finish(done, [p.path for p in pages]) and not cache.save():
+                return report  # the site is written; the next build is merely a clean one
+            if memory is not None:
+                memory.cache, memory.stats = cache, stats
     except UshtilError as exc:
         report.diagnostics.extend(exc.diagnostics)
     return report

@@ -1,43 +1,49 @@
-"""What a build remembers for the next one, in ``.ushtil-cache/`` beside the sources.
+"""What a build remembers for the next one.
 
 - **sources**: each article file's parse, keyed by its path, size and modification time,
   so unchanged files are not read or parsed again;
 - **outputs**: for every file of the last output, the key of everything it was made from
   (and its sitemap entry), so a page whose inputs did not change is taken over from the
   previous output (a hard link) instead of being rendered again;
-- **bodies**: the HTML of every article body, keyed by its text, loaded only when a page
-  must be rendered.
+- **bodies**: the HTML of every article body, keyed by its text, read one by one when a
+  page must be rendered.
 
 Every key includes a fingerprint of the templates, catalogues, ``site.toml`` and ushtil
 itself: change any of them and everything is rendered again. A cache that cannot be
 read is ignored (the build is then a clean one); ``ushtil build --clean`` ignores it on
 purpose. The output is byte-identical either way.
 
-The folder is inside the project, which is untrusted input, so nothing in it can run
-code: the files are signed JSON (:mod:`ushtil.site.store`), rebuilt into ushtil's own value
-types by explicit converters. A file whose signature does not match (written by
-someone else, copied from another machine, damaged) is ignored. Without a usable key
-nothing is cached.
+It is kept in the user's own folder, never in the project (which is untrusted input),
+in an SQLite database read and written by the piece (:mod:`ushtil.site.store`): a build
+that changes one article writes a few rows, not the whole cache. Values are JSON rebuilt
+into ushtil's own value types by explicit converters, so nothing in it can run code.
+Without a trusted folder of the user's own nothing is cached.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import stat as stat_module
+import sqlite3
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ushtil import __version__
-from ushtil.project import layout, private
+from ushtil.project import layout
 from ushtil.project.model import Facts, Version
 from ushtil.project.problems import Diagnostic
 from ushtil.site import store
-from ushtil.site.outputs import Indexed
 
-FORMAT = 2
-FEW_BODIES = 50  # bodies a build may ask for before the whole store is worth reading
+if TYPE_CHECKING:
+    from ushtil.project.articles import LoadedArticle
+    from ushtil.site.outputs import Indexed
+
+FORMAT = store.FORMAT
+PRUNE_FROM = 1000  # bodies no version has any more, kept before they are worth removing
 
 
 def digest(*parts: object) -> str:
@@ -52,14 +58,8 @@ def ushtil_sources() -> list[Path]:
 def fingerprint(root: Path) -> str:
     """Everything every page depends on: templates, catalogues, site.toml, ushtil and the
     libraries that shape the output."""
-    from importlib.metadata import version
-
-    import babel
-    import jinja2
-    import markdown_it
-
     h = hashlib.blake2b(digest_size=16)
-    libraries = (babel.__version__, jinja2.__version__, markdown_it.__version__, version("nh3"))
+    libraries = library_versions()
     h.update(repr((FORMAT, __version__, sys.version_info[:2], *libraries)).encode())
     files = ushtil_sources()
     for folder in (layout.TEMPLATES, layout.LOCALES):
@@ -74,6 +74,20 @@ def fingerprint(root: Path) -> str:
         except OSError:
             h.update(str(path).encode() + b"\0missing")
     return h.hexdigest()
+
+
+def library_versions() -> tuple[str, ...]:
+    """The installed versions of the libraries that shape the output, read from their
+    metadata (importing them would cost a build that finds nothing to do)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in ("babel", "jinja2", "markdown-it-py", "nh3"):
+        try:
+            found.append(version(name))
+        except PackageNotFoundError:
+            found.append("")
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -151,7 +165,7 @@ class Parsed:
         return cls(int(mtime), int(size), parsed, tuple(store.diagnostics(problems)))
 
 
-Recorded = tuple[str, Indexed | None]  # an output's key and its sitemap entry
+Recorded = tuple[str, "Indexed | None"]  # an output's key and its sitemap entry
 
 
 @dataclass
@@ -165,62 +179,41 @@ class State:
     out: str = ""  # the output folder these outputs are in
     written: list[str] = field(default_factory=list)  # every file of that output
 
-    def to_json(self) -> store.Json:
-        return {
-            "format": FORMAT,
-            "fingerprint": self.fingerprint,
-            "sources": {k: v.to_json() for k, v in self.sources.items()},
-            "outputs": {
-                k: [key, store.indexed_json(entry)] for k, (key, entry) in self.outputs.items()
-            },
-            "diagnostics": [store.diagnostic_json(d) for d in self.diagnostics],
-            "out": self.out,
-            "written": self.written,
-        }
-
-    @classmethod
-    def from_json(cls, data: store.Json) -> State:
-        if data["format"] != FORMAT:
-            raise ValueError("another format")
-        return cls(
-            str(data["fingerprint"]),
-            {k: Parsed.from_json(v) for k, v in data["sources"].items()},
-            {k: (str(key), store.indexed(entry)) for k, (key, entry) in data["outputs"].items()},
-            store.diagnostics(data["diagnostics"]),
-            str(data["out"]),
-            [str(p) for p in data["written"]],
-        )
-
 
 @dataclass
 class BuildCache:
-    """The state a build starts from and leaves for the next one, and the stores of
-    rendered bodies and dashboard rows (read only when wanted)."""
+    """The state a build starts from and leaves for the next one, with the bodies and
+    dashboard rows read from the database when wanted. What was read is kept, so saving
+    writes only what changed."""
 
-    root: Path
-    secret: bytes | None = None  # the user's key; None: nothing is read or written
+    db: store.Database = field(default_factory=lambda: store.Database(None))
     state: State = field(default_factory=State)
     last: LastBuild | None = None
     dirty: bool = False
-    stats: dict[str, tuple[int, int]] = field(
-        default_factory=dict
-    )  # seen by this build's signature
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # seen by the signature
     used_bodies: set[str] = field(default_factory=set)
-    bodies_added: bool = False
-    body_asks: int = 0
+    new_bodies: dict[str, str] = field(default_factory=dict)
     new_rows: dict[str, str] = field(default_factory=dict)
-    _bodies: dict[str, str] | None = None
-    _extra: dict[str, str] | None = None
     _rows: dict[str, str] | None = None
-
-    @property
-    def folder(self) -> Path:
-        return self.root / layout.CACHE
+    _saved: State = field(default_factory=State)  # what the database holds
+    _sources_changed: set[str] = field(default_factory=set)
+    _wipe: bool = False  # the database held what could not be read: everything is replaced
+    articles: dict[str, LoadedArticle] | None = None  # whole folders' articles (serve's builds)
 
     def start(self, fp: str) -> None:
         """Forget every parse and output key made under another fingerprint."""
         if self.state.fingerprint != fp:
             self.state = State(fingerprint=fp, out=self.state.out, written=self.state.written)
+            self.articles = {} if self.articles is not None else None
+
+    def article(self, name: str) -> LoadedArticle | None:
+        return self.articles.get(name) if self.articles is not None else None
+
+    def remember_article(self, name: str, loaded: LoadedArticle) -> None:
+        """Kept when articles are (by ``serve``), unless it shows an image (which may
+        vanish without its folder changing: a link)."""
+        if self.articles is not None and (loaded[0] is None or not loaded[0].image):
+            self.articles[name] = (loaded[0], list(loaded[1]))
 
     def record(self, fp: str, outputs: dict[str, Recorded], diagnostics: list[Diagnostic]) -> None:
         if (self.state.fingerprint, self.state.outputs, self.state.diagnostics) != (
@@ -268,51 +261,31 @@ class BuildCache:
         if stat is None:
             return
         self.state.sources[shown] = Parsed(stat[0], stat[1], value, tuple(problems))
+        self._sources_changed.add(shown)
         self.dirty = True
 
     # --- bodies -----------------------------------------------------------------
 
-    @property
-    def bodies(self) -> dict[str, str]:
-        if self._bodies is None:
-            self._bodies = {
-                **_strings(store.read(self.secret, self.folder / "bodies.json")),
-                **self.extra_bodies,
-            }
-        return self._bodies
-
-    @property
-    def extra_bodies(self) -> dict[str, str]:
-        """Bodies rendered by builds that did not read the whole store: a small file."""
-        if self._extra is None:
-            self._extra = _strings(store.read(self.secret, self.folder / "bodies-extra.json"))
-        return self._extra
-
     def body(self, key: str) -> str | None:
-        """A remembered body's HTML; the whole store is read only once many are wanted
-        (a build that renders a page or two renders their bodies instead)."""
-        self.body_asks += 1
-        if self._bodies is None and self.body_asks <= FEW_BODIES:
-            return self.extra_bodies.get(key)
-        found = self.bodies.get(key)
+        """A remembered body's HTML, read from the database alone."""
+        found = self.new_bodies.get(key)
+        if found is None:
+            rows = self.db.select("SELECT html FROM bodies WHERE key = ?", (key,))
+            found = str(rows[0][0]) if rows else None
         if found is not None:
             self.used_bodies.add(key)
         return found
 
     def remember_body(self, key: str, html: str) -> None:
-        if self._bodies is None:
-            self.extra_bodies[key] = html
-        else:
-            self.bodies[key] = html
+        self.new_bodies[key] = html
         self.used_bodies.add(key)
-        self.bodies_added = True
 
     # --- dashboard rows ---------------------------------------------------------
 
     @property
     def rows(self) -> dict[str, str]:
         if self._rows is None:
-            self._rows = _strings(store.read(self.secret, self.folder / "rows.json"))
+            self._rows = {str(k): str(v) for k, v in self.db.select("SELECT key, html FROM rows")}
         return self._rows
 
     def remember_row(self, key: str, html: str) -> None:
@@ -320,92 +293,121 @@ class BuildCache:
 
     # --- persistence ------------------------------------------------------------
 
-    def save(self) -> None:
-        """Remember this build (signed); does nothing without a key or where the cache
-        folder is not a real folder of the project (a symbolic link is never followed)."""
-        if self.secret is None or not _own_folder(self.folder):
-            return
-        store.write(self.secret, self.folder / "state.json", self.state.to_json())
-        if self._bodies is not None:
-            kept = {k: v for k, v in self._bodies.items() if k in self.used_bodies}
-            if kept != self._bodies or self.bodies_added:
-                store.write(self.secret, self.folder / "bodies.json", kept)
-            (self.folder / "bodies-extra.json").unlink(missing_ok=True)
-        elif self._extra is not None and self.bodies_added:
-            store.write(self.secret, self.folder / "bodies-extra.json", self._extra)
-        if self.last is not None:
-            store.write(self.secret, self.folder / "quick.json", self.last.to_json())
-        if self.new_rows and self.new_rows != self._rows:
-            store.write(self.secret, self.folder / "rows.json", self.new_rows)
-
-
-def last_build(root: Path) -> LastBuild | None:
-    """What the last build left for deciding "nothing changed", without the rest."""
-    try:
-        return LastBuild.from_json(
-            store.read(private.key(root), root / layout.CACHE / "quick.json")
+    def save(self) -> bool:
+        """Remember this build: only the rows that changed since the database was read.
+        False when it could not be remembered (nothing is: the next build is a clean one)."""
+        try:
+            with self.db.writing() as db:
+                if db is None:
+                    return False
+                self._save(db)
+        except (sqlite3.Error, OSError):  # what it held no longer matches the output
+            self.db.forget()
+            return False
+        self._saved = State(
+            self.state.fingerprint,
+            dict(self.state.sources),
+            dict(self.state.outputs),
+            list(self.state.diagnostics),
+            self.state.out,
+            list(self.state.written),
         )
+        self._sources_changed, self._wipe = set(), False
+        self._rows = self.new_rows or self._rows
+        self.new_bodies, self.new_rows = {}, {}
+        return True
+
+    def _save(self, db: sqlite3.Connection) -> None:
+        state, saved, put = self.state, self._saved, self.db.put
+        head = [FORMAT, state.fingerprint, state.out]
+        put(db, "meta", [("state", json.dumps(head, ensure_ascii=False))])
+        found = [store.diagnostic_json(d) for d in state.diagnostics]
+        put(db, "meta", [("diagnostics", _dumps(found))])
+        if self.last is not None:
+            put(db, "meta", [("last", _dumps(self.last.to_json()))])
+        changed_sources: Iterable[str] = self._sources_changed
+        if state.fingerprint != saved.fingerprint:  # every parse and output key is new
+            wiped = ("sources", "outputs", "written") + (("bodies", "rows") if self._wipe else ())
+            for table in wiped:
+                db.execute(f"DELETE FROM {table}")
+            saved, changed_sources = State(), state.sources
+        put(db, "sources", [(k, _dumps(state.sources[k].to_json())) for k in changed_sources])
+        outputs = state.outputs
+        self.db.delete(db, "outputs", "path", [k for k in saved.outputs if k not in outputs])
+        put(
+            db,
+            "outputs",
+            [
+                (k, key, _dumps(store.indexed_json(entry)))
+                for k, (key, entry) in outputs.items()
+                if saved.outputs.get(k) != (key, entry)
+            ],
+        )
+        was, now = set(saved.written), set(state.written)
+        self.db.delete(db, "written", "path", was - now)
+        put(db, "written", [(k,) for k in now - was])
+        put(db, "bodies", self.new_bodies.items())
+        if self.new_bodies and self.used_bodies:  # forget bodies no version has any more
+            count = db.execute("SELECT count(*) FROM bodies").fetchone()[0]
+            if count > 2 * len(self.used_bodies) + PRUNE_FROM:
+                known = [k for (k,) in db.execute("SELECT key FROM bodies")]
+                self.db.delete(db, "bodies", "key", [k for k in known if k not in self.used_bodies])
+        if self.new_rows and self.new_rows != self.rows:
+            old = self.rows
+            self.db.delete(db, "rows", "key", [k for k in old if k not in self.new_rows])
+            put(db, "rows", [(k, v) for k, v in self.new_rows.items() if old.get(k) != v])
+
+
+def _dumps(value: store.Json) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def last_build(root: Path, out: Path) -> LastBuild | None:
+    """What the last build left for deciding "nothing changed", without the rest."""
+    return _last(store.Database(store.database_path(root, out)))
+
+
+def _last(db: store.Database) -> LastBuild | None:
+    text = db.meta("last")
+    try:
+        return None if text is None else LastBuild.from_json(json.loads(text))
     except (TypeError, ValueError, KeyError, AttributeError):
         return None
 
 
-def load(root: Path, *, clean: bool = False) -> BuildCache:
-    secret = private.key(root)
-    cache = BuildCache(root, secret=secret)
-    if clean:
-        return cache
+def load(root: Path, out: Path, *, clean: bool = False) -> BuildCache:
+    """What the last build of ``root`` into ``out`` left (nothing, with ``clean``)."""
+    db = store.Database(store.database_path(root, out))
+    cache = BuildCache(db)
+    head = db.meta("state")
     try:
-        cache.state = State.from_json(store.read(secret, cache.folder / "state.json"))
-        cache.last = last_build(root)
+        form, fp, where = json.loads(head) if head is not None else (None, "", "")
+        if form != FORMAT:
+            raise ValueError("another format")
+        sources = {
+            str(k): Parsed.from_json(json.loads(v))
+            for k, v in db.select("SELECT path, value FROM sources")
+        }
+        outputs = {
+            str(k): (str(key), store.indexed(json.loads(entry)))
+            for k, key, entry in db.select("SELECT path, key, entry FROM outputs")
+        }
+        diagnostics = store.diagnostics(json.loads(db.meta("diagnostics") or "[]"))
+        written = [str(k) for (k,) in db.select("SELECT path FROM written")]
+        cache._saved = State(str(fp), sources, outputs, diagnostics, str(where), written)
     except (TypeError, ValueError, KeyError, AttributeError):
-        cache.state = State()  # none, or not one of ours
+        cache._saved, cache._wipe = State(fingerprint="\0"), True  # not one of ours: begun anew
+        return cache
+    if clean:
+        return cache  # the database is written over, the state begins empty
+    saved = cache._saved
+    cache.state = State(
+        saved.fingerprint,
+        dict(saved.sources),
+        dict(saved.outputs),
+        list(saved.diagnostics),
+        saved.out,
+        list(saved.written),
+    )
+    cache.last = _last(db)
     return cache
-
-
-def signature(root: Path, out: Path, fp: str) -> tuple[str, dict[str, tuple[int, int]]]:
-    """Sizes and modification times of every input, with ``fp`` (the templates',
-    catalogues' and ushtil's own :func:`fingerprint`) and git's HEAD (commit times date
-    outdated versions): equal signatures mean an equal site, short of the clock passing an
-    article's date. Also the (modification time, size) of every file it looked at, so they
-    are not asked twice."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(fp.encode() + str(out).encode())
-    stats: dict[str, tuple[int, int]] = {}
-    stack = [root / layout.ARTICLES, root / layout.STATIC]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
-            else:
-                stat = entry.stat(follow_symlinks=False)
-                stats[entry.path] = (stat.st_mtime_ns, stat.st_size)
-                h.update(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    head = root / ".git" / "HEAD"
-    try:
-        ref = head.read_text().strip()
-        h.update(ref.encode())
-        if ref.startswith("ref: "):
-            h.update((root / ".git" / ref[5:]).read_bytes())
-    except OSError:
-        pass
-    return h.hexdigest(), stats
-
-
-def _own_folder(path: Path) -> bool:
-    """``path`` is (made as) a real folder, not a symbolic link to somewhere else."""
-    try:
-        path.mkdir(exist_ok=True)
-        return stat_module.S_ISDIR(os.lstat(path).st_mode)
-    except OSError:
-        return False
-
-
-def _strings(data: store.Json) -> dict[str, str]:
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(v, str)}

@@ -1,7 +1,8 @@
 """``ushtil serve``: build, serve on localhost, rebuild on every saved change, reload.
 
-The site is built into ``public/`` as by ``ushtil build`` (incrementally, so a saved
-change is published in well under a second) and served from there. Every HTML page
+The site is built into ``public/`` as by ``ushtil build`` (incrementally) and served from
+there. Between builds the cache stays in memory, and the watcher's list of changed paths
+replaces the walk over every source. Every HTML page
 served gets a small script that listens for rebuilds (server-sent events): it reloads
 the page after a good build and shows the problems over the page after a failed one,
 while the last good site stays served. The terminal shows the same problems.
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ushtil.project import layout
-from ushtil.site.build import BuildReport, build
+from ushtil.site.build import BuildReport, Memory, build
 
 EVENTS = "/__ushtil__/events"
 STATE = "/__ushtil__/state"
@@ -185,9 +186,13 @@ def serve(
     stop = stop or threading.Event()
     preview = Preview()
 
-    def rebuild(reason: str) -> None:
+    memory = Memory()  # the cache and the sources' sizes and times, kept between builds
+
+    def rebuild(reason: str, changed: list[str] | None = None) -> None:
         started = time.perf_counter()
-        report = build(root, out, progress=progress, search_later=True)
+        report = build(
+            root, out, progress=progress, search_later=True, memory=memory, changed=changed
+        )
         took = time.perf_counter() - started
         for d in report.diagnostics:
             say(str(d))
@@ -198,7 +203,7 @@ def serve(
         preview.publish(report)
         if report.ok and report.search_pending:  # the change is served: now its index
             started = time.perf_counter()
-            indexed = build(root, out, progress=progress)
+            indexed = build(root, out, progress=progress, memory=memory)
             took = time.perf_counter() - started
             languages = ", ".join(report.search_pending)
             if indexed.ok:
@@ -234,7 +239,8 @@ def serve(
             if not changes:
                 continue  # a quiet moment: the watcher checks the stop event
             names = sorted({Path(p).relative_to(root).as_posix() for _, p in changes})
-            rebuild(", ".join(names[:3]) + (" …" if len(names) > 3 else ""))
+            paths = sorted({p for _, p in changes})
+            rebuild(", ".join(names[:3]) + (" …" if len(names) > 3 else ""), paths)
     finally:
         stop.set()
         with preview.changed:

@@ -1,104 +1,176 @@
-"""Signed JSON files for what a build remembers (``.ushtil-cache/``), and the JSON form
-of the values in them.
+"""What a build remembers, in an SQLite database in the user's own folder, read and
+written by the piece; and the JSON form of the values in it.
 
-The cache folder is inside the project, which is untrusted input, so nothing in it can
-run code: each file is JSON (``MAGIC``, the HMAC, a newline, the JSON text), the HMAC
-is made with the user's key (:mod:`ushtil.project.private`) over the file's name and its JSON,
-and values are rebuilt by the explicit converters below, one per type, never by a
-name found in the data. A file whose HMAC does not verify (written by someone else,
-copied from another machine, damaged) reads as absent.
+The project is untrusted input, so nothing a checkout holds is read back as remembered:
+the database lives in the user's own folder (:mod:`ushtil.project.private`, mode 0700,
+never inside the project), one file for each project and output folder,
+``builds/<digest>.sqlite3``. Values are JSON text in plain columns, rebuilt by the explicit
+converters below, one per type, never by a name found in the data, so nothing in it can
+run code. A database that cannot be read, is damaged or has another format (another
+version of ushtil) is removed and begun again: the build is then a clean one.
+
+A forked worker process that reads from it opens a connection of its own (a connection
+is never shared across a fork).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
-import json
 import os
-import tempfile
+import sqlite3
+import stat
 import zoneinfo
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from ushtil.project import private
 from ushtil.project.model import Facts, MissingPolicy, Provenance, Version
 from ushtil.project.problems import Diagnostic, Location, Severity
-from ushtil.site.outputs import Indexed
 
-MAGIC = b"ushtil-cache"
-CHUNKS = 4096  # pieces of JSON joined before each write
-STREAMED_LEVELS = 2  # the state's own fields, and the entries of each
+if TYPE_CHECKING:
+    from ushtil.site.outputs import Indexed
+
+FORMAT = 3  # of the tables and of the JSON in them
+TABLES = {
+    "meta": "name TEXT PRIMARY KEY, value TEXT NOT NULL",
+    "sources": "path TEXT PRIMARY KEY, value TEXT NOT NULL",
+    "outputs": "path TEXT PRIMARY KEY, key TEXT NOT NULL, entry TEXT",
+    "written": "path TEXT PRIMARY KEY",
+    "bodies": "key TEXT PRIMARY KEY, html TEXT NOT NULL",
+    "rows": "key TEXT PRIMARY KEY, html TEXT NOT NULL",
+}
 
 Json = Any  # what json.loads returns
 
 
-def read(secret: bytes | None, path: Path) -> Json:
-    """The JSON value in ``path`` if this user's key signed it; else None."""
-    if secret is None:
+def database_path(root: Path, out: Path) -> Path | None:
+    """Where the builds of ``root`` into ``out`` are remembered; None without a trusted
+    folder of the user's own (nothing is then remembered)."""
+    home = private.folder(root)
+    if home is None:
+        return None
+    builds = home / "builds"
+    try:
+        os.mkdir(builds, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
         return None
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as handle:
-            head = handle.readline()
-            data = handle.read()
-        magic, mac = head.rstrip(b"\n").split(b" ")
-        if magic != MAGIC or not private.verify(
-            secret, path.name.encode() + b"\0" + data, mac.decode("ascii")
-        ):
+        if not stat.S_ISDIR(os.lstat(builds).st_mode):
             return None
-        return json.loads(data)
-    except (OSError, ValueError):  # missing, foreign or damaged: no cache
+    except OSError:
         return None
+    both = f"{os.path.realpath(root)}\0{os.path.realpath(out)}".encode()
+    return builds / (hashlib.blake2b(both, digest_size=16).hexdigest() + ".sqlite3")
 
 
-def write(secret: bytes | None, path: Path, value: Json) -> None:
-    """``value`` as a signed JSON file, written beside ``path`` and renamed over it. The
-    JSON is streamed to the file (never held whole in memory) and signed as it goes; the
-    signature then fills the header line kept for it."""
-    if secret is None:
-        return
-    signer = hmac.new(secret, path.name.encode() + b"\0", hashlib.sha256)
-    header = len(MAGIC) + 1 + signer.digest_size * 2 + 1
-    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+class Database:
+    """The database of one project and output folder, opened on first use."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def connection(self) -> sqlite3.Connection | None:
+        """The open database (made, or begun again, when missing, damaged or of another
+        format); None when there is none to be had."""
+        if self.path is None:
+            return None
+        if self._db is not None and self._pid == os.getpid():
+            return self._db
+        self._pid = os.getpid()  # a forked worker never uses its parent's connection
+        self._db = self._open()
+        if self._db is None and self._remove():
+            self._db = self._open()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection | None:
+        assert self.path is not None
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0 and not db.execute("SELECT 1 FROM sqlite_master").fetchone():
+                db.execute("PRAGMA journal_mode=WAL")
+                with _transaction(db):
+                    for table, columns in TABLES.items():
+                        db.execute(f"CREATE TABLE {table} ({columns})")
+                    db.execute(f"PRAGMA user_version={FORMAT}")
+            elif version != FORMAT:
+                db.close()
+                return None
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("SELECT count(*) FROM meta").fetchone()  # damaged: raises here
+            return db
+        except sqlite3.Error:
+            return None
+
+    def _remove(self) -> bool:
+        """Remove an unusable database (ours: named by us, in the user's own folder)."""
+        assert self.path is not None
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+            except OSError:
+                return False
+        return True
+
+    def forget(self) -> None:
+        """Close and remove the database: the next build is a clean one."""
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
+        if self.path is not None:
+            self._remove()
+
+    def meta(self, name: str) -> str | None:
+        found = self.select("SELECT value FROM meta WHERE name = ?", (name,))
+        return str(found[0][0]) if found else None
+
+    def select(self, query: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a query; none when the database cannot be read."""
+        db = self.connection()
+        if db is None:
+            return []
+        try:
+            return db.execute(query, args).fetchall()
+        except sqlite3.Error:
+            return []
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection | None]:
+        """One transaction: all of it is remembered, or none."""
+        db = self.connection()
+        if db is None:
+            yield None
+            return
+        with _transaction(db):
+            yield db
+
+    def put(self, db: sqlite3.Connection, table: str, rows: Iterable[tuple[object, ...]]) -> None:
+        columns = TABLES[table].count(",") + 1
+        marks = ", ".join("?" * columns)
+        db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)
+
+    def delete(self, db: sqlite3.Connection, table: str, column: str, keys: Iterable[str]) -> None:
+        db.executemany(f"DELETE FROM {table} WHERE {column} = ?", ((k,) for k in keys))
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(b" " * header)
-            chunks: list[str] = []
-            for chunk in _pieces(encoder.encode, value, STREAMED_LEVELS):
-                chunks.append(chunk)
-                if len(chunks) >= CHUNKS:
-                    _put(handle, signer, chunks)
-            _put(handle, signer, chunks)
-            handle.seek(0)
-            handle.write(MAGIC + b" " + signer.hexdigest().encode("ascii") + b"\n")
-        os.replace(tmp, path)
+        yield
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        db.execute("ROLLBACK")
         raise
-
-
-def _pieces(encode: Callable[[Json], str], value: Json, levels: int) -> Iterator[str]:
-    """``value`` as JSON text in pieces: the items of its first ``levels`` levels of
-    objects one by one, each encoded whole (by the C encoder, which ``iterencode`` never
-    uses), so no piece is larger than one entry."""
-    if levels and isinstance(value, dict):
-        yield "{"
-        for n, (key, item) in enumerate(value.items()):
-            yield ("," if n else "") + encode(key) + ":"
-            yield from _pieces(encode, item, levels - 1)
-        yield "}"
-    else:
-        yield encode(value)
-
-
-def _put(handle: BinaryIO, signer: hmac.HMAC, chunks: list[str]) -> None:
-    data = "".join(chunks).encode("utf-8")
-    signer.update(data)
-    handle.write(data)
-    chunks.clear()
+    db.execute("COMMIT")
 
 
 # --- converters: value → JSON → value ---------------------------------------------------
@@ -159,6 +231,8 @@ def indexed_json(value: Indexed | None) -> Json:
 
 
 def indexed(data: Json) -> Indexed | None:
+    from ushtil.site.outputs import Indexed  # XML writing: not needed for "nothing to do"
+
     if data is None:
         return None
     loc, alternates, lastmod = data

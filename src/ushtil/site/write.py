@@ -23,6 +23,7 @@ import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
@@ -32,7 +33,15 @@ from ushtil.project.problems import Diagnostic, Location, UshtilError, error
 from ushtil.site.outfolder import is_ours, mark, refuse_output
 
 # refuse_output is outfolder's; the command line takes it from here
-__all__ = ["Plan", "Spool", "refuse_output", "remove_leftovers", "write_changes", "write_site"]
+__all__ = [
+    "Changes",
+    "Plan",
+    "Spool",
+    "refuse_output",
+    "remove_leftovers",
+    "write_changes",
+    "write_site",
+]
 
 
 JOURNAL_TAG = b"ushtil-journal\0"
@@ -225,27 +234,37 @@ def _journal(out: Path) -> Path:
     return out.parent / f".{out.name}.journal"
 
 
-def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
+@dataclass(frozen=True)
+class Changes:
+    """What a write did to the output folder: the files (re)written and the files removed,
+    by path. When the whole folder was replaced, every file counts as written."""
+
+    written: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+def write_changes(pages: list[Page], out: Path, previous: set[str]) -> Changes:
     """Bring ``out`` (which holds ``previous``) to ``pages`` by replacing only what
     changed. Changed files are staged beside ``out`` first; then a journal is written
     and the staged files are renamed into place with Ctrl-C and SIGTERM held back, so a
     failure before that point changes nothing, and a build killed during those renames
     is completed by the next build. A large change rewrites the whole folder instead."""
-    changed = [p for p in pages if p.source is None or Path(p.source) != out / p.path]
+    taken = os.fspath(out) + os.sep  # a file taken over from ``out`` is named in it as written
+    changed = [p for p in pages if p.source is None or p.source != taken + p.path]
     removed = sorted(previous - {p.path for p in pages})
     if (
         not out.is_dir()
         or not previous
         or len(changed) + len(removed) > SMALL_CHANGE * max(len(pages), 1)
     ):
-        return write_site(pages, out)
+        write_site(pages, out)
+        return Changes(tuple(p.path for p in pages), tuple(removed))
     changed = [p for p in changed if not _same(p, out)]
     if not changed and not removed:
-        return 0
+        return Changes()
     if not all(_real_folder_inside(out, path) for path in (*(p.path for p in changed), *removed)):
-        return write_site(
-            pages, out
-        )  # a link inside the output: the whole folder is replaced, link and all
+        write_site(pages, out)  # a link inside the output: the whole folder is replaced
+        return Changes(tuple(p.path for p in pages), tuple(removed))
     staging = _new_staging(out)
     plan = Plan(staging=staging.name, changed=[p.path for p in changed], removed=removed)
     journal = _journal(out)
@@ -269,7 +288,7 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
         ) from None
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
-    return len(changed)
+    return Changes(tuple(p.path for p in changed), tuple(removed))
 
 
 def _write_journal(journal: Path, plan: Plan) -> None:
