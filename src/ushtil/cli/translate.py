@@ -13,7 +13,6 @@ import difflib
 import shlex
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from ushtil.cli import tmx
 from ushtil.cli.output import Exit, note, print_diagnostics, usage
@@ -47,7 +46,6 @@ def _meant(given: Sequence[str]) -> str | None:
 
 
 def cmd_new(args: argparse.Namespace, place: Place) -> int:
-    from ushtil.translation import provenance
 
     outcome, problems = provenance.scaffold(place.project, args.id, args.to, args.from_lang)
     if outcome is None:
@@ -58,7 +56,6 @@ def cmd_new(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_done(args: argparse.Namespace, place: Place) -> int:
-    from ushtil.translation import provenance
 
     outcome, problems = provenance.restamp(
         place.project, args.id, args.lang, force=args.force, from_lang=args.from_lang
@@ -80,7 +77,6 @@ def _memory(place: Place) -> Memory:
 
 
 def cmd_export(args: argparse.Namespace, place: Place) -> int:
-    from ushtil.translation import poexport
 
     root = place.project
     out = place.given(args.out) if args.out else root / layout.EXPORTS
@@ -129,7 +125,6 @@ def cmd_export(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_import(args: argparse.Namespace, place: Place) -> int:
-    from ushtil.translation import poimport
 
     root = place.project
     files = []
