@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Protocol
 
 from ushtil.project import layout
@@ -25,6 +25,7 @@ from ushtil.project.model import (
     SiteConfig,
     Version,
 )
+from ushtil.project.pictures import read_image_texts, read_images
 from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
 from ushtil.project.text import read_text, reference_problems, text_digest
 from ushtil.project.tomlfields import Fields, parse_toml
@@ -53,9 +54,8 @@ class Remembered(Protocol):
 ARTICLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 FRONT_MATTER = "+++"
 DIGEST = re.compile(r"[0-9a-f]{16}\Z")
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-VERSION_KEYS = ("id", "title", "summary", "draft", "translated_from")
-ARTICLE_KEYS = ("published", "category", "tags", "image", "missing")
+VERSION_KEYS = ("id", "title", "summary", "draft", "translated_from", "images")
+ARTICLE_KEYS = ("published", "category", "tags", "image", "gallery", "missing")
 
 
 def load_articles(
@@ -176,7 +176,7 @@ def load_article(
                     f"translated from '{src.lang}', but {shown}/{src.lang}.md does not exist",
                 )
             )
-    published, category, tags, image, missing = facts
+    published, category, tags, image, missing, gallery = facts
     return Article(
         id=article_id,
         published=published,
@@ -186,6 +186,7 @@ def load_article(
         tags=tags,
         image=image,
         missing=missing,
+        gallery=gallery,
     ), diagnostics
 
 
@@ -199,7 +200,8 @@ def _cached(cache: ParseMemory | None, path: Path, shown: str, parse: Callable[[
         if found is not None:
             return found.value, list(found.problems)
     value, problems = parse()
-    if cache is not None and not (isinstance(value, Facts) and value.image):  # an image may vanish
+    if cache is not None and not (isinstance(value, Facts) and (value.image or value.gallery)):
+        # an image may vanish: facts naming one are read again
         kept = (
             dataclasses.replace(value, body="", body_elided=True)
             if isinstance(value, Version)
@@ -247,47 +249,14 @@ def _read_facts(
     for tag in tags:
         if config.tag(tag) is None:
             f.fail("tags", "tag", f"tag '{tag}' is not declared in site.toml [tags]")
-    image = f.string("image", nonempty=True)
-    if image is not None and not _safe_relative(image):
-        f.fail("image", "unsafe-path", f"image '{image}' must be a file inside the article folder")
-        image = None
-    elif image is not None and _links_out(folder, image):
-        f.fail(
-            "image", "unsafe-path", f"image '{image}' is a link; put the file itself in {shown}/"
-        )
-        image = None
-    elif image is not None and not (folder / image).is_file():
-        f.fail("image", "no-image", f"image '{image}' does not exist in {shown}/")
-        image = None
+    image, gallery = read_images(f, folder, shown)
     chosen = f.choice("missing", MISSING_POLICIES)
     missing = MissingPolicy(chosen) if chosen is not None else None
     before = len(diagnostics)
     diagnostics += f.diagnostics
     if any(d.is_error for d in diagnostics[before:]) or published is None or category is None:
         return None, diagnostics
-    return Facts(published, category, tags, image, missing), diagnostics
-
-
-def _links_out(folder: Path, name: str) -> bool:
-    """Whether ``folder/name`` is, or passes through, a symbolic link."""
-    path = folder
-    for part in PurePosixPath(name).parts:
-        path = path / part
-        if path.is_symlink():
-            return True
-    return False
-
-
-def _safe_relative(name: str) -> bool:
-    p = PurePosixPath(name)
-    return (
-        bool(p.parts)
-        and not p.is_absolute()
-        and "\\" not in name
-        and all(part not in ("..", ".", "") for part in p.parts)
-        and not name.startswith("/")
-        and CONTROL.search(name) is None  # it becomes a URL: no newline, tab or the like
-    )
+    return Facts(published, category, tags, image, missing, gallery), diagnostics
 
 
 def split_front_matter(
@@ -384,6 +353,7 @@ def parse_version(
             src.fail("lang", "language", "a version cannot be translated from itself")
         elif src_lang is not None:
             provenance = Provenance(src_lang, digest, own_digest)
+    images = read_image_texts(f)
     diagnostics += f.diagnostics
     diagnostics.extend(reference_problems(body, shown, body_line))
     if not body.strip() and not draft:
@@ -404,5 +374,6 @@ def parse_version(
         translated_from=provenance,
         draft=draft,
         body_hash=hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest(),
+        images=images,
     )
     return version, diagnostics

@@ -36,7 +36,7 @@ from ushtil.project.problems import Diagnostic
 from ushtil.site import store
 from ushtil.site.outputs import Indexed
 
-FORMAT = 2
+FORMAT = 3
 FEW_BODIES = 50  # bodies a build may ask for before the whole store is worth reading
 
 
@@ -152,6 +152,8 @@ class Parsed:
 
 
 Recorded = tuple[str, Indexed | None]  # an output's key and its sitemap entry
+# an image's probe while the file keeps its (mtime, size): digest, width, height, type, alpha
+ImageMemo = tuple[int, int, str, int, int, str, bool]
 
 
 @dataclass
@@ -164,6 +166,7 @@ class State:
     diagnostics: list[Diagnostic] = field(default_factory=list)  # render warnings of reused pages
     out: str = ""  # the output folder these outputs are in
     written: list[str] = field(default_factory=list)  # every file of that output
+    images: dict[str, ImageMemo] = field(default_factory=dict)  # by the image's path
 
     def to_json(self) -> store.Json:
         return {
@@ -176,6 +179,7 @@ class State:
             "diagnostics": [store.diagnostic_json(d) for d in self.diagnostics],
             "out": self.out,
             "written": self.written,
+            "images": {k: list(v) for k, v in self.images.items()},
         }
 
     @classmethod
@@ -189,6 +193,10 @@ class State:
             store.diagnostics(data["diagnostics"]),
             str(data["out"]),
             [str(p) for p in data["written"]],
+            {
+                str(k): (int(m), int(s), str(d), int(w), int(h), str(t), bool(a))
+                for k, (m, s, d, w, h, t, a) in data["images"].items()
+            },
         )
 
 

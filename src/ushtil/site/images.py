@@ -1,0 +1,236 @@
+"""Photos as published: each image of an article in responsive variants, made with Pillow.
+
+An image is first *probed*: its bytes hashed, its header read (type, size, orientation),
+nothing decoded. What a probe found is remembered in the build cache by the file's size
+and modification time, so an unchanged image costs a ``stat``. Its variants are named by
+that digest (``media/<id>/<stem>-<digest>-<width>.webp``), so they are made once: an
+output whose key is unchanged is taken over from the previous build like any page.
+
+Making the variants decodes the image (a pixel count over :data:`MAX_PIXELS` is refused
+before that), applies its EXIF orientation and writes, at each width of :data:`WIDTHS`
+no wider than the original (never upscaled), a WebP file and a JPEG one (PNG for an image
+with transparency), with no metadata at all: no EXIF (GPS included), no XMP, no comment,
+no colour profile (colours are converted to sRGB first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from ushtil.project.pictures import EXTENSIONS
+
+WIDTHS = (480, 960, 1600)
+MAX_PIXELS = 40_000_000  # 40 megapixels: more than any camera's photo a news site needs
+WEBP_QUALITY = 80
+JPEG_QUALITY = 82
+DIGEST_SIZE = 6  # bytes of the content digest in a variant's name (12 hex digits)
+
+
+class ImageProblem(Exception):
+    """Why an image cannot be published (the message names no path)."""
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What an image's header says, and its content's digest."""
+
+    digest: str
+    width: int  # as shown, after its EXIF orientation
+    height: int
+    kind: str  # Pillow's format name: JPEG, PNG, WEBP, GIF
+    alpha: bool  # transparent: its fallback is PNG, not JPEG
+
+
+@dataclass(frozen=True)
+class Variant:
+    path: str  # in the output folder
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One image of an article, published: its variants, WebP and the fallback."""
+
+    name: str  # as article.toml names it
+    digest: str
+    width: int
+    height: int
+    webp: tuple[Variant, ...]
+    fallback: tuple[Variant, ...]  # JPEG, or PNG
+    mime: str  # the fallback's
+
+    def srcset(self, prefix: str, webp: bool = False) -> str:
+        chosen = self.webp if webp else self.fallback
+        return ", ".join(f"{prefix}/{v.path} {v.width}w" for v in chosen)
+
+    def src(self, prefix: str, width: int = 960) -> str:
+        """The fallback variant closest to ``width`` (a plain ``src``, a feed's image)."""
+        best = min(self.fallback, key=lambda v: (abs(v.width - width), v.width))
+        return f"{prefix}/{best.path}"
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Width and height of the largest variant (an ``<img>``'s width and height)."""
+        largest = self.fallback[-1]
+        return largest.width, largest.height
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(v.path for v in self.webp + self.fallback)
+
+
+def probe(path: Path) -> Probe:
+    """The digest, size and type of the image at ``path``, from its header; raises
+    :class:`ImageProblem` for a file that is not one the site publishes."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImageProblem(f"cannot be read: {exc.strerror or exc}") from exc
+    digest = hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
+    with _opened(data) as image:
+        kind = image.format or ""
+        expected = EXTENSIONS.get(PurePosixPath(path.name).suffix.lower())
+        if kind not in EXTENSIONS.values():
+            raise ImageProblem(f"is a {kind} image; the site publishes JPEG, PNG, WebP and GIF")
+        if kind != expected:
+            suffix = next(s for s, k in EXTENSIONS.items() if k == kind)
+            raise ImageProblem(f"is a {kind} file: its name must end in {suffix}, not in "
+                               f"{PurePosixPath(path.name).suffix}")
+        width, height = image.size
+        if _turned(image):
+            width, height = height, width
+        alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    return Probe(digest, width, height, kind, alpha)
+
+
+def variants(article_id: str, name: str, found: Probe) -> Picture:
+    """The variants an image will have, from its probe (nothing is decoded)."""
+    stem = PurePosixPath(name).stem
+    folder = f"media/{article_id}"
+    widths = sorted({w for w in WIDTHS if w < found.width} | {min(found.width, WIDTHS[-1])})
+    sizes = [(w, max(1, round(found.height * w / found.width))) for w in widths]
+    ext, mime = ("png", "image/png") if found.alpha else ("jpg", "image/jpeg")
+    base = f"{folder}/{_safe_stem(stem)}-{found.digest}"
+    return Picture(
+        name,
+        found.digest,
+        found.width,
+        found.height,
+        tuple(Variant(f"{base}-{w}.webp", w, h) for w, h in sizes),
+        tuple(Variant(f"{base}-{w}.{ext}", w, h) for w, h in sizes),
+        mime,
+    )
+
+
+def encode(path: Path, picture: Picture) -> dict[str, bytes]:
+    """Every variant's bytes, by output path; raises :class:`ImageProblem`."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImageProblem(f"cannot be read: {exc.strerror or exc}") from exc
+    with _opened(data) as image:
+        try:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            clean = _srgb(upright, alpha=picture.mime == "image/png")
+        except ImageProblem:
+            raise
+        except Exception as exc:  # untrusted bytes: any decoder failure is the file's
+            raise ImageProblem(f"cannot be decoded (damaged or truncated?): {exc}") from exc
+    files: dict[str, bytes] = {}
+    for webp, fallback in zip(picture.webp, picture.fallback, strict=True):
+        sized = clean if webp.width == clean.width else clean.resize(
+            (webp.width, webp.height), Image.Resampling.LANCZOS
+        )
+        sized.info = {}
+        files[webp.path] = _save(sized, "WEBP", quality=WEBP_QUALITY, method=4)
+        if picture.mime == "image/png":
+            files[fallback.path] = _save(sized, "PNG", optimize=True)
+        else:
+            files[fallback.path] = _save(
+                sized, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True
+            )
+    return files
+
+
+class _opened:
+    """``Image.open`` over bytes, its failures as :class:`ImageProblem`."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.image: Image.Image | None = None
+
+    def __enter__(self) -> Image.Image:
+        if self.data.lstrip()[:5] in (b"<?xml", b"<svg ") or b"<svg" in self.data[:1024]:
+            raise ImageProblem("is an SVG drawing, which is not published (it can carry script)")
+        try:
+            with warnings.catch_warnings():  # the pixel count is judged below, not warned about
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                image = Image.open(io.BytesIO(self.data))
+        except Image.DecompressionBombError as exc:
+            raise ImageProblem(f"has too many pixels (the limit is {MAX_PIXELS:,})") from exc
+        except UnidentifiedImageError as exc:
+            raise ImageProblem("is not an image (damaged, or not JPEG, PNG, WebP or GIF)") from exc
+        except Exception as exc:  # untrusted bytes: any parser failure is the file's
+            raise ImageProblem(f"cannot be read as an image: {exc}") from exc
+        self.image = image
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            image.close()
+            raise ImageProblem(
+                f"has too many pixels: {width} × {height} (the limit is {MAX_PIXELS:,})"
+            )
+        if width < 1 or height < 1:
+            image.close()
+            raise ImageProblem("has no pixels")
+        return image
+
+    def __exit__(self, *exc: object) -> None:
+        if self.image is not None:
+            self.image.close()
+
+
+def _turned(image: Image.Image) -> bool:
+    """Whether the EXIF orientation turns the image by a quarter (5 to 8)."""
+    try:
+        orientation = image.getexif().get(0x0112, 1)
+    except Exception:  # a damaged EXIF block: the image is shown as stored
+        return False
+    return orientation in (5, 6, 7, 8)
+
+
+def _srgb(image: Image.Image, *, alpha: bool) -> Image.Image:
+    """The image in 8-bit sRGB (RGBA with ``alpha``), its colour profile applied."""
+    profile = image.info.get("icc_profile")
+    mode = "RGBA" if alpha else "RGB"
+    converted = image.convert(mode) if image.mode != mode else image.copy()
+    if profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            target = ImageCms.createProfile("sRGB")
+            result = ImageCms.profileToProfile(converted, source, target, outputMode=mode)
+            if result is not None:
+                converted = result
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a profile that cannot be read: the pixels are taken as sRGB
+    converted.info = {}
+    return converted
+
+
+def _save(image: Image.Image, kind: str, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, kind, **options)
+    return buffer.getvalue()
+
+
+def _safe_stem(stem: str) -> str:
+    """The file's stem as it goes into a URL: letters, digits, ``-`` and ``_`` only."""
+    kept = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in stem)
+    return kept.strip("-") or "image"

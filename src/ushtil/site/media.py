@@ -1,0 +1,114 @@
+"""The articles' images as outputs of the build, and what templates know of them.
+
+Every image of a published article is probed (:func:`ushtil.site.images.probe`; the
+probe is remembered in the build cache while the file keeps its size and modification
+time) and becomes one :class:`~ushtil.site.ledger.Output`: its variants, keyed by the
+image's content, so the ledger takes them over from the previous build while the image
+is unchanged. A file that cannot be published is an error naming it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from ushtil.project import layout
+from ushtil.project.model import Article
+from ushtil.project.problems import Diagnostic, Location, error
+from ushtil.site.cache import BuildCache, ImageMemo, digest
+from ushtil.site.graph import Graph
+from ushtil.site.images import ImageProblem, Picture, Probe, encode, probe, variants
+from ushtil.site.ledger import File, Output
+
+
+@dataclass
+class Media:
+    """The published images, by (article ID, file name); problems met making them."""
+
+    pictures: dict[tuple[str, str], Picture] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def picture(self, article_id: str, name: str) -> Picture | None:
+        return self.pictures.get((article_id, name))
+
+    def lead(self, article: Article) -> Picture | None:
+        return self.picture(article.id, article.image) if article.image else None
+
+    def gallery(self, article: Article) -> list[Picture]:
+        found = (self.picture(article.id, name) for name in article.gallery)
+        return [p for p in found if p is not None]
+
+
+def plan_media(
+    graph: Graph, root: Path, fingerprint: str, cache: BuildCache | None = None
+) -> tuple[Media, list[Output]]:
+    """The images of every article that has a page, and the outputs that make their
+    variants; an image that cannot be published is reported in ``Media.problems``."""
+    media = Media()
+    outputs: list[Output] = []
+    memo: dict[str, ImageMemo] = {}
+    for links in graph.articles:
+        article = links.article
+        if not any(s.exists for s in links.slots):
+            continue
+        for name in article.pictures:
+            shown = f"{layout.ARTICLES}/{article.id}/{name}"
+            path = layout.article_folder(root, article.id) / name
+            found = _probe(path, shown, cache, memo, media.problems)
+            if found is None:
+                continue
+            picture = variants(article.id, name, found)
+            media.pictures[(article.id, name)] = picture
+            key = digest(fingerprint, "image", picture)
+            outputs.append(Output(picture.paths, key, partial(_make, path, shown, picture, media)))
+    if cache is not None and memo != cache.state.images:
+        cache.state.images = memo
+        cache.dirty = True
+    return media, outputs
+
+
+def _probe(
+    path: Path,
+    shown: str,
+    cache: BuildCache | None,
+    memo: dict[str, ImageMemo],
+    problems: list[Diagnostic],
+) -> Probe | None:
+    """The image's probe: remembered while its size and time are unchanged, else read."""
+    try:
+        stat = os.stat(path, follow_symlinks=False)
+    except OSError as exc:
+        problems.append(error(Location(shown), "image", f"cannot be read: {exc.strerror}"))
+        return None
+    if cache is not None:
+        kept = cache.state.images.get(shown)
+        if kept is not None and kept[:2] == (stat.st_mtime_ns, stat.st_size):
+            memo[shown] = kept
+            _, _, hexdigest, width, height, kind, alpha = kept
+            return Probe(hexdigest, width, height, kind, alpha)
+    try:
+        found = probe(path)
+    except ImageProblem as exc:
+        problems.append(error(Location(shown), "image", str(exc)))
+        return None
+    memo[shown] = (
+        stat.st_mtime_ns,
+        stat.st_size,
+        found.digest,
+        found.width,
+        found.height,
+        found.kind,
+        found.alpha,
+    )
+    return found
+
+
+def _make(path: Path, shown: str, picture: Picture, media: Media) -> list[File] | None:
+    try:
+        made = encode(path, picture)
+    except ImageProblem as exc:
+        media.problems.append(error(Location(shown), "image", str(exc)))
+        return None
+    return [File(p, content) for p, content in made.items()]
