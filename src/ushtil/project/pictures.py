@@ -40,8 +40,7 @@ def image_problem(folder: Path, shown: str, name: str) -> tuple[str, str] | None
     if suffix == ".svg":
         return (
             "image-type",
-            f"image '{name}': SVG is not published (it can carry script); "
-            "save it as PNG or JPEG",
+            f"image '{name}': SVG is not published (it can carry script); save it as PNG or JPEG",
         )
     if suffix not in EXTENSIONS:
         kinds = ", ".join(sorted(EXTENSIONS))

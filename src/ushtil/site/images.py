@@ -92,17 +92,19 @@ def probe(path: Path) -> Probe:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ImageProblem(f"cannot be read: {exc.strerror or exc}") from exc
+        raise ImageProblem(f"cannot read the file: {exc.strerror or exc}") from exc
     digest = hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
     with _opened(data) as image:
         kind = image.format or ""
         expected = EXTENSIONS.get(PurePosixPath(path.name).suffix.lower())
         if kind not in EXTENSIONS.values():
-            raise ImageProblem(f"is a {kind} image; the site publishes JPEG, PNG, WebP and GIF")
+            raise ImageProblem(f"a {kind} image: the site publishes JPEG, PNG, WebP and GIF")
         if kind != expected:
             suffix = next(s for s, k in EXTENSIONS.items() if k == kind)
-            raise ImageProblem(f"is a {kind} file: its name must end in {suffix}, not in "
-                               f"{PurePosixPath(path.name).suffix}")
+            raise ImageProblem(
+                f"a {kind} file named {PurePosixPath(path.name).suffix}: "
+                f"its name must end in {suffix}"
+            )
         width, height = image.size
         if _turned(image):
             width, height = height, width
@@ -134,7 +136,7 @@ def encode(path: Path, picture: Picture) -> dict[str, bytes]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ImageProblem(f"cannot be read: {exc.strerror or exc}") from exc
+        raise ImageProblem(f"cannot read the file: {exc.strerror or exc}") from exc
     with _opened(data) as image:
         try:
             image.load()
@@ -146,8 +148,10 @@ def encode(path: Path, picture: Picture) -> dict[str, bytes]:
             raise ImageProblem(f"cannot be decoded (damaged or truncated?): {exc}") from exc
     files: dict[str, bytes] = {}
     for webp, fallback in zip(picture.webp, picture.fallback, strict=True):
-        sized = clean if webp.width == clean.width else clean.resize(
-            (webp.width, webp.height), Image.Resampling.LANCZOS
+        sized = (
+            clean
+            if webp.width == clean.width
+            else clean.resize((webp.width, webp.height), Image.Resampling.LANCZOS)
         )
         sized.info = {}
         files[webp.path] = _save(sized, "WEBP", quality=WEBP_QUALITY, method=4)
@@ -169,27 +173,27 @@ class _opened:
 
     def __enter__(self) -> Image.Image:
         if self.data.lstrip()[:5] in (b"<?xml", b"<svg ") or b"<svg" in self.data[:1024]:
-            raise ImageProblem("is an SVG drawing, which is not published (it can carry script)")
+            raise ImageProblem(
+                "an SVG drawing: not published (it can carry script); save it as PNG or JPEG"
+            )
         try:
             with warnings.catch_warnings():  # the pixel count is judged below, not warned about
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
                 image = Image.open(io.BytesIO(self.data))
         except Image.DecompressionBombError as exc:
-            raise ImageProblem(f"has too many pixels (the limit is {MAX_PIXELS:,})") from exc
+            raise ImageProblem(f"too many pixels (the limit is {MAX_PIXELS:,})") from exc
         except UnidentifiedImageError as exc:
-            raise ImageProblem("is not an image (damaged, or not JPEG, PNG, WebP or GIF)") from exc
+            raise ImageProblem("not an image (damaged, or not JPEG, PNG, WebP or GIF)") from exc
         except Exception as exc:  # untrusted bytes: any parser failure is the file's
-            raise ImageProblem(f"cannot be read as an image: {exc}") from exc
+            raise ImageProblem(f"not readable as an image: {exc}") from exc
         self.image = image
         width, height = image.size
         if width * height > MAX_PIXELS:
             image.close()
-            raise ImageProblem(
-                f"has too many pixels: {width} × {height} (the limit is {MAX_PIXELS:,})"
-            )
+            raise ImageProblem(f"too many pixels: {width} × {height} (the limit is {MAX_PIXELS:,})")
         if width < 1 or height < 1:
             image.close()
-            raise ImageProblem("has no pixels")
+            raise ImageProblem("no pixels")
         return image
 
     def __exit__(self, *exc: object) -> None:

@@ -80,7 +80,7 @@ def _probe(
     try:
         stat = os.stat(path, follow_symlinks=False)
     except OSError as exc:
-        problems.append(error(Location(shown), "image", f"cannot be read: {exc.strerror}"))
+        problems.append(error(Location(shown), "image", f"cannot read the file: {exc.strerror}"))
         return None
     if cache is not None:
         kept = cache.state.images.get(shown)
