@@ -27,6 +27,7 @@ from ushtil.project.pictures import EXTENSIONS
 
 WIDTHS = (480, 960, 1600)
 MAX_PIXELS = 40_000_000  # 40 megapixels: more than any camera's photo a news site needs
+MAX_BYTES = 64 * 1024 * 1024  # a file larger than this is not read
 WEBP_QUALITY = 80
 JPEG_QUALITY = 82
 DIGEST_SIZE = 6  # bytes of the content digest in a variant's name (12 hex digits)
@@ -89,10 +90,7 @@ class Picture:
 def probe(path: Path) -> Probe:
     """The digest, size and type of the image at ``path``, from its header; raises
     :class:`ImageProblem` for a file that is not one the site publishes."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImageProblem(f"cannot read the file: {exc.strerror or exc}") from exc
+    data = _read(path)
     digest = hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
     with _opened(data) as image:
         kind = image.format or ""
@@ -133,10 +131,7 @@ def variants(article_id: str, name: str, found: Probe) -> Picture:
 
 def encode(path: Path, picture: Picture) -> dict[str, bytes]:
     """Every variant's bytes, by output path; raises :class:`ImageProblem`."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImageProblem(f"cannot read the file: {exc.strerror or exc}") from exc
+    data = _read(path)
     with _opened(data) as image:
         try:
             image.load()
@@ -164,6 +159,17 @@ def encode(path: Path, picture: Picture) -> dict[str, bytes]:
     return files
 
 
+def _read(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ImageProblem(f"cannot read the file: {exc.strerror or exc}") from exc
+    if len(data) > MAX_BYTES:
+        raise ImageProblem(f"larger than {MAX_BYTES // 2**20} MiB: save it smaller")
+    return data
+
+
 class _opened:
     """``Image.open`` over bytes, its failures as :class:`ImageProblem`."""
 
@@ -172,10 +178,6 @@ class _opened:
         self.image: Image.Image | None = None
 
     def __enter__(self) -> Image.Image:
-        if self.data.lstrip()[:5] in (b"<?xml", b"<svg ") or b"<svg" in self.data[:1024]:
-            raise ImageProblem(
-                "an SVG drawing: not published (it can carry script); save it as PNG or JPEG"
-            )
         try:
             with warnings.catch_warnings():  # the pixel count is judged below, not warned about
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -183,6 +185,10 @@ class _opened:
         except Image.DecompressionBombError as exc:
             raise ImageProblem(f"too many pixels (the limit is {MAX_PIXELS:,})") from exc
         except UnidentifiedImageError as exc:
+            if b"<svg" in self.data[:4096]:
+                raise ImageProblem(
+                    "an SVG drawing: not published (it can carry script); save it as PNG or JPEG"
+                ) from exc
             raise ImageProblem("not an image (damaged, or not JPEG, PNG, WebP or GIF)") from exc
         except Exception as exc:  # untrusted bytes: any parser failure is the file's
             raise ImageProblem(f"not readable as an image: {exc}") from exc
