@@ -170,6 +170,11 @@ def test_a_missing_alt_text_is_a_warning_with_its_line_and_strict_makes_it_an_er
     assert img.get("alt") == ""
 
 
+def huge(path: Path) -> None:
+    with path.open("wb") as handle:
+        handle.truncate(65 * 1024 * 1024)  # sparse: nothing is written
+
+
 def bomb(path: Path) -> None:
     Image.new("1", (9000, 5000)).save(path, "PNG")  # 45 megapixels in a few kilobytes
 
@@ -183,6 +188,7 @@ BROKEN = [
     ("corrupt", "lead.jpg", truncated, "cannot be decoded"),
     ("not an image", "lead.jpg", lambda p: p.write_bytes(b"\xff\xd8\xff garbage"), "not an image"),
     ("a decompression bomb", "lead.png", bomb, "too many pixels: 9000 × 5000"),
+    ("a file too large", "lead.jpg", huge, "larger than 64 MiB"),
     (
         "a PNG named .jpg",
         "lead.jpg",
@@ -225,6 +231,12 @@ def test_an_svg_is_refused_where_article_toml_names_it(photos: Path) -> None:
 
 
 def test_lists_show_a_thumbnail_date_category_and_summary(photos: Path) -> None:
+    older = photos / "articles/p-older"
+    older.mkdir()
+    for path in (photos / A).iterdir():
+        older.joinpath(path.name).write_bytes(path.read_bytes())
+    facts = older / "article.toml"
+    facts.write_text(facts.read_text("utf-8").replace("2024-04-01", "2024-03-20"), "utf-8")
     public = build_ok(photos)
     html = read(public, "/ru/")
     teaser = html[html.index("Photos ru") - 2000 : html.index("Photos ru") + 1000]
@@ -232,8 +244,11 @@ def test_lists_show_a_thumbnail_date_category_and_summary(photos: Path) -> None:
     assert 'href="/ru/category/news/"' in teaser
     assert "Photos ru: summary" in html
     assert "<time datetime=" in teaser
-    first = find(html, "img")[0]
-    assert first.get("alt") == "Новый парк"
+    first, second = find(html, "img")[:2]
+    assert first.get("alt") == second.get("alt") == "Новый парк"
+    assert (first.get("loading"), second.get("loading")) == (None, "lazy")
+    later = read(public, "/ru/page/2/")  # basic: two articles a page
+    assert 'class="teaser"' in later and "thumb" not in later  # no photo, no thumbnail
 
 
 def test_the_feed_carries_the_lead_image(photos: Path) -> None:
@@ -307,6 +322,19 @@ def test_an_unchanged_image_costs_a_stat_not_a_decode(
     photo(photos / A / "small.png", (320, 200), kind="PNG", mode="RGBA")
     assert build(photos, now=NOW).ok
     assert calls == ["probe", "encode"]
+
+
+def test_a_colour_profile_is_applied_and_not_kept(photos: Path) -> None:
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    Image.new("RGB", (600, 400), (10, 120, 200)).save(photos / A / "lead.jpg", icc_profile=profile)
+    public = build_ok(photos)
+    for path in sorted((public / "media/p-photos").glob("lead-*")):
+        with Image.open(path) as made:
+            assert "icc_profile" not in made.info, path.name
+            red, green, blue = made.convert("RGB").getpixel((300, 200))
+            assert abs(red - 10) < 8 and abs(green - 120) < 8 and abs(blue - 200) < 8
 
 
 def test_exif_orientation_is_what_pillow_says(tmp_path: Path) -> None:
