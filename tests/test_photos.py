@@ -348,3 +348,26 @@ def test_exif_orientation_is_what_pillow_says(tmp_path: Path) -> None:
             expected = ImageOps.exif_transpose(image).size
         found = probe(path)
         assert (found.width, found.height) == expected, orientation
+
+
+def test_translation_tools_keep_the_photos_texts(photos: Path) -> None:
+    """`translate new` starts from the original's texts; `translate import` keeps the
+    version's own."""
+    from test_translation_po import fill
+
+    from ushtil.cli.main import main
+
+    folder = photos / A
+    (folder / "en.md").unlink()
+    assert main(["-C", str(photos), "translate", "new", "p-photos", "--to", "en"]) == 0
+    md = folder / "en.md"
+    new = md.read_text("utf-8")
+    assert '[images."lead.jpg"]\nalt = "Жаңа саябақ"\ncaption = "Саябақтағы субботник"' in new
+    md.write_text(new.replace('alt = "Жаңа саябақ"', 'alt = "The new park"'), "utf-8")
+    assert main(["-C", str(photos), "translate", "export", "p-photos", "--to", "en"]) == 0
+    po = photos / "i18n/articles/p-photos.en.po"
+    fill(po, {"title": "Photos en", "summary": "Summary", "1": "Body en."})
+    assert main(["-C", str(photos), "translate", "import", str(po), "--force"]) == 0
+    written = md.read_text("utf-8")
+    assert "Body en." in written and "draft" not in written
+    assert 'alt = "The new park"' in written and 'alt = "Жаңа саябақ"' not in written

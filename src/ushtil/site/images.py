@@ -218,18 +218,20 @@ def _turned(image: Image.Image) -> bool:
 
 def _srgb(image: Image.Image, *, alpha: bool) -> Image.Image:
     """The image in 8-bit sRGB (RGBA with ``alpha``), its colour profile applied."""
-    profile = image.info.get("icc_profile")
     mode = "RGBA" if alpha else "RGB"
-    converted = image.convert(mode) if image.mode != mode else image.copy()
+    profile = image.info.get("icc_profile")
+    converted = None
     if profile:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-            target = ImageCms.createProfile("sRGB")
-            result = ImageCms.profileToProfile(converted, source, target, outputMode=mode)
-            if result is not None:
-                converted = result
-        except (ImageCms.PyCMSError, OSError, ValueError):
-            pass  # a profile that cannot be read: the pixels are taken as sRGB
+            target = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+            converted = ImageCms.profileToProfile(image, source, target, outputMode=mode)
+        except (ImageCms.PyCMSError, OSError, ValueError, KeyError):
+            converted = None  # a profile that cannot be applied: the pixels are taken as sRGB
+    if converted is None:
+        converted = image.convert(mode) if image.mode != mode else image.copy()
+    elif converted.mode != mode:
+        converted = converted.convert(mode)
     converted.info = {}
     return converted
 

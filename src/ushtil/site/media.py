@@ -49,6 +49,7 @@ def plan_media(
     media = Media()
     outputs: list[Output] = []
     memo: dict[str, ImageMemo] = {}
+    planned: set[str] = set()
     for links in graph.articles:
         article = links.article
         if not any(s.exists for s in links.slots):
@@ -61,6 +62,9 @@ def plan_media(
                 continue
             picture = variants(article.id, name, found)
             media.pictures[(article.id, name)] = picture
+            if picture.paths[0] in planned:  # the same file under another folder: made once
+                continue
+            planned.add(picture.paths[0])
             key = digest(fingerprint, "image", picture)
             outputs.append(Output(picture.paths, key, partial(_make, path, shown, picture, media)))
     if cache is not None and memo != cache.state.images:

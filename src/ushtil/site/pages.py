@@ -170,7 +170,7 @@ def article_key(kit: Kit, links: ArticleLinks, slot: Slot) -> str:
         [kit.media.picture(a.id, name) for name in a.pictures],
         slot.version.images,
         [
-            (o.article.id, s.url, s.version.title if s.version else None, kit.lead(o, s))
+            (o.article.id, s.url, s.version.title if s.version else None, o.article.published)
             for o, s in kit.related.of(links, slot.lang)
         ],
     )

@@ -36,6 +36,7 @@ from ushtil.translation.segments import rebuild, split, structure, unescape_plai
 from ushtil.translation.versionfile import (
     ID_RULE,
     front_matter,
+    image_lines,
     provenance_lines,
     read_article,
     refused,
@@ -237,6 +238,8 @@ def import_file(
     front = front_matter(title, summary, draft=is_draft)
     own = text_digest(title, summary, body)
     front += ["", *provenance_lines(src_lang, digest, own)]
+    # the photos' texts: the version's own, kept; a new version starts from the source's
+    front += image_lines(target_version if target_version is not None else source)
     content = version_text(front, body)
     target_shown = layout.version_file(article_id, lang)
     version, check = parse_version(content, target_shown, article_id, lang, config.codes)

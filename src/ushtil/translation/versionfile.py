@@ -135,6 +135,19 @@ def front_matter(title: str, summary: str, *, draft: bool) -> list[str]:
     return lines
 
 
+def image_lines(version: Version | None) -> list[str]:
+    """The ``[images."<file>"]`` tables of ``version``'s front matter (alt, caption,
+    credit), to carry into a version written from it; none without a version."""
+    lines: list[str] = []
+    for text in version.images if version is not None else ():
+        lines += ["", f"[images.{toml_string(text.name)}]", f"alt = {toml_string(text.alt)}"]
+        if text.caption:
+            lines.append(f"caption = {toml_string(text.caption)}")
+        if text.credit:
+            lines.append(f"credit = {toml_string(text.credit)}")
+    return lines
+
+
 def version_text(front: list[str], body: str) -> str:
     """A version file: the front matter between ``+++`` lines, then the body."""
     return "\n".join([FRONT_MATTER, *front, FRONT_MATTER, body.rstrip("\n")]) + "\n"
