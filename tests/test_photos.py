@@ -371,3 +371,15 @@ def test_translation_tools_keep_the_photos_texts(photos: Path) -> None:
     written = md.read_text("utf-8")
     assert "Body en." in written and "draft" not in written
     assert 'alt = "The new park"' in written and 'alt = "Жаңа саябақ"' not in written
+
+
+def test_pages_rendered_by_worker_processes_show_the_same_photos(
+    photos: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_incremental import clean_build, tree
+
+    import ushtil.site.render
+
+    monkeypatch.setattr(ushtil.site.render, "PARALLEL_FROM", 2)
+    assert build(photos, now=NOW, jobs=2).ok
+    assert tree(photos / "public") == clean_build(photos, tmp_path / "clean")
