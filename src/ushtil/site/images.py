@@ -29,6 +29,7 @@ WIDTHS = (480, 960, 1600)
 MAX_PIXELS = 40_000_000  # 40 megapixels: more than any camera's photo a news site needs
 MAX_BYTES = 64 * 1024 * 1024  # a file larger than this is not read
 WEBP_QUALITY = 80
+WEBP_METHOD = 2  # of 0 (fastest) to 6: half the time of the default 4, about 1 % larger
 JPEG_QUALITY = 82
 DIGEST_SIZE = 6  # bytes of the content digest in a variant's name (12 hex digits)
 
@@ -149,7 +150,7 @@ def encode(path: Path, picture: Picture) -> dict[str, bytes]:
             else clean.resize((webp.width, webp.height), Image.Resampling.LANCZOS)
         )
         sized.info = {}
-        files[webp.path] = _save(sized, "WEBP", quality=WEBP_QUALITY, method=4)
+        files[webp.path] = _save(sized, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
         if picture.mime == "image/png":
             files[fallback.path] = _save(sized, "PNG", optimize=True)
         else:

@@ -10,6 +10,7 @@ is unchanged. A file that cannot be published is an error naming it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -41,11 +42,16 @@ class Media:
         return [p for p in found if p is not None]
 
 
+Report = Callable[[Iterable[Diagnostic]], None]
+
+
 def plan_media(
-    graph: Graph, root: Path, fingerprint: str, cache: BuildCache | None = None
+    graph: Graph, root: Path, fingerprint: str, report: Report, cache: BuildCache | None = None
 ) -> tuple[Media, list[Output]]:
     """The images of every article that has a page, and the outputs that make their
-    variants; an image that cannot be published is reported in ``Media.problems``."""
+    variants; an image whose header is wrong is in ``Media.problems``, one that cannot be
+    decoded goes to ``report`` when its output is made (which may be in a worker
+    process: the templates' problems travel back from there)."""
     media = Media()
     outputs: list[Output] = []
     memo: dict[str, ImageMemo] = {}
@@ -66,7 +72,7 @@ def plan_media(
                 continue
             planned.add(picture.paths[0])
             key = digest(fingerprint, "image", picture)
-            outputs.append(Output(picture.paths, key, partial(_make, path, shown, picture, media)))
+            outputs.append(Output(picture.paths, key, partial(_make, path, shown, picture, report)))
     if cache is not None and memo != cache.state.images:
         cache.state.images = memo
         cache.dirty = True
@@ -109,10 +115,10 @@ def _probe(
     return found
 
 
-def _make(path: Path, shown: str, picture: Picture, media: Media) -> list[File] | None:
+def _make(path: Path, shown: str, picture: Picture, report: Report) -> list[File] | None:
     try:
         made = encode(path, picture)
     except ImageProblem as exc:
-        media.problems.append(error(Location(shown), "image", str(exc)))
+        report([error(Location(shown), "image", str(exc))])
         return None
     return [File(p, content) for p, content in made.items()]

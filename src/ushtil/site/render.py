@@ -74,15 +74,14 @@ def render_site(
     go at once; ``jobs``: processes for article pages."""
     config = site.config
     templates = Templates(config, graph.urls, catalogs, compiled=cache is not None)
-    media, images = plan_media(graph, config.root, fingerprint, cache)
+    media, images = plan_media(graph, config.root, fingerprint, templates.problems.adopt, cache)
     kit = Kit(config, graph, templates, Bodies(config, cache), fingerprint, media)
     for code in config.codes:  # the navigation shows only categories with a page
         templates.envs[code].globals["menu"] = kit.related.categories(code)
     previous = cache.state.outputs if cache is not None else {}
     ledger = Ledger(previous, previous_out, spool)
-    pages = [page for output in images for page in ledger.produce(output)]
-    pages += [page for output in _site_outputs(kit) for page in ledger.produce(output)]
-    pages += _article_pages(kit, ledger, jobs, progress)
+    pages = [page for output in _site_outputs(kit) for page in ledger.produce(output)]
+    pages += _made_apart(kit, ledger, [*images, *article_outputs(kit)], jobs, progress)
     if cache is not None:
         cache.used_bodies = body_keys(site)
     if status is not None:
@@ -107,14 +106,18 @@ def _site_outputs(kit: Kit) -> Iterator[Output]:
             yield from list_outputs(kit, lang, category.slug)
 
 
-def _article_pages(
-    kit: Kit, ledger: Ledger, jobs: int, progress: Callable[[int, int], None] | None
+def _made_apart(
+    kit: Kit,
+    ledger: Ledger,
+    outputs: list[Output],
+    jobs: int,
+    progress: Callable[[int, int], None] | None,
 ) -> list[Page]:
-    """Article pages: those not reused are made here, or on ``jobs`` processes when there
-    are enough of them to pay off."""
+    """Photos and article pages: those not reused are made here, or on ``jobs``
+    processes when there are enough of them to pay off."""
     pages: list[Page] = []
     todo: list[Output] = []
-    for output in article_outputs(kit):
+    for output in outputs:
         reused = ledger.reuse(output)
         if reused is None:
             todo.append(output)
