@@ -383,3 +383,24 @@ def test_pages_rendered_by_worker_processes_show_the_same_photos(
     monkeypatch.setattr(ushtil.site.render, "PARALLEL_FROM", 2)
     assert build(photos, now=NOW, jobs=2).ok
     assert tree(photos / "public") == clean_build(photos, tmp_path / "clean")
+
+
+def test_an_image_removed_or_made_a_link_after_a_build_is_an_error(
+    photos: Path, tmp_path: Path
+) -> None:
+    """article.toml's parse is remembered; the image is still checked on every build."""
+    assert build(photos, now=NOW).ok
+    lead = photos / A / "lead.jpg"
+    secret = tmp_path / "secret.jpg"
+    photo(secret, (100, 100))
+    lead.unlink()
+    report = build_report(photos)
+    assert not report.ok
+    assert f"{A}/lead.jpg: missing: article.toml names it" in messages(report)
+    lead.symlink_to(secret)
+    report = build_report(photos)
+    assert not report.ok
+    assert (
+        f"{A}/lead.jpg: a link or not a file: put the image file itself in the article's folder"
+        in messages(report)
+    )

@@ -200,8 +200,7 @@ def _cached(cache: ParseMemory | None, path: Path, shown: str, parse: Callable[[
         if found is not None:
             return found.value, list(found.problems)
     value, problems = parse()
-    if cache is not None and not (isinstance(value, Facts) and (value.image or value.gallery)):
-        # an image may vanish: facts naming one are read again
+    if cache is not None:  # an image that vanishes later is site.media's to report
         kept = (
             dataclasses.replace(value, body="", body_elided=True)
             if isinstance(value, Version)

@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from stat import S_ISREG
 
 from ushtil.project import layout
 from ushtil.project.model import Article
+from ushtil.project.pictures import links_out
 from ushtil.project.problems import Diagnostic, Location, error
 from ushtil.site.cache import BuildCache, ImageMemo, digest
 from ushtil.site.graph import Graph
@@ -62,8 +64,9 @@ def plan_media(
             continue
         for name in article.pictures:
             shown = f"{layout.ARTICLES}/{article.id}/{name}"
-            path = layout.article_folder(root, article.id) / name
-            found = _probe(path, shown, cache, memo, media.problems)
+            folder = layout.article_folder(root, article.id)
+            path = folder / name
+            found = _probe(folder, name, shown, cache, memo, media.problems)
             if found is None:
                 continue
             picture = variants(article.id, name, found)
@@ -80,17 +83,28 @@ def plan_media(
 
 
 def _probe(
-    path: Path,
+    folder: Path,
+    name: str,
     shown: str,
     cache: BuildCache | None,
     memo: dict[str, ImageMemo],
     problems: list[Diagnostic],
 ) -> Probe | None:
     """The image's probe: remembered while its size and time are unchanged, else read."""
+    path = folder / name
     try:
         stat = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        problems.append(
+            error(Location(shown), "no-image", f"missing: {layout.ARTICLE_FILE} names it")
+        )
+        return None
     except OSError as exc:
         problems.append(error(Location(shown), "image", f"cannot read the file: {exc.strerror}"))
+        return None
+    if not S_ISREG(stat.st_mode) or links_out(folder, name):
+        message = "a link or not a file: put the image file itself in the article's folder"
+        problems.append(error(Location(shown), "unsafe-path", message))
         return None
     if cache is not None:
         kept = cache.state.images.get(shown)
