@@ -10,6 +10,7 @@ is unchanged. A file that cannot be published is an error naming it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,12 +19,14 @@ from stat import S_ISREG
 
 from ushtil.project import layout
 from ushtil.project.model import Article
-from ushtil.project.pictures import links_out
+from ushtil.project.pictures import EXTENSIONS, links_out
 from ushtil.project.problems import Diagnostic, Location, error
 from ushtil.site.cache import BuildCache, ImageMemo, digest
 from ushtil.site.graph import Graph
-from ushtil.site.images import ImageProblem, Picture, Probe, encode, probe, variants
+from ushtil.site.images import DIGEST_SIZE, ImageProblem, Picture, Probe, encode, probe, variants
 from ushtil.site.ledger import File, Output
+
+DIGEST = re.compile(f"[0-9a-f]{{{2 * DIGEST_SIZE}}}\\Z")
 
 
 @dataclass
@@ -108,7 +111,7 @@ def _probe(
         return None
     if cache is not None:
         kept = cache.state.images.get(shown)
-        if kept is not None and kept[:2] == (stat.st_mtime_ns, stat.st_size):
+        if kept is not None and kept[:2] == (stat.st_mtime_ns, stat.st_size) and _sound(kept):
             memo[shown] = kept
             _, _, hexdigest, width, height, kind, alpha = kept
             return Probe(hexdigest, width, height, kind, alpha)
@@ -127,6 +130,17 @@ def _probe(
         found.alpha,
     )
     return found
+
+
+def _sound(kept: ImageMemo) -> bool:
+    """A remembered probe names nothing but what a probe can give (it becomes file names)."""
+    _, _, hexdigest, width, height, kind, _ = kept
+    return (
+        DIGEST.fullmatch(hexdigest) is not None
+        and width > 0
+        and height > 0
+        and kind in EXTENSIONS.values()
+    )
 
 
 def _make(path: Path, shown: str, picture: Picture, report: Report) -> list[File] | None:
