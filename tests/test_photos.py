@@ -89,7 +89,7 @@ def opened(public: Path, url: str) -> Image.Image:
 def test_the_lead_image_in_every_width_as_webp_and_jpeg_upright(photos: Path) -> None:
     public = build_ok(photos)
     html = read(public, "/kk/news/p-photos/")
-    [source] = [s for s in find(html, "source") if s.get("type") == "image/webp"][:1]
+    source = find(html, "source", type="image/webp")[0]  # the lead image's
     img = find(html, "img")[0]
     # turned by its EXIF orientation: 1200 × 2000; never wider than the original
     assert [w.split()[1] for w in (source.get("srcset") or "").split(", ")] == [
