@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import posixpath
 import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -78,6 +79,11 @@ class Picture:
         return f"{prefix}/{best.path}"
 
     @property
+    def key(self) -> tuple[str, str, int, int, str]:
+        """All that its variants follow from (with ushtil's code): for outputs' keys."""
+        return self.name, self.digest, self.width, self.height, self.mime
+
+    @property
     def size(self) -> tuple[int, int]:
         """Width and height of the largest variant (an ``<img>``'s width and height)."""
         largest = self.fallback[-1]
@@ -113,7 +119,7 @@ def probe(path: Path) -> Probe:
 
 def variants(article_id: str, name: str, found: Probe) -> Picture:
     """The variants an image will have, from its probe (nothing is decoded)."""
-    stem = PurePosixPath(name).stem
+    stem = posixpath.splitext(posixpath.basename(name))[0]
     folder = f"media/{article_id}"
     widths = sorted({w for w in WIDTHS if w < found.width} | {min(found.width, WIDTHS[-1])})
     sizes = [(w, max(1, round(found.height * w / found.width))) for w in widths]

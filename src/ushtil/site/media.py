@@ -42,6 +42,11 @@ class Media:
     def lead(self, article: Article) -> Picture | None:
         return self.picture(article.id, article.image) if article.image else None
 
+    def all(self, article: Article) -> list[Picture]:
+        """The lead image and the gallery's, those that could be published."""
+        found = (self.picture(article.id, name) for name in article.pictures)
+        return [p for p in found if p is not None]
+
     def gallery(self, article: Article) -> list[Picture]:
         found = (self.picture(article.id, name) for name in article.gallery)
         return [p for p in found if p is not None]
@@ -65,10 +70,10 @@ def plan_media(
         article = links.article
         if not any(s.exists for s in links.slots):
             continue
+        folder = os.path.join(root, layout.ARTICLES, article.id)
         for name in article.pictures:
             shown = f"{layout.ARTICLES}/{article.id}/{name}"
-            folder = layout.article_folder(root, article.id)
-            path = folder / name
+            path = os.path.join(folder, name)
             found = _probe(folder, name, shown, cache, memo, media.problems)
             if found is None:
                 continue
@@ -77,7 +82,7 @@ def plan_media(
             if picture.paths[0] in planned:  # the same file under another folder: made once
                 continue
             planned.add(picture.paths[0])
-            key = digest(fingerprint, "image", picture)
+            key = digest(fingerprint, "image", article.id, picture.key)
             outputs.append(Output(picture.paths, key, partial(_make, path, shown, picture, report)))
     if cache is not None and memo != cache.state.images:
         cache.state.images = memo
@@ -86,7 +91,7 @@ def plan_media(
 
 
 def _probe(
-    folder: Path,
+    folder: str,
     name: str,
     shown: str,
     cache: BuildCache | None,
@@ -94,7 +99,7 @@ def _probe(
     problems: list[Diagnostic],
 ) -> Probe | None:
     """The image's probe: remembered while its size and time are unchanged, else read."""
-    path = folder / name
+    path = os.path.join(folder, name)
     try:
         stat = os.stat(path, follow_symlinks=False)
     except FileNotFoundError:
@@ -105,7 +110,7 @@ def _probe(
     except OSError as exc:
         problems.append(error(Location(shown), "image", f"cannot read the file: {exc.strerror}"))
         return None
-    if not S_ISREG(stat.st_mode) or links_out(folder, name):
+    if not S_ISREG(stat.st_mode) or ("/" in name and links_out(Path(folder), name)):
         message = "a link or not a file: put the image file itself in the article's folder"
         problems.append(error(Location(shown), "unsafe-path", message))
         return None
@@ -116,7 +121,7 @@ def _probe(
             _, _, hexdigest, width, height, kind, alpha = kept
             return Probe(hexdigest, width, height, kind, alpha)
     try:
-        found = probe(path)
+        found = probe(Path(path))
     except ImageProblem as exc:
         problems.append(error(Location(shown), "image", str(exc)))
         return None
@@ -143,9 +148,9 @@ def _sound(kept: ImageMemo) -> bool:
     )
 
 
-def _make(path: Path, shown: str, picture: Picture, report: Report) -> list[File] | None:
+def _make(path: str, shown: str, picture: Picture, report: Report) -> list[File] | None:
     try:
-        made = encode(path, picture)
+        made = encode(Path(path), picture)
     except ImageProblem as exc:
         report([error(Location(shown), "image", str(exc))])
         return None

@@ -94,12 +94,13 @@ class Kit:
     def key(self, *parts: object) -> str:
         return digest(self.fingerprint, self.menus, *parts)
 
-    def lead(self, links: ArticleLinks, slot: Slot) -> object:
+    def lead(self, links: ArticleLinks, slot: Slot) -> tuple[object, ...] | None:
         """What a page shows of an article's lead image in the slot's version (its key)."""
         picture = self.media.lead(links.article)
         if picture is None or slot.version is None:
             return None
-        return picture, slot.version.image_text(picture.name)
+        text = slot.version.image_text(picture.name)
+        return picture.key, text.alt if text is not None else None
 
     def absolute(self, url: str) -> str:
         return self.urls.absolute(url)
@@ -167,8 +168,8 @@ def article_key(kit: Kit, links: ArticleLinks, slot: Slot) -> str:
         ],
         [(v.lang, v.digest, v.draft) for v in a.versions],
         version_state(a, slot.version),
-        [kit.media.picture(a.id, name) for name in a.pictures],
-        slot.version.images,
+        [p.key for p in kit.media.all(a)],
+        [(t.name, t.alt, t.caption, t.credit) for t in slot.version.images],
         [
             (o.article.id, s.url, s.version.title if s.version else None, o.article.published)
             for o, s in kit.related.of(links, slot.lang)

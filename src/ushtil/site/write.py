@@ -230,7 +230,8 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> int:
     and the staged files are renamed into place with Ctrl-C and SIGTERM held back, so a
     failure before that point changes nothing, and a build killed during those renames
     is completed by the next build. A large change rewrites the whole folder instead."""
-    changed = [p for p in pages if p.source is None or Path(p.source) != out / p.path]
+    where = os.fspath(out)
+    changed = [p for p in pages if p.source is None or p.source != os.path.join(where, p.path)]
     removed = sorted(previous - {p.path for p in pages})
     if (
         not out.is_dir()
