@@ -404,3 +404,24 @@ def test_an_image_removed_or_made_a_link_after_a_build_is_an_error(
         f"{A}/lead.jpg: a link or not a file: put the image file itself in the article's folder"
         in messages(report)
     )
+
+
+def test_editing_a_template_makes_no_photo_again(
+    photos: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_incremental import clean_build, tree
+
+    import ushtil.site.media
+
+    assert build(photos, now=NOW).ok
+    calls: list[str] = []
+    real = ushtil.site.media.encode
+    monkeypatch.setattr(
+        ushtil.site.media, "encode", lambda p, pic: calls.append(p.name) or real(p, pic)
+    )
+    template = photos / "templates/_figure.html"
+    template.write_text(template.read_text("utf-8").replace("photo", "photo wide"), "utf-8")
+    assert build(photos, now=NOW).ok
+    assert calls == []
+    assert 'class="photo wide"' in read(photos / "public", "/kk/news/p-photos/")
+    assert tree(photos / "public") == clean_build(photos, tmp_path / "clean")

@@ -34,6 +34,7 @@ from ushtil.project import layout, private
 from ushtil.project.model import Facts, Version
 from ushtil.project.problems import Diagnostic
 from ushtil.site import store
+from ushtil.site.images import MEDIA
 from ushtil.site.outputs import Indexed
 
 FORMAT = 3
@@ -228,7 +229,18 @@ class BuildCache:
     def start(self, fp: str) -> None:
         """Forget every parse and output key made under another fingerprint."""
         if self.state.fingerprint != fp:
-            self.state = State(fingerprint=fp, out=self.state.out, written=self.state.written)
+            photos = {  # keyed by the photo and the code that makes them, not by fp
+                path: kept
+                for path, kept in self.state.outputs.items()
+                if path.startswith(f"{MEDIA}/")
+            }
+            self.state = State(
+                fingerprint=fp,
+                outputs=photos,
+                out=self.state.out,
+                written=self.state.written,
+                images=self.state.images,
+            )
 
     def record(self, fp: str, outputs: dict[str, Recorded], diagnostics: list[Diagnostic]) -> None:
         if (self.state.fingerprint, self.state.outputs, self.state.diagnostics) != (

@@ -22,10 +22,12 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import PIL
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from ushtil.project.pictures import EXTENSIONS
 
+MEDIA = "media"  # the output folder of the photos' variants
 WIDTHS = (480, 960, 1600)
 MAX_PIXELS = 40_000_000  # 40 megapixels: more than any camera's photo a news site needs
 MAX_BYTES = 64 * 1024 * 1024  # a file larger than this is not read
@@ -33,6 +35,15 @@ WEBP_QUALITY = 80
 WEBP_METHOD = 2  # of 0 (fastest) to 6: half the time of the default 4, about 1 % larger
 JPEG_QUALITY = 82
 DIGEST_SIZE = 6  # bytes of the content digest in a variant's name (12 hex digits)
+
+
+def code_version() -> str:
+    """What the variants' bytes depend on besides the image: this module and Pillow (with
+    the codecs it bundles). Templates, catalogues and the rest of ushtil do not count, so
+    editing a template does not make every photo again."""
+    h = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
+    h.update(PIL.__version__.encode())
+    return h.hexdigest()
 
 
 class ImageProblem(Exception):
@@ -120,7 +131,7 @@ def probe(path: Path) -> Probe:
 def variants(article_id: str, name: str, found: Probe) -> Picture:
     """The variants an image will have, from its probe (nothing is decoded)."""
     stem = posixpath.splitext(posixpath.basename(name))[0]
-    folder = f"media/{article_id}"
+    folder = f"{MEDIA}/{article_id}"
     widths = sorted({w for w in WIDTHS if w < found.width} | {min(found.width, WIDTHS[-1])})
     sizes = [(w, max(1, round(found.height * w / found.width))) for w in widths]
     ext, mime = ("png", "image/png") if found.alpha else ("jpg", "image/jpeg")

@@ -23,7 +23,16 @@ from ushtil.project.pictures import EXTENSIONS, links_out
 from ushtil.project.problems import Diagnostic, Location, error
 from ushtil.site.cache import BuildCache, ImageMemo, digest
 from ushtil.site.graph import Graph
-from ushtil.site.images import DIGEST_SIZE, ImageProblem, Picture, Probe, encode, probe, variants
+from ushtil.site.images import (
+    DIGEST_SIZE,
+    ImageProblem,
+    Picture,
+    Probe,
+    code_version,
+    encode,
+    probe,
+    variants,
+)
 from ushtil.site.ledger import File, Output
 
 DIGEST = re.compile(f"[0-9a-f]{{{2 * DIGEST_SIZE}}}\\Z")
@@ -56,13 +65,16 @@ Report = Callable[[Iterable[Diagnostic]], None]
 
 
 def plan_media(
-    graph: Graph, root: Path, fingerprint: str, report: Report, cache: BuildCache | None = None
+    graph: Graph, root: Path, report: Report, cache: BuildCache | None = None
 ) -> tuple[Media, list[Output]]:
     """The images of every article that has a page, and the outputs that make their
-    variants; an image whose header is wrong is in ``Media.problems``, one that cannot be
-    decoded goes to ``report`` when its output is made (which may be in a worker
-    process: the templates' problems travel back from there)."""
+    variants, keyed by the image and :func:`~ushtil.site.images.code_version` (not by
+    the templates: a template's edit makes no photo again). An image whose header is
+    wrong is in ``Media.problems``; one that cannot be decoded goes to ``report`` when
+    its output is made (maybe in a worker process: the templates' problems travel back
+    from there)."""
     media = Media()
+    version = code_version()
     outputs: list[Output] = []
     memo: dict[str, ImageMemo] = {}
     planned: set[str] = set()
@@ -74,7 +86,7 @@ def plan_media(
         for name in article.pictures:
             shown = f"{layout.ARTICLES}/{article.id}/{name}"
             path = os.path.join(folder, name)
-            found = _probe(folder, name, shown, cache, memo, media.problems)
+            found = _probe(folder, name, f"{version}:{shown}", shown, cache, memo, media.problems)
             if found is None:
                 continue
             picture = variants(article.id, name, found)
@@ -82,7 +94,7 @@ def plan_media(
             if picture.paths[0] in planned:  # the same file under another folder: made once
                 continue
             planned.add(picture.paths[0])
-            key = digest(fingerprint, "image", article.id, picture.key)
+            key = digest(version, "image", article.id, picture.key)
             outputs.append(Output(picture.paths, key, partial(_make, path, shown, picture, report)))
     if cache is not None and memo != cache.state.images:
         cache.state.images = memo
@@ -93,6 +105,7 @@ def plan_media(
 def _probe(
     folder: str,
     name: str,
+    remembered_as: str,
     shown: str,
     cache: BuildCache | None,
     memo: dict[str, ImageMemo],
@@ -115,9 +128,9 @@ def _probe(
         problems.append(error(Location(shown), "unsafe-path", message))
         return None
     if cache is not None:
-        kept = cache.state.images.get(shown)
+        kept = cache.state.images.get(remembered_as)
         if kept is not None and kept[:2] == (stat.st_mtime_ns, stat.st_size) and _sound(kept):
-            memo[shown] = kept
+            memo[remembered_as] = kept
             _, _, hexdigest, width, height, kind, alpha = kept
             return Probe(hexdigest, width, height, kind, alpha)
     try:
@@ -125,7 +138,7 @@ def _probe(
     except ImageProblem as exc:
         problems.append(error(Location(shown), "image", str(exc)))
         return None
-    memo[shown] = (
+    memo[remembered_as] = (
         stat.st_mtime_ns,
         stat.st_size,
         found.digest,

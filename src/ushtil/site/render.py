@@ -74,7 +74,7 @@ def render_site(
     go at once; ``jobs``: processes for article pages."""
     config = site.config
     templates = Templates(config, graph.urls, catalogs, compiled=cache is not None)
-    media, images = plan_media(graph, config.root, fingerprint, templates.problems.adopt, cache)
+    media, images = plan_media(graph, config.root, templates.problems.adopt, cache)
     kit = Kit(config, graph, templates, Bodies(config, cache), fingerprint, media)
     for code in config.codes:  # the navigation shows only categories with a page
         templates.envs[code].globals["menu"] = kit.related.categories(code)
