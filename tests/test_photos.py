@@ -425,3 +425,19 @@ def test_editing_a_template_makes_no_photo_again(
     assert calls == []
     assert 'class="photo wide"' in read(photos / "public", "/kk/news/p-photos/")
     assert tree(photos / "public") == clean_build(photos, tmp_path / "clean")
+
+
+def test_check_reports_a_broken_photo_and_a_missing_alt_text(
+    photos: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ushtil.cli.main import main
+
+    truncated(photos / A / "lead.jpg")
+    ru = photos / A / "ru.md"
+    ru.write_text(ru.read_text("utf-8").replace('alt = "Новый парк"\n', ""), "utf-8")
+    assert main(["-C", str(photos), "check"]) == 1
+    err = capsys.readouterr().err
+    assert f"{A}/lead.jpg: cannot be decoded (damaged or truncated?)" in err
+    assert f"{A}/ru.md:" in err and "image 'lead.jpg' has no alt text" in err
+    assert "Traceback" not in err
+    assert not (photos / "public").exists()
