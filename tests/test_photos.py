@@ -441,3 +441,19 @@ def test_check_reports_a_broken_photo_and_a_missing_alt_text(
     assert f"{A}/ru.md:" in err and "image 'lead.jpg' has no alt text" in err
     assert "Traceback" not in err
     assert not (photos / "public").exists()
+
+
+def test_a_large_photo_is_made_in_the_right_sizes_and_the_right_way_up(photos: Path) -> None:
+    """A camera-sized JPEG, turned by its EXIF (it may be decoded at a reduced scale)."""
+    photo(photos / A / "lead.jpg", (5000, 3000), orientation=8)
+    public = build_ok(photos)
+    img = find(read(public, "/en/news/p-photos/"), "img")[0]
+    assert (img.get("width"), img.get("height")) == ("1600", "2667")
+    for entry in (img.get("srcset") or "").split(", "):
+        url, width = entry.split()
+        made = opened(public, url)
+        assert made.size == (int(width[:-1]), round(5000 * int(width[:-1]) / 3000))
+        # orientation 8 turns the picture a quarter anticlockwise: the right half (blue)
+        # comes on top
+        assert made.getpixel((made.width // 2, 5))[2] > 150
+        assert made.getpixel((made.width // 2, made.height - 5))[0] > 150

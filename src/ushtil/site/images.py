@@ -152,6 +152,9 @@ def encode(path: Path, picture: Picture) -> dict[str, bytes]:
     data = _read(path)
     with _opened(data) as image:
         try:
+            if image.format == "JPEG":  # decoded at 1/2, 1/4 or 1/8 when that is enough
+                width, height = picture.size
+                image.draft(None, (height, width) if _turned(image) else (width, height))
             image.load()
             upright = ImageOps.exif_transpose(image)
             clean = _srgb(upright, alpha=picture.mime == "image/png")
@@ -161,11 +164,8 @@ def encode(path: Path, picture: Picture) -> dict[str, bytes]:
             raise ImageProblem(f"cannot be decoded (damaged or truncated?): {exc}") from exc
     files: dict[str, bytes] = {}
     for webp, fallback in zip(picture.webp, picture.fallback, strict=True):
-        sized = (
-            clean
-            if webp.width == clean.width
-            else clean.resize((webp.width, webp.height), Image.Resampling.LANCZOS)
-        )
+        size = (webp.width, webp.height)
+        sized = clean if clean.size == size else clean.resize(size, Image.Resampling.LANCZOS)
         sized.info = {}
         files[webp.path] = _save(sized, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
         if picture.mime == "image/png":
