@@ -9,7 +9,9 @@ very same corpus (``to_hugo.py``). In this project's layout: ``article.toml`` wi
 and category, one ``<lang>.md`` per version with TOML front matter. Each article's
 original rotates between kk, ru and en; the others are stamped as translations of it,
 and a share of them (``--outdated``, default 5 %) as outdated. ``--drop`` (default
-``en=0.1 kk=0.03``) leaves versions missing.
+``en=0.1 kk=0.03``) leaves versions missing. ``--images``: every article has a lead
+photo (``lead.jpg``, 800 × 533, made with Pillow, a different one per article) with its
+alt text, caption and credit in every version.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ def make_project(
     drop: dict[str, float],
     outdated: float,
     seed: str = "20240101",
+    images: bool = False,
 ) -> dict[str, int]:
     gen = shared_generator(shared)
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,10 +84,11 @@ def make_project(
             folder = out / "articles" / article_id
             folder.mkdir(parents=True)
             first = next(iter(versions.values()))[0]
-            (folder / "article.toml").write_text(
-                f"published = {first['date']}\ncategory = {toml(first['category'])}\n",
-                encoding="utf-8",
-            )
+            facts = f"published = {first['date']}\ncategory = {toml(first['category'])}\n"
+            if images:
+                facts += 'image = "lead.jpg"\n'
+                lead_photo(folder / "lead.jpg", index)
+            (folder / "article.toml").write_text(facts, encoding="utf-8")
             order = LANGS[index % 3 :] + LANGS[: index % 3]
             source = next(lang for lang in order if lang in versions)
             meta, body = versions[source]
@@ -102,12 +106,34 @@ def make_project(
                         f"lang = {toml(source)}",
                         f"digest = {toml(stamped)}",
                     ]
+                if images:
+                    front += [
+                        "",
+                        '[images."lead.jpg"]',
+                        f"alt = {toml(meta['title'])}",
+                        f"caption = {toml(meta['summary'])}",
+                        'credit = "Astana"',
+                    ]
                 (folder / f"{lang}.md").write_text(
                     "+++\n" + "\n".join(front) + "\n+++\n" + body, encoding="utf-8"
                 )
                 counts["versions"] += 1
             counts["articles"] += 1
     return counts
+
+
+def lead_photo(path: Path, index: int) -> None:
+    """A photo-sized JPEG, different for every article: bands of colour and noise."""
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(index)
+    image = Image.effect_noise((800, 533), 40).convert("RGB")
+    draw = ImageDraw.Draw(image, "RGBA")
+    for _ in range(12):
+        x, y = rng.randrange(800), rng.randrange(533)
+        colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256), 140)
+        draw.rectangle((x, y, x + rng.randrange(80, 400), y + rng.randrange(40, 200)), colour)
+    image.save(path, "JPEG", quality=85)
 
 
 def main() -> None:
@@ -121,12 +147,17 @@ def main() -> None:
         "--drop", action="append", metavar="LANG=FRAC", help="default: en=0.1 kk=0.03"
     )
     parser.add_argument("--outdated", type=float, default=0.05)
+    parser.add_argument("--images", action="store_true", help="a lead photo per article")
     args = parser.parse_args()
     drop = dict(
         (d.split("=")[0], float(d.split("=")[1])) for d in (args.drop or ["en=0.1", "kk=0.03"])
     )
     print(
-        json.dumps(make_project(args.n, args.out, args.shared, drop=drop, outdated=args.outdated))
+        json.dumps(
+            make_project(
+                args.n, args.out, args.shared, drop=drop, outdated=args.outdated, images=args.images
+            )
+        )
     )
 
 

@@ -15,6 +15,10 @@ kk/ru/en with missing and outdated versions), then, as whole processes, the medi
   ``--runs`` times (at least 3), each timed from the save to the page served with it
   (benchmarks/serve_latency.py); the median.
 
+With ``--images``, ushtil also builds the corpus with a lead photo per article
+(``corpus.py --images``), the same three ways, printed as ``ushtil+img``: what the
+photos cost a clean build, and that they cost a one-change rebuild nothing.
+
 Printed per build: wall seconds, CPU seconds (user + system, all processes), peak
 memory (the largest resident set of the processes), pages per second (HTML pages
 written). With ``--hugo``, the same corpus as a Hugo site (``to_hugo.py``) built with
@@ -153,13 +157,14 @@ def main() -> None:
     parser.add_argument(
         "--search", action="store_true", help="the builds with search on too, and the index time"
     )
+    parser.add_argument("--images", action="store_true", help="also with a photo per article")
     args = parser.parse_args()
     ushtil = [str(Path(sys.executable).with_name("ushtil")), "build"]
     hugo = shutil.which("hugo")
     if args.hugo and hugo is None:
         sys.exit("--hugo: hugo is not installed (apt-get install hugo)")
     print(
-        f"{'engine':8} {'N':>6} {'build':11} {'wall s':>7} {'CPU s':>7} "
+        f"{'engine':10} {'N':>6} {'build':11} {'wall s':>7} {'CPU s':>7} "
         f"{'peak MiB':>9} {'pages/s':>8}"
     )
     # ushtil's user folder (its build memory, key, compiled templates) kept apart; a clean
@@ -167,16 +172,28 @@ def main() -> None:
     os.environ["XDG_CACHE_HOME"] = str(args.work / "user-cache")
     memory = str(args.work / "user-cache" / "ushtil" / "builds")
     for n in args.n:
-        project = args.work / f"ushtil-{n}"
-        corpus.make_project(n, project, args.shared, drop={"en": 0.1, "kk": 0.03}, outdated=0.05)
-        search(project, False)
-        results = bench("ushtil", project, ushtil, args.runs, n, ["public", memory])
-        count = pages(project / "public")
-        for name, r in results.items():
-            print(
-                f"{'ushtil':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} "
-                f"{r.peak_mib:>9.0f} {count / r.wall:>8.0f}"
+        for images in (False, True) if args.images else (False,):
+            label = "ushtil+img" if images else "ushtil"
+            project = args.work / f"{label}-{n}"
+            corpus.make_project(
+                n,
+                project,
+                args.shared,
+                drop={"en": 0.1, "kk": 0.03},
+                outdated=0.05,
+                images=images,
             )
+            search(project, False)
+            found = bench("ushtil", project, ushtil, args.runs, n, ["public", memory])
+            count = pages(project / "public")
+            for name, r in found.items():
+                print(
+                    f"{label:10} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} "
+                    f"{r.peak_mib:>9.0f} {count / r.wall:>8.0f}"
+                )
+            if not images:
+                results = found
+        project = args.work / f"ushtil-{n}"
         searching: dict[str, Run] = {}
         if args.search:
             search(project, True)
@@ -184,14 +201,15 @@ def main() -> None:
             count = pages(project / "public")
             for name, r in searching.items():
                 print(
-                    f"{'+search':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} "
+                    f"{'+search':10} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} "
                     f"{r.peak_mib:>9.0f} {count / r.wall:>8.0f}"
                 )
             seconds, versions = index_time(project)
-            print(f"{'index':8} {n:>6} {'clean':11} {seconds:>7.2f}  ({versions} versions)")
+            print(f"{'index':10} {n:>6} {'clean':11} {seconds:>7.2f}  ({versions} versions)")
+            search(project, False)
         edits = max(args.runs, 3)  # the first save may meet a build still warming up
         latency = statistics.median(serve_latency.measure(project, edits, log=False))
-        print(f"{'ushtil':8} {n:>6} {'serve':11} {latency:>7.2f}  (save to page served)")
+        print(f"{'ushtil':10} {n:>6} {'serve':11} {latency:>7.2f}  (save to page served)")
         if args.hugo:
             neutral = args.work / f"neutral-{n}"
             site = args.work / f"hugo-{n}"
@@ -214,12 +232,12 @@ def main() -> None:
             hugo_count = pages(site / "public")
             for name, r in hugo_results.items():
                 print(
-                    f"{'hugo':8} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} "
+                    f"{'hugo':10} {n:>6} {name:11} {r.wall:>7.2f} {r.cpu:>7.2f} "
                     f"{r.peak_mib:>9.0f} {hugo_count / r.wall:>8.0f}"
                 )
             for name in results:
                 print(
-                    f"{'ratio':8} {n:>6} {name:11} "
+                    f"{'ratio':10} {n:>6} {name:11} "
                     f"{results[name].wall / hugo_results[name].wall:>7.2f}  (ushtil ÷ hugo, wall)"
                 )
             for name in searching:

@@ -13,8 +13,9 @@ from conftest import make_project
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ushtil.project.articles import ARTICLE_ID, _safe_relative, load_articles, parse_version
+from ushtil.project.articles import ARTICLE_ID, load_articles, parse_version
 from ushtil.project.config import read_config
+from ushtil.project.pictures import safe_relative
 from ushtil.project.problems import printable
 from ushtil.project.text import decode
 from ushtil.site.graph import Urls
@@ -174,7 +175,7 @@ def test_ids_and_relative_paths_stay_inside(name: str) -> None:
             and target.startswith("kk/news/")
             and "/" not in name
         )
-    if _safe_relative(name):
+    if safe_relative(name):
         joined = posixpath.normpath(posixpath.join("articles/x", name))
         assert joined.startswith("articles/x/"), name
 

@@ -12,11 +12,10 @@ import hashlib
 import re
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Protocol
 
 from ushtil.project import layout
-from ushtil.project.images import read_gallery, read_image_texts
 from ushtil.project.lookalikes import article_problems
 from ushtil.project.model import (
     MISSING_POLICIES,
@@ -27,6 +26,7 @@ from ushtil.project.model import (
     SiteConfig,
     Version,
 )
+from ushtil.project.pictures import read_image_texts, read_images
 from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
 from ushtil.project.text import read_text, reference_problems, text_digest
 from ushtil.project.tomlfields import Fields, parse_toml
@@ -63,9 +63,8 @@ class Remembered(Protocol):
 ARTICLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 FRONT_MATTER = "+++"
 DIGEST = re.compile(r"[0-9a-f]{16}\Z")
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 VERSION_KEYS = ("id", "title", "summary", "draft", "translated_from", "images")
-ARTICLE_KEYS = ("published", "category", "tags", "image", "missing", "gallery")
+ARTICLE_KEYS = ("published", "category", "tags", "image", "gallery", "missing")
 
 
 def load_articles(
@@ -191,16 +190,17 @@ def load_article(
                     f"translated from '{src.lang}', but {shown}/{src.lang}.md does not exist",
                 )
             )
+    published, category, tags, image, missing, gallery = facts
     return Article(
         id=article_id,
         published=facts.published,
         category=facts.category,
         location=Location(f"{shown}/{layout.ARTICLE_FILE}"),
         versions=tuple(versions),
-        tags=facts.tags,
-        image=facts.image,
-        missing=facts.missing,
-        gallery=facts.gallery,
+        tags=tags,
+        image=image,
+        missing=missing,
+        gallery=gallery,
     ), diagnostics
 
 
@@ -214,7 +214,7 @@ def _cached(cache: ParseMemory | None, path: Path, shown: str, parse: Callable[[
         if found is not None:
             return found.value, list(found.problems)
     value, problems = parse()
-    if cache is not None and not _has_images(value):
+    if cache is not None:  # an image that vanishes later is site.media's to report
         kept = (
             dataclasses.replace(value, body="", body_elided=True)
             if isinstance(value, Version)
@@ -223,14 +223,6 @@ def _cached(cache: ParseMemory | None, path: Path, shown: str, parse: Callable[[
         cache.remember_source(path, shown, kept, problems)
     return value, problems
 
-
-def _has_images(value: Version | Facts | None) -> bool:
-    """Whether a parse must not be remembered: an image file may vanish while
-    ``article.toml`` stays as it was, and the cache does not keep what a version says
-    about its images."""
-    if isinstance(value, Facts):
-        return bool(value.image or value.gallery)
-    return isinstance(value, Version) and bool(value.images)
 
 
 def _read_facts(
@@ -271,19 +263,7 @@ def _read_facts(
     for tag in tags:
         if config.tag(tag) is None:
             f.fail("tags", "tag", f"tag '{tag}' is not declared in site.toml [tags]")
-    image = f.string("image", nonempty=True)
-    if image is not None and not _safe_relative(image):
-        f.fail("image", "unsafe-path", f"image '{image}' must be a file inside the article folder")
-        image = None
-    elif image is not None and _links_out(folder, image):
-        f.fail(
-            "image", "unsafe-path", f"image '{image}' is a link; put the file itself in {shown}/"
-        )
-        image = None
-    elif image is not None and not (folder / image).is_file():
-        f.fail("image", "no-image", f"image '{image}' does not exist in {shown}/")
-        image = None
-    gallery = read_gallery(f, folder, shown)
+    image, gallery = read_images(f, folder, shown)
     chosen = f.choice("missing", MISSING_POLICIES)
     missing = MissingPolicy(chosen) if chosen is not None else None
     before = len(diagnostics)
@@ -291,28 +271,6 @@ def _read_facts(
     if any(d.is_error for d in diagnostics[before:]) or published is None or category is None:
         return None, diagnostics
     return Facts(published, category, tags, image, missing, gallery), diagnostics
-
-
-def _links_out(folder: Path, name: str) -> bool:
-    """Whether ``folder/name`` is, or passes through, a symbolic link."""
-    path = folder
-    for part in PurePosixPath(name).parts:
-        path = path / part
-        if path.is_symlink():
-            return True
-    return False
-
-
-def _safe_relative(name: str) -> bool:
-    p = PurePosixPath(name)
-    return (
-        bool(p.parts)
-        and not p.is_absolute()
-        and "\\" not in name
-        and all(part not in ("..", ".", "") for part in p.parts)
-        and not name.startswith("/")
-        and CONTROL.search(name) is None  # it becomes a URL: no newline, tab or the like
-    )
 
 
 def split_front_matter(

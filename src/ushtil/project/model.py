@@ -123,13 +123,14 @@ class Provenance:
 
 @dataclass(frozen=True)
 class ImageText:
-    """What a version says about one of its article's images (``[images."lead.jpg"]`` in
-    its front matter): plain text in the version's language, empty when not given."""
+    """What a version says about one of the article's images, in its language:
+    ``[images."lead.jpg"]`` in the front matter (``line``: where that table starts)."""
 
-    file: str
-    alt: str = ""
+    name: str  # the file, as article.toml names it
+    alt: str  # the text alternative; "" when not given
     caption: str = ""
     credit: str = ""
+    line: int = 1
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,10 @@ class Version:
     draft: bool = False
     body_elided: bool = False  # remembered without its body (the build cache): read the file for it
     body_hash: str = ""  # of the exact body text (the digest ignores what Markdown may not)
-    images: tuple[ImageText, ...] = ()  # [images."<file>"] in the front matter, file order
+    images: tuple[ImageText, ...] = ()  # the front matter's [images."<file>"] tables
+
+    def image_text(self, name: str) -> ImageText | None:
+        return next((t for t in self.images if t.name == name), None)
 
 
 class Facts(NamedTuple):
@@ -157,7 +161,7 @@ class Facts(NamedTuple):
     tags: tuple[str, ...]
     image: str | None
     missing: MissingPolicy | None
-    gallery: tuple[str, ...] = ()  # more images of the article, in this order
+    gallery: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,7 +174,12 @@ class Article:
     tags: tuple[str, ...] = ()
     image: str | None = None
     missing: MissingPolicy | None = None  # per-article override of the site policy
-    gallery: tuple[str, ...] = ()  # files in the article's folder, after the lead image
+    gallery: tuple[str, ...] = ()  # more images, shown after the body, in this order
+
+    @property
+    def pictures(self) -> tuple[str, ...]:
+        """Every image of the article: the lead image first, then the gallery."""
+        return ((self.image,) if self.image else ()) + self.gallery
 
     def version(self, lang: str) -> Version | None:
         return next((v for v in self.versions if v.lang == lang), None)

@@ -9,6 +9,7 @@ import datetime as dt
 
 from ushtil.project.freshness import OUTDATED, version_state
 from ushtil.project.model import Site
+from ushtil.project.pictures import image_text_problems
 from ushtil.project.problems import Diagnostic, error, warning
 
 
@@ -50,6 +51,7 @@ def validate_site(site: Site, now: dt.datetime, *, strict: bool = False) -> list
                     f"update it, then run `ushtil translate done {article.id} {version.lang}`",
                 )
             )
+        diagnostics += image_text_problems(article, strict=strict)
         if article.versions and all(v.translated_from is not None for v in article.versions):
             diagnostics.append(
                 error(

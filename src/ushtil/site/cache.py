@@ -166,6 +166,8 @@ class Parsed:
 
 
 Recorded = tuple[str, "Indexed | None"]  # an output's key and its sitemap entry
+# an image's probe while the file keeps its (mtime, size): digest, width, height, type, alpha
+ImageMemo = tuple[int, int, str, int, int, str, bool]
 
 
 @dataclass
@@ -178,6 +180,7 @@ class State:
     diagnostics: list[Diagnostic] = field(default_factory=list)  # render warnings of reused pages
     out: str = ""  # the output folder these outputs are in
     written: list[str] = field(default_factory=list)  # every file of that output
+    images: dict[str, ImageMemo] = field(default_factory=dict)  # by the image's path
 
 
 @dataclass
@@ -203,7 +206,20 @@ class BuildCache:
     def start(self, fp: str) -> None:
         """Forget every parse and output key made under another fingerprint."""
         if self.state.fingerprint != fp:
-            self.state = State(fingerprint=fp, out=self.state.out, written=self.state.written)
+            from ushtil.site.images import MEDIA  # Pillow: only when something is made
+
+            photos = {  # keyed by the photo and the code that makes them, not by fp
+                path: kept
+                for path, kept in self.state.outputs.items()
+                if path.startswith(f"{MEDIA}/")
+            }
+            self.state = State(
+                fingerprint=fp,
+                outputs=photos,
+                out=self.state.out,
+                written=self.state.written,
+                images=self.state.images,
+            )
             self.articles = {} if self.articles is not None else None
 
     def article(self, name: str) -> LoadedArticle | None:
@@ -212,7 +228,7 @@ class BuildCache:
     def remember_article(self, name: str, loaded: LoadedArticle) -> None:
         """Kept when articles are (by ``serve``), unless it shows an image (which may
         vanish without its folder changing: a link)."""
-        if self.articles is not None and (loaded[0] is None or not loaded[0].image):
+        if self.articles is not None and (loaded[0] is None or not loaded[0].pictures):
             self.articles[name] = (loaded[0], list(loaded[1]))
 
     def record(self, fp: str, outputs: dict[str, Recorded], diagnostics: list[Diagnostic]) -> None:
@@ -311,6 +327,7 @@ class BuildCache:
             list(self.state.diagnostics),
             self.state.out,
             list(self.state.written),
+            dict(self.state.images),
         )
         self._sources_changed, self._wipe = set(), False
         self._rows = self.new_rows or self._rows
@@ -325,6 +342,9 @@ class BuildCache:
         put(db, "meta", [("diagnostics", _dumps(found))])
         if self.last is not None:
             put(db, "meta", [("last", _dumps(self.last.to_json()))])
+        if state.images != saved.images:
+            memo = {k: list(v) for k, v in state.images.items()}
+            put(db, "meta", [("images", _dumps(memo))])
         changed_sources: Iterable[str] = self._sources_changed
         if state.fingerprint != saved.fingerprint:  # every parse and output key is new
             wiped = ("sources", "outputs", "written") + (("bodies", "rows") if self._wipe else ())
@@ -394,7 +414,11 @@ def load(root: Path, out: Path, *, clean: bool = False) -> BuildCache:
         }
         diagnostics = store.diagnostics(json.loads(db.meta("diagnostics") or "[]"))
         written = [str(k) for (k,) in db.select("SELECT path FROM written")]
-        cache._saved = State(str(fp), sources, outputs, diagnostics, str(where), written)
+        images = {
+            str(k): (int(m), int(s), str(d), int(w), int(h), str(t), bool(a))
+            for k, (m, s, d, w, h, t, a) in json.loads(db.meta("images") or "{}").items()
+        }
+        cache._saved = State(str(fp), sources, outputs, diagnostics, str(where), written, images)
     except (TypeError, ValueError, KeyError, AttributeError):
         cache._saved, cache._wipe = State(fingerprint="\0"), True  # not one of ours: begun anew
         return cache
@@ -408,6 +432,7 @@ def load(root: Path, out: Path, *, clean: bool = False) -> BuildCache:
         list(saved.diagnostics),
         saved.out,
         list(saved.written),
+        dict(saved.images),
     )
     cache.last = _last(db)
     return cache

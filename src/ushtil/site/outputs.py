@@ -107,6 +107,15 @@ def robots_txt(base_url: str, prefix: str) -> Page:
 
 
 @dataclass(frozen=True)
+class FeedImage:
+    """An entry's lead image: an enclosure link, and the picture above its content."""
+
+    url: str  # absolute
+    mime: str
+    alt: str
+
+
+@dataclass(frozen=True)
 class FeedEntry:
     url: str  # absolute
     lang: str
@@ -115,6 +124,7 @@ class FeedEntry:
     summary: str
     content_html: str
     published: dt.datetime
+    image: FeedImage | None = None
 
 
 def tag_uri(base_url: str, when: dt.datetime, specific: str) -> str:
@@ -159,9 +169,15 @@ def atom_feed(
         sub(item, "link", rel="alternate", type="text/html", hreflang=entry.lang, href=entry.url)
         sub(item, "published", w3c(entry.published))
         sub(item, "updated", w3c(entry.published))
+        content = entry.content_html
+        if entry.image is not None:
+            sub(item, "link", rel="enclosure", type=entry.image.mime, href=entry.image.url)
+            image = entry.image
+            picture = f"<p><img src={quoteattr(image.url)} alt={quoteattr(image.alt)}></p>"
+            content = picture + "\n" + content
         if entry.summary:
             sub(item, "summary", entry.summary)
-        sub(item, "content", entry.content_html, type="html")
+        sub(item, "content", content, type="html")
     ET.indent(feed, space="  ")
     body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"

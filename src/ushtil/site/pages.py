@@ -12,9 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from dataclasses import dataclass
-from functools import partial
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from ushtil.project.freshness import Freshness, version_state
 from ushtil.project.model import Language, SiteConfig
@@ -22,7 +21,9 @@ from ushtil.site.cache import digest
 from ushtil.site.graph import ArticleLinks, Graph, Slot, SlotState, Urls
 from ushtil.site.ledger import File, Output
 from ushtil.site.markdown import Bodies
-from ushtil.site.outputs import FeedEntry, Indexed, atom_feed, robots_txt, sitemap_pages
+from ushtil.site.media import Media
+from ushtil.site.outputs import Indexed, robots_txt, sitemap_pages
+from ushtil.site.related import Related
 from ushtil.site.templating import Templates
 
 
@@ -72,13 +73,34 @@ class Kit:
     templates: Templates
     bodies: Bodies
     fingerprint: str
+    media: Media = field(default_factory=Media)
 
     @property
     def urls(self) -> Urls:
         return self.graph.urls
 
+    @cached_property
+    def related(self) -> Related:
+        return Related(self.graph, self.config)
+
+    @cached_property
+    def menus(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The categories each language's navigation shows: every page shows them."""
+        return tuple(
+            (lang, tuple(c.slug for c in self.related.categories(lang)))
+            for lang in self.config.codes
+        )
+
     def key(self, *parts: object) -> str:
-        return digest(self.fingerprint, *parts)
+        return digest(self.fingerprint, self.menus, *parts)
+
+    def lead(self, links: ArticleLinks, slot: Slot) -> tuple[object, ...] | None:
+        """What a page shows of an article's lead image in the slot's version (its key)."""
+        picture = self.media.lead(links.article)
+        if picture is None or slot.version is None:
+            return None
+        text = slot.version.image_text(picture.name)
+        return picture.key, text.alt if text is not None else None
 
     def absolute(self, url: str) -> str:
         return self.urls.absolute(url)
@@ -146,6 +168,12 @@ def article_key(kit: Kit, links: ArticleLinks, slot: Slot) -> str:
         ],
         [(v.lang, v.digest, v.draft) for v in a.versions],
         version_state(a, slot.version),
+        [p.key for p in kit.media.all(a)],
+        [(t.name, t.alt, t.caption, t.credit) for t in slot.version.images],
+        [
+            (o.article.id, s.url, s.version.title if s.version else None, o.article.published)
+            for o, s in kit.related.of(links, slot.lang)
+        ],
     )
 
 
@@ -189,6 +217,10 @@ def _article(kit: Kit, links: ArticleLinks, slot: Slot) -> list[File] | None:
         body=kit.bodies.html(version),
         category=config.category(links.article.category),
         tags=[t for t in tags if t is not None],
+        lead=kit.media.lead(links.article),
+        gallery=kit.media.gallery(links.article),
+        related=kit.related.of(links, slot.lang),
+        media=kit.media,
     )
 
 
@@ -196,8 +228,11 @@ def _article(kit: Kit, links: ArticleLinks, slot: Slot) -> list[File] | None:
 
 
 def list_outputs(kit: Kit, lang: str, category: str | None) -> list[Output]:
-    """The pages of the list of articles in ``lang`` (of one ``category``, or all)."""
+    """The pages of the list of articles in ``lang`` (of one ``category``, or all); a
+    category without an article in ``lang`` has no page in it."""
     items = kit.graph.listed(lang, category)
+    if category is not None and not items:
+        return []
     per = kit.config.per_page
     pages = _page_count(kit, lang, category)
     counts = sorted((c, _page_count(kit, c, category)) for c in kit.config.codes)
@@ -220,6 +255,8 @@ def list_outputs(kit: Kit, lang: str, category: str | None) -> list[Output]:
                     s.version.digest if s.version else None,
                     s.version.lang if s.version else None,
                     links.article.published.isoformat(),
+                    links.article.category,
+                    kit.lead(links, s),
                 )
                 for links, s in chunk
             ],
@@ -227,6 +264,11 @@ def list_outputs(kit: Kit, lang: str, category: str | None) -> list[Output]:
         path = kit.urls.file_for(_list_url(kit, lang, category, number))
         outputs.append(Output((path,), key, partial(_list, kit, lang, category, number)))
     return outputs
+
+
+def _listed(kit: Kit, lang: str, category: str | None) -> bool:
+    """Whether the list has a page in ``lang`` (the home page always has)."""
+    return category is None or bool(kit.graph.listed(lang, category))
 
 
 def _page_count(kit: Kit, lang: str, category: str | None) -> int:
@@ -249,7 +291,9 @@ def _list(kit: Kit, lang: str, category: str | None, number: int) -> list[File] 
     switcher = tuple(
         SwitchItem(
             other,
-            _list_url(kit, other.code, category, min(number, counts[other.code])),
+            _list_url(kit, other.code, category, min(number, counts[other.code]))
+            if _listed(kit, other.code, category)
+            else None,
             other.code == lang,
             SlotState.OWN,
         )
@@ -258,7 +302,7 @@ def _list(kit: Kit, lang: str, category: str | None, number: int) -> list[File] 
     alternates = tuple(
         Alternate(other.code, kit.absolute(_list_url(kit, other.code, category, number)))
         for other in config.languages
-        if number <= counts[other.code]
+        if number <= counts[other.code] and _listed(kit, other.code, category)
     )
     if category is None and number == 1:
         alternates += (Alternate("x-default", kit.absolute(kit.urls.root())),)
@@ -283,10 +327,11 @@ def _list(kit: Kit, lang: str, category: str | None, number: int) -> list[File] 
         category=config.category(category) if category else None,
         prev_url=_list_url(kit, lang, category, number - 1) if number > 1 else None,
         next_url=_list_url(kit, lang, category, number + 1) if number < pages else None,
+        media=kit.media,
     )
 
 
-# --- the chooser, the feeds, the 404 pages ----------------------------------------------
+# --- the chooser, the 404 pages (the feeds are in site/feeds.py) -------------------------
 
 
 def chooser_output(kit: Kit) -> Output:
@@ -314,59 +359,6 @@ def _chooser(kit: Kit, newest: dt.datetime | None) -> list[File] | None:
     return kit.page(
         default, "chooser.html", info, choices=choices, in_language=kit.templates.in_language
     )
-
-
-def feed_output(kit: Kit, lang: str) -> Output:
-    """``/{lang}/feed.xml``: the latest articles that exist in ``lang`` itself."""
-    latest = _latest(kit, lang)
-    key = kit.key(
-        "feed",
-        lang,
-        [
-            (
-                links.article.id,
-                slot.version.body_hash if slot.version else None,
-                slot.version.digest if slot.version else None,
-                links.article.published.isoformat(),
-            )
-            for links, slot in latest
-        ],
-    )
-    path = kit.urls.file_for(kit.urls.feed(lang))
-    return Output((path,), key, partial(_feed, kit, lang, path))
-
-
-def _latest(kit: Kit, lang: str) -> list[tuple[ArticleLinks, Slot]]:
-    own = [(links, s) for links, s in kit.graph.listed(lang) if s.state == SlotState.OWN]
-    return own[: kit.config.feed_size]
-
-
-def _feed(kit: Kit, lang: str, path: str) -> list[File]:
-    zone = ZoneInfo(kit.config.time_zone)
-    entries = [
-        FeedEntry(
-            url=kit.absolute(slot.url),
-            lang=lang,
-            article_id=links.article.id,
-            title=slot.version.title,
-            summary=slot.version.summary,
-            content_html=str(kit.bodies.html(slot.version)),
-            published=links.article.published.astimezone(zone),
-        )
-        for links, slot in _latest(kit, lang)
-        if slot.version is not None
-    ]
-    site_name = kit.templates.site_name(lang)
-    content = atom_feed(
-        lang=lang,
-        title=f"{site_name}: {kit.templates.text(lang, 'News')}",
-        author=site_name,
-        feed_url=kit.absolute(kit.urls.feed(lang)),
-        home_url=kit.absolute(kit.urls.home(lang)),
-        base_url=kit.config.base_url,
-        entries=entries,
-    )
-    return [File(path, content)]
 
 
 def not_found_outputs(kit: Kit) -> list[Output]:

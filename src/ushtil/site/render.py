@@ -22,14 +22,15 @@ from ushtil.project.model import Page, Site
 from ushtil.project.problems import Diagnostic
 from ushtil.site.cache import BuildCache, Recorded
 from ushtil.site.dashboard import status_outputs
+from ushtil.site.feeds import feed_output
 from ushtil.site.graph import Graph
 from ushtil.site.ledger import Ledger, Output
 from ushtil.site.markdown import Bodies, body_keys, markdown_renderer
+from ushtil.site.media import plan_media
 from ushtil.site.pages import (
     Kit,
     article_outputs,
     chooser_output,
-    feed_output,
     is_sitemap,
     list_outputs,
     not_found_outputs,
@@ -77,11 +78,14 @@ def render_site(
     that changed is left as it was (named in ``search_pending``)."""
     config = site.config
     templates = Templates(config, graph.urls, catalogs, compiled=cache is not None)
-    kit = Kit(config, graph, templates, Bodies(config, cache), fingerprint)
+    media, images = plan_media(graph, config.root, templates.problems.adopt, cache)
+    kit = Kit(config, graph, templates, Bodies(config, cache), fingerprint, media)
+    for code in config.codes:  # the navigation shows only categories with a page
+        templates.envs[code].globals["menu"] = kit.related.categories(code)
     previous = cache.state.outputs if cache is not None else {}
     ledger = Ledger(previous, previous_out, spool)
     pages = [page for output in _site_outputs(kit) for page in ledger.produce(output)]
-    pages += _article_pages(kit, ledger, jobs, progress)
+    pages += _made_apart(kit, ledger, [*images, *article_outputs(kit)], jobs, progress)
     pending: list[str] = []
     if config.search:  # after the articles: their bodies are made
         searched, pending = search_pages(kit, ledger, later=search_later)
@@ -95,7 +99,10 @@ def render_site(
     pages += ledger.produce(robots_output(kit))
     pages += static_pages(config.root, graph)
     pages.sort(key=lambda page: page.path)
-    return RenderedSite(pages, ledger.recorded, tuple(pending)), templates.diagnostics
+    return (
+        RenderedSite(pages, ledger.recorded, tuple(pending)),
+        media.problems + templates.diagnostics,
+    )
 
 
 def _site_outputs(kit: Kit) -> Iterator[Output]:
@@ -110,14 +117,18 @@ def _site_outputs(kit: Kit) -> Iterator[Output]:
             yield from list_outputs(kit, lang, category.slug)
 
 
-def _article_pages(
-    kit: Kit, ledger: Ledger, jobs: int, progress: Callable[[int, int], None] | None
+def _made_apart(
+    kit: Kit,
+    ledger: Ledger,
+    outputs: list[Output],
+    jobs: int,
+    progress: Callable[[int, int], None] | None,
 ) -> list[Page]:
-    """Article pages: those not reused are made here, or on ``jobs`` processes when there
-    are enough of them to pay off."""
+    """Photos and article pages: those not reused are made here, or on ``jobs``
+    processes when there are enough of them to pay off."""
     pages: list[Page] = []
     todo: list[Output] = []
-    for output in article_outputs(kit):
+    for output in outputs:
         reused = ledger.reuse(output)
         if reused is None:
             todo.append(output)
@@ -137,14 +148,10 @@ def _article_pages(
 
 
 def static_pages(root: Path, graph: Graph) -> Iterator[Page]:
-    """Files of ``static/`` and article images, as pages to write (copies, not rendered)."""
+    """Files of ``static/``, as pages to write (copies, not rendered); articles' images
+    are made by :mod:`ushtil.site.media`."""
     static = root / layout.STATIC
     if static.is_dir():
         for path in sorted(static.rglob("*")):
             if path.is_file() and not path.is_symlink():
                 yield Page("static/" + path.relative_to(static).as_posix(), path.read_bytes())
-    for links in graph.articles:
-        image = links.article.image
-        if image and any(s.exists for s in links.slots):
-            source = layout.article_folder(root, links.article.id) / image
-            yield Page(f"media/{links.article.id}/{image}", source=str(source))

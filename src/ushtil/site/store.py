@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ushtil.project import private
-from ushtil.project.model import Facts, MissingPolicy, Provenance, Version
+from ushtil.project.model import Facts, ImageText, MissingPolicy, Provenance, Version
 from ushtil.project.problems import Diagnostic, Location, Severity
 
 if TYPE_CHECKING:
     from ushtil.site.outputs import Indexed
 
-FORMAT = 3  # of the tables and of the JSON in them
+FORMAT = 4  # of the tables and of the JSON in them
 TABLES = {
     "meta": "name TEXT PRIMARY KEY, value TEXT NOT NULL",
     "sources": "path TEXT PRIMARY KEY, value TEXT NOT NULL",
@@ -254,6 +254,7 @@ def version_json(value: Version) -> Json:
         value.draft,
         value.body_elided,
         value.body_hash,
+        [[t.name, t.alt, t.caption, t.credit, t.line] for t in value.images],
     ]
 
 
@@ -271,6 +272,7 @@ def version(data: Json) -> Version:
         draft,
         elided,
         body_hash,
+        images,
     ) = data
     return Version(
         article_id,
@@ -285,6 +287,7 @@ def version(data: Json) -> Version:
         draft,
         elided,
         body_hash,
+        tuple(ImageText(str(n), str(a), str(c), str(r), int(li)) for n, a, c, r, li in images),
     )
 
 
@@ -295,14 +298,14 @@ def facts_json(value: Facts) -> Json:
         list(value.tags),
         value.image,
         value.missing,
+        list(value.gallery),
     ]
 
 
 def facts(data: Json) -> Facts:
-    published, category, tags, image, missing = data
+    published, category, tags, image, missing, gallery = data
     when = moment(published)
     if when is None:
         raise ValueError("an article without a date")
-    return Facts(
-        when, category, tuple(tags), image, None if missing is None else MissingPolicy(missing)
-    )
+    policy = None if missing is None else MissingPolicy(missing)
+    return Facts(when, category, tuple(tags), image, policy, tuple(gallery))

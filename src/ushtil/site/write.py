@@ -249,8 +249,8 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> Changes:
     and the staged files are renamed into place with Ctrl-C and SIGTERM held back, so a
     failure before that point changes nothing, and a build killed during those renames
     is completed by the next build. A large change rewrites the whole folder instead."""
-    taken = os.fspath(out) + os.sep  # a file taken over from ``out`` is named in it as written
-    changed = [p for p in pages if p.source is None or p.source != taken + p.path]
+    where = os.fspath(out)
+    changed = [p for p in pages if p.source is None or p.source != os.path.join(where, p.path)]
     removed = sorted(previous - {p.path for p in pages})
     if (
         not out.is_dir()

@@ -39,6 +39,7 @@ from ushtil.translation.stamps import write_stamp
 from ushtil.translation.versionfile import (
     ID_RULE,
     front_matter,
+    image_lines,
     provenance_lines,
     read_article,
     refused,
@@ -279,11 +280,11 @@ def import_file(
             "the translation, or import with --force to replace it"
         )
         return None, missing + refused(shown, "would-unpublish", demoted)
-    # what the version says about its images is its own: kept as it was
-    kept = target_version.images if target_version is not None else ()
-    front = front_matter(title, summary, draft=is_draft, images=kept)
+    front = front_matter(title, summary, draft=is_draft)
     own = text_digest(title, summary, body)
     front += ["", *provenance_lines(src_lang, digest, own)]
+    # the photos' texts: the version's own, kept; a new version starts from the source's
+    front += image_lines(target_version if target_version is not None else source)
     content = version_text(front, body)
     target_shown = layout.version_file(article_id, lang)
     version, check = parse_version(content, target_shown, article_id, lang, config.codes)

@@ -21,6 +21,7 @@ from ushtil.project.problems import Diagnostic, Location, error
 from ushtil.translation.stamps import write_stamp
 from ushtil.translation.versionfile import (
     front_matter,
+    image_lines,
     language_problems,
     provenance_lines,
     read_for,
@@ -55,8 +56,9 @@ def scaffold(
     source, problems = source_version(config, article, from_lang)
     if source is None:
         return None, problems
-    front = front_matter(source.title, source.summary, draft=True, images=source.images)
+    front = front_matter(source.title, source.summary, draft=True)
     front += ["", *provenance_lines(source.lang, source.digest, source.digest)]
+    front += image_lines(source)  # the photos' texts, to translate with the rest
     text = version_text(front, source.body)
     problems = _verify(
         text, shown, article_id, to, config, expect_digest=source.digest, source=source

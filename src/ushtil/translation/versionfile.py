@@ -14,7 +14,7 @@ from pathlib import Path
 from ushtil.project import layout
 from ushtil.project.articles import ARTICLE_ID, FRONT_MATTER, load_article, load_articles
 from ushtil.project.config import read_config
-from ushtil.project.model import Article, ImageText, Site, SiteConfig, Version
+from ushtil.project.model import Article, Site, SiteConfig, Version
 from ushtil.project.problems import Diagnostic, Location, error
 
 ID_RULE = "lowercase Latin letters, digits and single hyphens"
@@ -125,22 +125,26 @@ def provenance_lines(source_lang: str, digest: str, own_digest: str) -> list[str
     ]
 
 
-def front_matter(
-    title: str, summary: str, *, draft: bool, images: tuple[ImageText, ...] = ()
-) -> list[str]:
-    """The front matter's own keys: title, summary when there is one, and ``draft``; then
-    an ``[images."<file>"]`` table for each image the version describes."""
+def front_matter(title: str, summary: str, *, draft: bool) -> list[str]:
+    """The front matter's own keys: title, summary when there is one, and ``draft``."""
     lines = [f"title = {toml_string(title)}"]
     if summary:
         lines.append(f"summary = {toml_string(summary)}")
     if draft:
         lines.append("draft = true")
-    for image in images:
-        lines += ["", f"[images.{toml_string(image.file)}]"]
-        texts = (("alt", image.alt), ("caption", image.caption), ("credit", image.credit))
-        for key, value in texts:
-            if value:
-                lines.append(f"{key} = {toml_string(value)}")
+    return lines
+
+
+def image_lines(version: Version | None) -> list[str]:
+    """The ``[images."<file>"]`` tables of ``version``'s front matter (alt, caption,
+    credit), to carry into a version written from it; none without a version."""
+    lines: list[str] = []
+    for text in version.images if version is not None else ():
+        lines += ["", f"[images.{toml_string(text.name)}]", f"alt = {toml_string(text.alt)}"]
+        if text.caption:
+            lines.append(f"caption = {toml_string(text.caption)}")
+        if text.credit:
+            lines.append(f"credit = {toml_string(text.credit)}")
     return lines
 
 
