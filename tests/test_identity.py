@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -142,8 +143,9 @@ def test_header_footer_and_breadcrumbs(sample: Path) -> None:
     for name in ("Көлік", "Мәдениет", "Қалалық қызметтер", "Іс-шаралар"):
         assert f">{name}</a>" in menu.group()
     assert "<style>:root { --accent: #00629b; }</style>" in article
-    # a place for the search box between the languages and the low-vision switch
-    assert "search box" in (ROOT / "templates" / "base.html").read_text()
+    # the search box between the languages and the low-vision switch
+    tools = re.search(r'<div class="tools">.*?</div>', article, re.S)
+    assert tools is not None and 'role="search"' in tools.group()
     # the breadcrumbs: home, category, the article (not a link)
     trail = re.search(r'<nav class="breadcrumbs".*?</nav>', article, re.S)
     assert trail is not None
@@ -243,9 +245,9 @@ def test_gallery_and_image_texts_are_read(basic: Path) -> None:
     article = next(a for a in articles if a.id == "a-full")
     assert article.image == "lead.jpg" and article.gallery == ("b.jpg", "a.jpg")
     kk = article.version("kk")
-    assert kk is not None and kk.images == (
-        ImageText("lead.jpg", "Көк автобус", "Жаңа желі", "Сурет: әкімдік"),
-        ImageText("b.jpg", "Аялдама", "", ""),
+    assert kk is not None and tuple(replace(t, line=0) for t in kk.images) == (
+        ImageText("lead.jpg", "Көк автобус", "Жаңа желі", "Сурет: әкімдік", 0),
+        ImageText("b.jpg", "Аялдама", "", "", 0),
     )
     assert article.version("ru").images == ()  # type: ignore[union-attr]
 
@@ -258,7 +260,7 @@ def test_gallery_and_image_texts_are_read(basic: Path) -> None:
             '["../b-no-english/kk.md"]',
             "image '../b-no-english/kk.md' must be a file inside the article folder",
         ),
-        ('["a.jpg", "a.jpg"]', "image 'a.jpg' is listed twice in 'gallery'"),
+        ('["a.jpg", "a.jpg"]', "image 'a.jpg' is listed twice"),
         ('"a.jpg"', "'gallery' must be a list of strings, not a string"),
     ],
 )
@@ -326,7 +328,7 @@ def test_the_sample_site_is_worth_looking_at() -> None:
             size = (folder / name).stat().st_size
             assert (folder / name).read_bytes()[:3] == b"\xff\xd8\xff" and size < 60_000, name
         for version in article.versions:
-            texts = {t.file: t for t in version.images}
+            texts = {t.name: t for t in version.images}
             assert set(texts) == set(files), (article.id, version.lang)
             for text in texts.values():
                 assert text.alt and text.caption and text.credit, (article.id, version.lang)

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from ushtil.project import layout
 from ushtil.project.model import Article, ImageText, Version
-from ushtil.project.problems import Diagnostic, Location, error, warning
+from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
 from ushtil.project.tomlfields import Fields
 
 # the kinds of file an image may be, by extension; the content must agree (site.images)
@@ -81,7 +81,7 @@ def read_image_texts(f: Fields) -> tuple[ImageText, ...]:
         table = images.sub(name)
         if table is None:
             continue
-        table.unknown(TEXT_KEYS)
+        table.unknown(TEXT_KEYS, severity=Severity.WARNING)  # as the front matter's own keys
         texts = [(table.string(key) or "").strip() for key in TEXT_KEYS]
         line = table.where("alt").line or 1
         found.append(ImageText(name, texts[0], texts[1], texts[2], line))
