@@ -1,4 +1,6 @@
-"""Article bodies as HTML: Markdown through markdown-it-py, trusted raw HTML through nh3.
+"""Article bodies as HTML: Markdown through the body renderer of
+:mod:`ushtil.project.markdown` (markdown-it-py's HTML, made natively), trusted raw HTML
+through nh3.
 
 Each body is rendered once per build, or taken from the build cache, which keeps it by
 its text (:class:`Bodies`).
@@ -11,6 +13,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ushtil.project.articles import read_version
+from ushtil.project.markdown import BodyRenderer
 from ushtil.project.model import Site, SiteConfig, Version
 from ushtil.site.cache import BuildCache, digest
 
@@ -136,7 +139,7 @@ class Bodies:
     def __init__(self, config: SiteConfig, cache: BuildCache | None) -> None:
         self.config = config
         self.cache = cache
-        self.md = markdown_renderer(config.raw_html)
+        self.md = BodyRenderer(config.raw_html)
         self.made: dict[str, str] = {}  # cache key → HTML, rendered by this process
         self._html: dict[tuple[str, str], Markup] = {}
 
