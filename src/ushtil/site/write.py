@@ -161,7 +161,7 @@ class Spool:
         try:
             folder = os.path.dirname(target)
             if folder not in self._folders:
-                os.makedirs(folder, exist_ok=True)
+                _make_folder(folder)
                 self._folders.add(folder)
             if self._previous:
                 _write_or_keep(target, content, os.path.join(self.out, *parts))
@@ -176,6 +176,16 @@ class Spool:
             shutil.rmtree(self.path, ignore_errors=True)
             self.path = None
             self._folders = set()
+
+
+def _make_folder(folder: str) -> None:
+    """``folder`` and any missing parents: one system call when its parent is there."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
 
 
 def _new_staging(out: Path) -> Path:
