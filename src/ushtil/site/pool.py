@@ -156,6 +156,7 @@ def _work(shop: Workshop, counter: Synchronized[int], writer: Connection) -> Non
     it, which ends its workers itself; SIGTERM ends a worker quietly."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    shop.bodies.in_worker()
     while True:
         with counter.get_lock():
             number = counter.value
