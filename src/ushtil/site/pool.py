@@ -113,6 +113,8 @@ def make_in_processes(
                 own += chores.pop(0)()
             elif not readers:
                 raise UshtilError([error(Location(where), "worker", STOPPED)])
+            if not readers:
+                continue  # every worker has ended (waiting on no pipe would never return)
             for ready in wait(readers, timeout=0 if chores else None):
                 assert isinstance(ready, Connection)
                 try:
