@@ -221,6 +221,7 @@ def _cached(cache: ParseMemory | None, path: Path, shown: str, parse: Callable[[
             else value
         )
         cache.remember_source(path, shown, kept, problems)
+        return kept, problems  # a build reads a body again when it renders it
     return value, problems
 
 
@@ -297,6 +298,22 @@ def split_front_matter(
             "front matter opened with '+++' is never closed",
         )
     ]
+
+
+def body_digest(body: str) -> str:
+    """A version's ``body_hash``."""
+    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def read_body(path: Path, body_hash: str) -> str | None:
+    """The body of a version read before, read again (a build keeps no bodies in its
+    model): None unless the file still holds the very body whose digest is ``body_hash``
+    (so it is the text that was checked then)."""
+    text, _ = read_text(path, str(path))
+    parts = split_front_matter(text, str(path))[0] if text is not None else None
+    if parts is None or body_digest(parts[1]) != body_hash:
+        return None
+    return parts[1]
 
 
 def read_version(
@@ -389,6 +406,6 @@ def parse_version(
         translated_from=provenance,
         draft=draft,
         images=images,
-        body_hash=hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest(),
+        body_hash=body_digest(body),
     )
     return version, diagnostics

@@ -1,4 +1,6 @@
-"""Article bodies as HTML: Markdown through markdown-it-py, trusted raw HTML through nh3.
+"""Article bodies as HTML: Markdown through the body renderer of
+:mod:`ushtil.project.markdown` (markdown-it-py's HTML, made natively), trusted raw HTML
+through nh3.
 
 Each body is rendered once per build, or taken from the build cache, which keeps it by
 its text (:class:`Bodies`).
@@ -10,7 +12,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from ushtil.project.articles import read_version
+from ushtil.project.articles import read_body
+from ushtil.project.markdown import BodyRenderer
 from ushtil.project.model import Site, SiteConfig, Version
 from ushtil.site.cache import BuildCache, digest
 
@@ -131,14 +134,21 @@ def body_keys(site: Site) -> set[str]:
 class Bodies:
     """The HTML of article bodies, rendered once per build or taken from the build cache.
     Bodies rendered here are remembered in the cache and listed in :attr:`made` (what a
-    worker process sends back to the build that started it)."""
+    worker process sends back to the build that started it). A worker process (see
+    :meth:`in_worker`) keeps nothing past a batch: its build remembers what it sends."""
 
     def __init__(self, config: SiteConfig, cache: BuildCache | None) -> None:
         self.config = config
         self.cache = cache
-        self.md = markdown_renderer(config.raw_html)
+        self.md = BodyRenderer(config.raw_html)
         self.made: dict[str, str] = {}  # cache key → HTML, rendered by this process
         self._html: dict[tuple[str, str], Markup] = {}
+        self._remember = True  # in the cache (a worker's copy of it is thrown away)
+
+    def in_worker(self) -> None:
+        """This copy is a worker process's: what it renders goes back in :meth:`take_made`
+        only, so that a worker's memory does not grow with the site."""
+        self._remember = False
 
     def html(self, version: Version) -> Markup:
         known = (version.article_id, version.lang)
@@ -149,7 +159,7 @@ class Bodies:
                 html = self.md.render(self._text(version))
                 html = sanitise(html) if self.config.raw_html else html
                 self.made[key] = html
-                if self.cache is not None:
+                if self.cache is not None and self._remember:
                     self.cache.remember_body(key, html)
             self._html[known] = Markup(html)
         return self._html[known]
@@ -157,26 +167,22 @@ class Bodies:
     def adopt(self, made: dict[str, str]) -> None:
         """Bodies another process rendered: remembered in the cache like this one's."""
         for key, html in made.items():
-            self.made[key] = html
             if self.cache is not None:
                 self.cache.remember_body(key, html)
 
     def take_made(self) -> dict[str, str]:
-        """The bodies rendered since the last call (a worker's share of one batch)."""
+        """The bodies rendered since the last call (a worker's share of one batch); a
+        worker forgets them (a later batch that needs one again renders it again)."""
         made, self.made = self.made, {}
+        if not self._remember:
+            self._html = {}
         return made
 
     def _text(self, version: Version) -> str:
         """The Markdown of a version; one remembered without it is read again."""
         if not version.body_elided:
             return version.body
-        again, _ = read_version(  # read once already: its problems are reported
-            self.config.root / version.location.path,
-            version.location.path,
-            version.article_id,
-            version.lang,
-            self.config,
-        )
-        if again is None or again.body_hash != version.body_hash:
+        again = read_body(self.config.root / version.location.path, version.body_hash)
+        if again is None:
             raise RuntimeError(f"{version.location.path} changed while the site was being built")
-        return again.body
+        return again

@@ -77,11 +77,16 @@ def make_in_processes(
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
     where: str = ".",
+    meanwhile: Sequence[Callable[[], list[Page]]] = (),
 ) -> list[Page]:
     """Make ``outputs`` on ``jobs`` forked processes; what they record, render and find
     is adopted by ``ledger``, ``bodies`` and ``templates`` as if made here. A worker
     that dies (killed, out of memory) stops the build with an error about ``where``
-    (the project), instead of leaving it waiting for pages that never come."""
+    (the project), instead of leaving it waiting for pages that never come.
+
+    ``meanwhile``: work for this process while the workers render (the pages it makes
+    come first in the result); between two pieces of it, what the workers sent is read,
+    so that none waits on a full pipe."""
     size = max(16, len(outputs) // (jobs * 8))
     batches = [range(k, min(k + size, len(outputs))) for k in range(0, len(outputs), size)]
     shop = Workshop(ledger, templates, bodies, outputs, batches)
@@ -93,6 +98,8 @@ def make_in_processes(
     readers: list[Connection] = []
     done: dict[int, Batch] = {}
     made = 0
+    own: list[Page] = []
+    chores = list(meanwhile)
     try:
         for _ in range(min(jobs, len(batches))):
             reader, writer = context.Pipe(duplex=False)
@@ -101,10 +108,14 @@ def make_in_processes(
             writer.close()  # the worker's alone: its end of file is the worker's end
             workers.append(worker)
             readers.append(reader)
-        while len(done) < len(batches):
-            if not readers:
+        while len(done) < len(batches) or chores:
+            if chores:
+                own += chores.pop(0)()
+            elif not readers:
                 raise UshtilError([error(Location(where), "worker", STOPPED)])
-            for ready in wait(readers):
+            if not readers:
+                continue  # every worker has ended (waiting on no pipe would never return)
+            for ready in wait(readers, timeout=0 if chores else None):
                 assert isinstance(ready, Connection)
                 try:
                     number, batch, failure = _receive(ready)
@@ -127,7 +138,7 @@ def make_in_processes(
             worker.join()
         for reader in readers:
             reader.close()
-    pages: list[Page] = []
+    pages = own
     for number in range(len(batches)):
         batch = done[number]
         pages.extend(batch.pages)
@@ -147,6 +158,7 @@ def _work(shop: Workshop, counter: Synchronized[int], writer: Connection) -> Non
     it, which ends its workers itself; SIGTERM ends a worker quietly."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    shop.bodies.in_worker()
     while True:
         with counter.get_lock():
             number = counter.value

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ushtil.interface.translator import Catalog
@@ -84,16 +85,17 @@ def render_site(
         templates.envs[code].globals["menu"] = kit.related.categories(code)
     previous = cache.state.outputs if cache is not None else {}
     ledger = Ledger(previous, previous_out, spool)
-    pages = [page for output in _site_outputs(kit) for page in ledger.produce(output)]
-    pages += _made_apart(kit, ledger, [*images, *article_outputs(kit)], jobs, progress)
+    others = list(_site_outputs(kit))
+    if status is not None:
+        others += status_outputs(kit, status, cache)
+    outputs = [*images, *article_outputs(kit)]
+    pages = _made_apart(kit, ledger, outputs, jobs, progress, others)
     pending: list[str] = []
     if config.search:  # after the articles: their bodies are made
         searched, pending = search_pages(kit, ledger, later=search_later)
         pages += searched
     if cache is not None:
         cache.used_bodies = body_keys(site)
-    if status is not None:
-        pages += [page for o in status_outputs(kit, status, cache) for page in ledger.produce(o)]
     sitemap = sitemap_output(kit, ledger.indexed(), ledger.previous_paths(is_sitemap))
     pages += ledger.produce(sitemap)
     pages += ledger.produce(robots_output(kit))
@@ -123,9 +125,12 @@ def _made_apart(
     outputs: list[Output],
     jobs: int,
     progress: Callable[[int, int], None] | None,
+    others: list[Output],
 ) -> list[Page]:
-    """Photos and article pages: those not reused are made here, or on ``jobs``
-    processes when there are enough of them to pay off."""
+    """Photos and article pages, and the ``others`` (made here, in their order): photos
+    and article pages not reused are made here too, or on ``jobs`` processes when there
+    are enough of them to pay off, while this process makes the others."""
+    chores = [partial(ledger.produce, output) for output in others]
     pages: list[Page] = []
     todo: list[Output] = []
     for output in outputs:
@@ -137,9 +142,18 @@ def _made_apart(
     report = progress if progress is not None and len(todo) >= PROGRESS_FROM else None
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
         made = make_in_processes(
-            todo, ledger, kit.templates, kit.bodies, jobs, report, where=str(kit.config.root)
+            todo,
+            ledger,
+            kit.templates,
+            kit.bodies,
+            jobs,
+            report,
+            where=str(kit.config.root),
+            meanwhile=chores,
         )
         return pages + made
+    for chore in chores:
+        pages += chore()
     for n, output in enumerate(todo, 1):
         pages += ledger.make(output)
         if report is not None and (n % 100 == 0 or n == len(todo)):

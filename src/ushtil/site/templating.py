@@ -191,6 +191,7 @@ def make_environment(
 ) -> jinja2.Environment:
     env = jinja2.Environment(
         bytecode_cache=bytecode,
+        auto_reload=False,  # an environment lives for one build: no stat of every template per page
         loader=jinja2.FileSystemLoader(str(config.root / layout.TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -145,23 +145,38 @@ def _real_folder_inside(out: Path, path: str) -> bool:
 class Spool:
     """A staging folder beside ``out``, made on first use, that rendered pages go into as
     they are made (so a large build never holds them all in memory). The build swaps it
-    in with :func:`write_site`, or discards it."""
+    in with :func:`write_site`, or discards it.
+
+    Each folder is made once (the spool remembers which it made; a forked worker its own
+    share), and a file costs three system calls when ``out`` does not exist yet: there is
+    no earlier file to compare it with."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
         self.path: Path | None = None
+        self._folders: set[str] = set()
+        self._previous = True  # whether ``out`` may hold an earlier copy of a file
 
     def open(self) -> str:
         if self.path is None:
             self.path = _new_staging(self.out)
+            self._folders = {os.fspath(self.path)}
+            self._previous = os.path.lexists(self.out)
         return os.fspath(self.path)
 
     def write(self, path: str, content: bytes) -> str:
         """``content`` as ``path`` in the staging folder; returns where it is."""
-        target = os.path.join(self.open(), *path.split("/"))
+        parts = path.split("/")
+        target = os.path.join(self.open(), *parts)
         try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            _write_or_keep(target, content, os.path.join(self.out, *path.split("/")))
+            folder = os.path.dirname(target)
+            if folder not in self._folders:
+                _make_folder(folder)
+                self._folders.add(folder)
+            if self._previous:
+                _write_or_keep(target, content, os.path.join(self.out, *parts))
+            else:
+                _write_file(target, content)
         except OSError as exc:
             raise UshtilError([_write_error(self.out, exc)]) from None
         return target
@@ -170,6 +185,17 @@ class Spool:
         if self.path is not None:
             shutil.rmtree(self.path, ignore_errors=True)
             self.path = None
+            self._folders = set()
+
+
+def _make_folder(folder: str) -> None:
+    """``folder`` and any missing parents: one system call when its parent is there."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
 
 
 def _new_staging(out: Path) -> Path:
@@ -399,8 +425,14 @@ def _write_or_keep(path: str, content: bytes, previous: str) -> None:
 
 
 def _write_file(path: str, content: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(content)
+    """A new file in a staging folder: open, write, close (no buffering layer's checks)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def _link(source: Path, target: Path) -> None:
