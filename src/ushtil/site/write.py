@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import errno
 import filecmp
-import json
 import os
-import re
 import shutil
 import signal
 import stat
@@ -25,11 +23,17 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict
 
-from ushtil.project import private
 from ushtil.project.model import Page
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error
+from ushtil.site.journal import (
+    Plan,
+    apply_plan,
+    journal_path,
+    read_journal,
+    real_folder_inside,
+    write_journal,
+)
 from ushtil.site.outfolder import is_ours, mark, refuse_output
 
 # refuse_output is outfolder's; the command line takes it from here
@@ -44,25 +48,13 @@ __all__ = [
 ]
 
 
-JOURNAL_TAG = b"ushtil-journal\0"
-
-
-class Plan(TypedDict):
-    """An update in place, as its journal records it: the staging folder (beside the
-    output) and the paths to move from it, and to remove."""
-
-    staging: str
-    changed: list[str]
-    removed: list[str]
-
-
 def remove_leftovers(out: Path) -> list[str] | None:
     """What a killed build left (call with the lock held): an update it had started to
     apply is completed, then its staging folders are removed. Returns the files that
     update touched, which no longer are what the last complete build wrote; None when a
     journal is there that cannot be completed (not signed by this user, or applying it
     failed): then nothing in the output may be taken for what the last build wrote."""
-    journal = _journal(out)
+    journal = journal_path(out)
     touched: list[str] | None = []
     if os.path.isdir(journal) and not os.path.islink(journal):  # not ushtil's: never removed
         where = f"{journal.name} beside it is a folder, not ushtil's journal; remove it"
@@ -70,11 +62,11 @@ def remove_leftovers(out: Path) -> list[str] | None:
             [error(Location(str(out)), "write", f"cannot write the output folder: {where}")]
         )
     if os.path.lexists(journal):
-        plan = _read_journal(journal, out)
+        plan = read_journal(journal, out)
         touched = None
         if plan is not None:
             try:
-                _apply(out, plan)
+                apply_plan(out, plan)
                 touched = [*plan["changed"], *plan["removed"]]
             except OSError:
                 pass  # the staging folder goes; the build writes the whole site again
@@ -83,63 +75,6 @@ def remove_leftovers(out: Path) -> list[str] | None:
         if is_ours(stale):
             shutil.rmtree(stale, ignore_errors=True)
     return touched
-
-
-def _read_journal(journal: Path, out: Path) -> Plan | None:
-    """The plan of an interrupted update, if ushtil wrote it: signed with the user's key
-    (:mod:`ushtil.project.private`), its staging folder one of ``out``'s (with the
-    marker), every path a plain relative path inside ``out``. Anything else is not
-    believed (and not acted on)."""
-    secret = private.key()
-    try:
-        fd = os.open(journal, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as handle:
-            mac = handle.readline().rstrip(b"\n").decode("ascii")
-            data = handle.read()
-        if secret is None or not private.verify(secret, JOURNAL_TAG + data, mac):
-            return None
-        plan = json.loads(data.decode("utf-8"))
-        staging, changed, removed = plan["staging"], plan["changed"], plan["removed"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if not (
-        isinstance(staging, str)
-        and re.fullmatch(rf"\.{re.escape(out.name)}\.new-[A-Za-z0-9_]+", staging)
-    ):
-        return None
-    if not is_ours(out.parent / staging) or not is_ours(out):
-        return None
-    paths = (
-        [*changed, *removed] if isinstance(changed, list) and isinstance(removed, list) else [None]
-    )
-    if not all(isinstance(p, str) and _plain(p) for p in paths):
-        return None
-    return {"staging": staging, "changed": changed, "removed": removed}
-
-
-def _plain(path: str) -> bool:
-    """A relative POSIX path with no empty, ``.`` or ``..`` part (and no NUL)."""
-    parts = path.split("/")
-    return (
-        bool(path)
-        and "\0" not in path
-        and not path.startswith("/")
-        and all(p not in ("", ".", "..") for p in parts)
-    )
-
-
-def _real_folder_inside(out: Path, path: str) -> bool:
-    """Every folder on the way from ``out`` to ``path``'s file is a real folder (or not
-    there yet): no symbolic link redirects a rename or a removal out of ``out``."""
-    folder = out
-    for part in path.split("/")[:-1]:
-        folder = folder / part
-        try:
-            if not stat.S_ISDIR(os.lstat(folder).st_mode):
-                return False
-        except FileNotFoundError:
-            return True
-    return True
 
 
 class Spool:
@@ -256,10 +191,6 @@ def _until_swapped(staging: Path, out: Path) -> Iterator[None]:
 SMALL_CHANGE = 0.3  # up to this share of files changed: update in place, file by file
 
 
-def _journal(out: Path) -> Path:
-    return out.parent / f".{out.name}.journal"
-
-
 @dataclass(frozen=True)
 class Changes:
     """What a write did to the output folder: the files (re)written and the files removed,
@@ -288,18 +219,18 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> Changes:
     changed = [p for p in changed if not _same(p, out)]
     if not changed and not removed:
         return Changes()
-    if not all(_real_folder_inside(out, path) for path in (*(p.path for p in changed), *removed)):
+    if not all(real_folder_inside(out, path) for path in (*(p.path for p in changed), *removed)):
         write_site(pages, out)  # a link inside the output: the whole folder is replaced
         return Changes(tuple(p.path for p in pages), tuple(removed))
     staging = _new_staging(out)
     plan = Plan(staging=staging.name, changed=[p.path for p in changed], removed=removed)
-    journal = _journal(out)
+    journal = journal_path(out)
     with _until_swapped(staging, out):
         _stage(changed, staging, out)
-        _write_journal(journal, plan)
+        write_journal(journal, plan)
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        _apply(out, plan)
+        apply_plan(out, plan)
         journal.unlink()
     except OSError as exc:  # the journal stays: the next build completes the update
         raise UshtilError(
@@ -317,23 +248,6 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> Changes:
     return Changes(tuple(p.path for p in changed), tuple(removed))
 
 
-def _write_journal(journal: Path, plan: Plan) -> None:
-    """Signed with the user's key (an unsigned journal is never believed), written beside
-    the journal and renamed over it: a symbolic link in its place is replaced, never
-    written through."""
-    data = json.dumps(plan).encode("utf-8")
-    secret = private.key()
-    mac = private.sign(secret, JOURNAL_TAG + data) if secret is not None else "unsigned"
-    fd, tmp = tempfile.mkstemp(prefix=f"{journal.name}.", dir=journal.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(mac.encode("ascii") + b"\n" + data)
-        os.replace(tmp, journal)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _same(page: Page, out: Path) -> bool:
     """Whether ``out`` already has this page (rendered, or a copy of a project's file such
     as an article's image), byte for byte."""
@@ -341,39 +255,13 @@ def _same(page: Page, out: Path) -> bool:
     try:
         if page.source is not None:  # linked to when the same: never through a link
             return (
-                _real_folder_inside(out, page.path)
+                real_folder_inside(out, page.path)
                 and stat.S_ISREG(os.lstat(target).st_mode)
                 and filecmp.cmp(page.source, target, shallow=False)
             )
         return target.stat().st_size == len(page.content) and target.read_bytes() == page.content
     except OSError:
         return False
-
-
-def _apply(out: Path, plan: Plan) -> None:
-    staging = out.parent / str(plan["staging"])
-    for path in plan["changed"]:
-        source = staging / path
-        if not (_real_folder_inside(out, path) and _real_folder_inside(staging, path)):
-            raise OSError(errno.ELOOP, f"a symbolic link is in the way of {path}")
-        if os.path.lexists(source):  # not yet moved (a resumed update skips what was)
-            (out / path).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, out / path)
-    for path in plan["removed"]:
-        if not _real_folder_inside(out, path):
-            raise OSError(errno.ELOOP, f"a symbolic link is in the way of {path}")
-        target = out / path
-        target.unlink(missing_ok=True)
-        folder = target.parent
-        while (
-            folder != out
-            and not folder.is_symlink()
-            and folder.is_dir()
-            and not any(folder.iterdir())
-        ):
-            folder.rmdir()
-            folder = folder.parent
-    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _stage(pages: Iterable[Page], staging: Path, out: Path) -> int:
