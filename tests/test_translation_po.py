@@ -543,3 +543,43 @@ def test_a_new_translation_starts_from_the_source_s_image_texts(
 
     assert draft.draft and texts(draft) == texts(source)  # to translate, like the text
     assert draft.images[0].alt.startswith("Кешкі қала")
+
+
+def test_an_imported_new_version_takes_no_photo_texts_of_another_language(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = article(sample, "2026-night-buses").version("ru")
+    assert source.images and article(sample, "2026-night-buses").version("en") is None
+    code, _, err = run(
+        sample, "translate", "export", "2026-night-buses", "--to", "en", "--from", "ru",
+        capsys=capsys,
+    )
+    assert code == 0, err
+    po = sample / "i18n/articles/2026-night-buses.en.po"
+    fill(po, {s.key: f"Night bus {s.key}." for s in segments.split(source)})
+    code, _, err = run(sample, "translate", "import", str(po), capsys=capsys)
+    assert code == 0, err
+    text = (sample / "articles/2026-night-buses/en.md").read_text(encoding="utf-8")
+    assert "[images." not in text and source.images[0].alt not in text
+    code, _, err = run(sample, "check", capsys=capsys)  # the editor is told what is missing
+    assert "articles/2026-night-buses/en.md" in err and "has no alt text" in err
+
+
+def test_an_outdated_version_whose_source_gained_a_paragraph_is_offered_as_fuzzy(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    en = sample / "articles/10888/en.md"  # the Kazakh version was made from it
+    en.write_text(en.read_text(encoding="utf-8") + "\nA new last paragraph.\n", encoding="utf-8")
+    kk = article(sample, "10888").version("kk")
+    assert kk.translated_from.lang == "en"
+    code, _, err = run(
+        sample, "translate", "export", "10888", "--to", "kk", "--from", "en", capsys=capsys
+    )
+    assert code == 0, err
+    po = polib.pofile(str(sample / PO))
+    offered = {e.msgctxt.split("/", 1)[1]: e for e in po}
+    mine = {s.key: s.text for s in segments.split(kk)}
+    # every block of the Kazakh version is offered where it lines up, fuzzy; the new one empty
+    assert all(offered[k].msgstr == t and "fuzzy" in offered[k].flags for k, t in mine.items())
+    new = [e for e in po if e.msgid == "A new last paragraph."]
+    assert len(new) == 1 and new[0].msgstr == ""

@@ -12,6 +12,7 @@ source's text, which :mod:`ushtil.translation.poimport` reads back.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import shlex
 from dataclasses import dataclass
@@ -94,9 +95,17 @@ def _aligned(target: Version | None, source: Version) -> dict[str, Segment]:
     if target is None or made_from is None or made_from.lang != source.lang:
         return {}
     mine, theirs = split(source), split(target)
-    if [s.kind for s in mine] != [s.kind for s in theirs]:
-        return {}
-    return {s.key: s for s in theirs}
+    kinds, their_kinds = [s.kind for s in mine], [s.kind for s in theirs]
+    if kinds == their_kinds:
+        return {s.key: s for s in theirs}
+    # blocks added or removed since (and no record of the source it was made from): the
+    # runs of blocks of the same kinds, in order, are offered (fuzzy: the version is outdated)
+    found: dict[str, Segment] = {}
+    matcher = difflib.SequenceMatcher(None, kinds, their_kinds, autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        for k in range(size):
+            found[mine[a + k].key] = theirs[b + k]
+    return found
 
 
 def _from_stamp(

@@ -283,8 +283,10 @@ def import_file(
     front = front_matter(title, summary, draft=is_draft)
     own = text_digest(title, summary, body)
     front += ["", *provenance_lines(src_lang, digest, own)]
-    # the photos' texts: the version's own, kept; a new version starts from the source's
-    front += image_lines(target_version if target_version is not None else source)
+    # the photos' texts: the version's own, kept. A new version gets none: the source's are
+    # in another language, and a published page must not pass them off as this one's (the
+    # build warns that its alt texts are missing)
+    front += image_lines(target_version)
     content = version_text(front, body)
     target_shown = layout.version_file(article_id, lang)
     version, check = parse_version(content, target_shown, article_id, lang, config.codes)
