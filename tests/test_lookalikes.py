@@ -122,3 +122,10 @@ def test_captions_in_the_front_matter_are_checked_too(
     assert f"articles/10888/kk.md:{line}:17: warning: 'әкiмi' mixes Latin 'i'" in err
     code, out, err = run(sample, "fix-lookalikes", "10888", capsys=capsys)
     assert code == 0 and 'caption = "Қала әкімі"' in kk.read_text(encoding="utf-8")
+
+
+def test_fix_lookalikes_names_an_article_that_is_not_there(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["-C", str(sample), "fix-lookalikes", "nonexistent"]) == 1
+    assert "nonexistent: no article articles/nonexistent/" in capsys.readouterr().err

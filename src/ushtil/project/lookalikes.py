@@ -170,6 +170,11 @@ def fix_articles(
         if not ARTICLE_NAME.fullmatch(article_id):
             problems.append(error(Location(article_id), "article", "not an article ID"))
             continue
+        article_folder = folder / article_id
+        if not article_folder.is_dir() or article_folder.is_symlink():
+            shown_folder = f"{layout.ARTICLES}/{article_id}/"
+            problems.append(error(Location(article_id), "article", f"no article {shown_folder}"))
+            continue
         for lang in CYRILLIC_LANGS:
             shown = layout.version_file(article_id, lang)
             path = root / shown
