@@ -129,7 +129,7 @@ def test_an_open_page_reloads_and_shows_problems(running: Running) -> None:
                 "возглавил городской филиал",
             )
             page.wait_for_function(
-                "document.querySelector('h1').textContent.includes('городской филиал')",
+                "(document.querySelector('h1')?.textContent ?? '').includes('городской филиал')",
                 timeout=15000,
             )
             save(running.project / "templates/article.html", "{% endif %}", "{% endiff %}")
@@ -175,9 +175,11 @@ def test_a_saved_change_is_served_before_its_search_index(running: Running) -> N
     running.wait(lambda: running.state()["build"] > first)
     assert "жаңғырықтағы" in running.get("/kk/news/10888/")[1]
     running.wait(lambda: any(line.startswith("search index (kk) ") for line in running.lines))
-    written = next(i for i, line in enumerate(running.lines) if "files written" in line)
-    indexed = next(i for i, line in enumerate(running.lines) if line.startswith("search index"))
-    assert written < indexed and len(running.lines) == 2, running.lines
+    said = [  # the site's own warnings are said again by each build
+        line for line in running.lines if "files written" in line or "search index" in line
+    ]
+    assert len(said) == 2 and "files written" in said[0], running.lines
+    assert said[1].startswith("search index (kk) "), running.lines
     public = running.project / "public"
     fragments = (public / "kk/pagefind").rglob("*.pf_fragment")
     assert any("жаңғырықтағы".encode() in gzip.decompress(f.read_bytes()) for f in fragments)
