@@ -60,7 +60,9 @@ def search(tab: Tab, base: str, lang: str, query: str) -> list[str]:
     page.locator("#search-q").fill(query)
     status = page.locator(".search-status")
     status.wait_for(state="visible")
-    page.wait_for_function("(document.querySelector('.search-status')?.textContent ?? '').trim() !== ''")
+    page.wait_for_function(
+        "(document.querySelector('.search-status')?.textContent ?? '').trim() !== ''"
+    )
     links = page.locator(".search-results li h2 a")
     expected = page.evaluate("document.querySelector('.search-results').childElementCount")
     if expected:
