@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -158,3 +159,24 @@ def resolves(public: Path, page: Path, url: str) -> bool:
     if path.endswith("/"):
         target = target / "index.html"
     return target.is_file()
+
+
+@pytest.fixture(scope="module")
+def site(public: Path) -> Iterator[str]:
+    """The module's ``public`` site served over HTTP on a free port."""
+    from servers import static_server
+
+    with static_server(public) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, one for the module."""
+    from playwright.sync_api import sync_playwright
+    from servers import ARGS, CHROMIUM
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()

@@ -20,6 +20,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's, driven by Playwright
+ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

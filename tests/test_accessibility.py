@@ -10,17 +10,15 @@ Deque's axe.min.js that its ``Axe`` injects into the page), so the test needs no
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import build_ok, edit, make_project
-from servers import static_server, unless_required
+from servers import CHROMIUM, static_server, unless_required
 
 from ushtil.project.identity import contrast
 
-CHROMIUM = "/usr/bin/chromium"
 if os.environ.get("USHTIL_REQUIRE_ALL") == "1":
     import axe_playwright_python.sync_playwright as axe_api
     import playwright.sync_api as playwright_api
@@ -31,7 +29,6 @@ pytestmark = pytest.mark.skipif(
     unless_required(os.path.exists(CHROMIUM)),
     reason="needs Debian's chromium (python3 dev.py test installs it)",
 )
-ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage"]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGS = ("kk", "ru", "en")
 # fallback pages: an article without its own version in the language, shown in another
@@ -70,20 +67,6 @@ def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with (project / "articles" / "site-languages" / "article.toml").open("a") as toml:
         toml.write('missing = "hide"\n')  # English greyed out in the switcher
     return build_ok(project)
-
-
-@pytest.fixture(scope="module")
-def site(public: Path) -> Iterator[str]:
-    with static_server(public) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 def stay_on_chooser(page: Any) -> None:

@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 from conftest import build_ok, make_project
-from servers import nginx, nginx_available, static_server, unless_required
+from servers import CHROMIUM, nginx, nginx_available, unless_required
 
-CHROMIUM = "/usr/bin/chromium"
 if os.environ.get("USHTIL_REQUIRE_ALL") == "1":
     import playwright.sync_api as playwright_api
 else:
@@ -22,36 +21,11 @@ pytestmark = pytest.mark.skipif(
     unless_required(os.path.exists(CHROMIUM)),
     reason="needs Debian's chromium (python3 dev.py test installs it)",
 )
-ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_ok(make_project(tmp_path_factory.mktemp("site")))
-
-
-@pytest.fixture(scope="module")
-def site(public: Path) -> Iterator[str]:
-    with static_server(public) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 class Tab:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from conftest import build_ok, edit, make_project
 from servers import nginx, nginx_available, static_server, unless_required
-from test_browser import ARGS, CHROMIUM, Tab
+from test_browser import CHROMIUM, Tab
 
 from ushtil.site import search as search_module
 
@@ -30,20 +30,6 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_ok(make_project(tmp_path_factory.mktemp("site")))
-
-
-@pytest.fixture(scope="module")
-def site(public: Path) -> Iterator[str]:
-    with static_server(public) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

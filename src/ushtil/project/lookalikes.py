@@ -39,6 +39,11 @@ ARTICLE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # as articles.ARTICLE_
 # and isolates (the "Trojan Source" characters), zero-width spaces and joiners, the BOM.
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")
+# fast paths: a line with no letter of each kind side by side in one word, or with no
+# invisible character, needs no look at its words or characters
+# (a word with a Cyrillic letter and a look-alike has a Cyrillic letter beside another one)
+CANDIDATE = re.compile(r"[\u0400-\u052f][^\W\d_\u0400-\u052f]|[^\W\d_\u0400-\u052f][\u0400-\u052f]")
+HIDDEN = re.compile("[" + "".join(sorted(BIDI | ZERO_WIDTH)) + "]")
 LOOKALIKE_CODE = "lookalike"
 INVISIBLE_CODE = "invisible"
 # what `--strict` makes errors of
@@ -60,6 +65,8 @@ def _letters(word: str) -> list[str]:
 
 
 def _mixed_words(text: str) -> list[tuple[int, str]]:
+    if CANDIDATE.search(text) is None:
+        return []
     found = []
     for match in WORD.finditer(text):
         word = match.group()
@@ -116,8 +123,12 @@ def article_problems(text: str, shown: str, lang: str, body_line: int) -> list[D
     version's file (title, summary, captions, body), and for invisible characters: any
     in the front matter (titles, summaries, captions), bidirectional overrides anywhere."""
     problems: list[Diagnostic] = []
+    mixed = lang in CYRILLIC_LANGS and CANDIDATE.search(text) is not None
+    hidden_any = HIDDEN.search(text) is not None
+    if not (mixed or hidden_any):
+        return problems
     for number, line in enumerate(text.split("\n"), 1):
-        if lang in CYRILLIC_LANGS:
+        if mixed:
             for start, word in _mixed_words(line):
                 fix = fixed_word(word, lang)
                 hint = f"; `ushtil fix-lookalikes` writes '{fix}'" if fix else ""
@@ -128,6 +139,8 @@ def article_problems(text: str, shown: str, lang: str, body_line: int) -> list[D
                 problems.append(
                     warning(Location(shown, number, start + 1), LOOKALIKE_CODE, message)
                 )
+        if not hidden_any or HIDDEN.search(line) is None:
+            continue
         hidden = BIDI | ZERO_WIDTH if number < body_line else BIDI
         for column, ch in enumerate(line, 1):
             if ch in hidden:
