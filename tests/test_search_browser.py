@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from conftest import build_ok, edit, make_project
-from servers import nginx, nginx_available, static_server, unless_required
-from test_browser import CHROMIUM, Tab
+from servers import CHROMIUM, nginx, nginx_available, static_server, unless_required
+from test_browser import Tab
 
 from ushtil.site import search as search_module
 

@@ -112,7 +112,7 @@ def test_a_broken_build_keeps_the_last_good_site(running: Running) -> None:
 @pytest.mark.skipif(unless_required(os.path.exists(CHROMIUM)), reason="needs Debian's chromium")
 def test_an_open_page_reloads_and_shows_problems(running: Running) -> None:
     from playwright.sync_api import sync_playwright
-    from test_browser import ARGS
+    from servers import ARGS
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
