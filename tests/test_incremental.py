@@ -547,3 +547,26 @@ def test_a_build_names_the_files_it_wrote_and_removed(tmp_path: Path) -> None:
     removed = build(project, now=NOW, jobs=1)
     assert removed.ok and pages and pages <= set(removed.removed)
     assert set(removed.removed) == set(after) - set(tree(public))
+
+
+def test_a_build_with_nothing_to_do_imports_no_renderer(tmp_path: Path) -> None:
+    """`ushtil build` that finds nothing changed decides from sizes and times alone: the
+    whole command imports neither Babel, Jinja2, Markdown, nh3, polib nor Pillow."""
+    import subprocess
+    import sys
+
+    project = tmp_path / "site"
+    generate(project, n=5)
+    assert build(project).ok
+    heavy = ("babel", "jinja2", "markdown_it", "nh3", "polib", "PIL")
+    script = (
+        "import sys\n"
+        "from ushtil.cli.main import main\n"
+        f"code = main(['-C', {str(project)!r}, 'build'])\n"
+        f"print(code, [m for m in {heavy!r} if m in sys.modules])\n"
+    )
+    env = dict(os.environ)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "0 []", done.stdout + done.stderr

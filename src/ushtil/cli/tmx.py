@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ushtil.cli.output import Exit, print_diagnostics, usage
 from ushtil.cli.parsing import Subcommands
 from ushtil.cli.place import Place
 from ushtil.project import layout
-from ushtil.project.config import read_config
 from ushtil.project.files import is_within, write_text
 from ushtil.project.problems import Diagnostic, UshtilError, display_path
-from ushtil.site.build import load_site
-from ushtil.translation.memory import Memory, build_memory
-from ushtil.translation.tmx import import_tmx, imported_memories, load_imported, to_tmx
+
+if TYPE_CHECKING:
+    from ushtil.translation.memory import Memory
+
+# What the commands use is imported when they run: a build never pays for it.
 
 
 def project_memory(place: Place) -> Memory:
     """The memory of the project: its articles and catalogues, and the TMX files imported
     (a kept TMX that cannot be read is a warning; the memory does without it)."""
+    from ushtil.site.build import load_site
+    from ushtil.translation.memory import build_memory
+    from ushtil.translation.tmx import load_imported
+
     loaded = load_site(place.project)
     errors = [d for d in loaded.diagnostics if d.is_error]
     if loaded.site is None or errors:
@@ -31,6 +37,10 @@ def project_memory(place: Place) -> Memory:
 
 def imported_memory(root: Path) -> tuple[Memory | None, list[Diagnostic]]:
     """Only the TMX files imported into the project (None when there are none)."""
+    from ushtil.project.config import read_config
+    from ushtil.translation.memory import Memory
+    from ushtil.translation.tmx import imported_memories, load_imported
+
     if not imported_memories(root):
         return None, []
     config, problems = read_config(root)
@@ -41,6 +51,8 @@ def imported_memory(root: Path) -> tuple[Memory | None, list[Diagnostic]]:
 
 
 def cmd_tm_export(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.translation.tmx import to_tmx
+
     root = place.project
     path = place.given(args.file)
     if path.suffix.lower() != ".tmx":
@@ -62,6 +74,9 @@ def cmd_tm_export(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_tm_import(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.project.config import read_config
+    from ushtil.translation.tmx import import_tmx
+
     root = place.project
     config, problems = read_config(root)
     if config is None:

@@ -13,17 +13,20 @@ import difflib
 import shlex
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ushtil.cli import tmx
 from ushtil.cli.output import Exit, note, print_diagnostics, usage
 from ushtil.cli.parsing import Parser, Subcommands
 from ushtil.cli.place import Place
 from ushtil.cli.tmx import imported_memory, project_memory
-from ushtil.interface.glossary import read_glossary
 from ushtil.project import layout
 from ushtil.project.problems import UshtilError
-from ushtil.translation import poexport, poimport, provenance
-from ushtil.translation.memory import Memory
+
+if TYPE_CHECKING:
+    from ushtil.translation.memory import Memory
+
+# What the commands use is imported when they run: a build never pays for it.
 
 ACTIONS = ("new", "done", "export", "import")
 
@@ -46,6 +49,8 @@ def _meant(given: Sequence[str]) -> str | None:
 
 
 def cmd_new(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.translation import provenance
+
 
     outcome, problems = provenance.scaffold(place.project, args.id, args.to, args.from_lang)
     if outcome is None:
@@ -56,6 +61,8 @@ def cmd_new(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_done(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.translation import provenance
+
 
     outcome, problems = provenance.restamp(
         place.project, args.id, args.lang, force=args.force, from_lang=args.from_lang
@@ -77,6 +84,9 @@ def _memory(place: Place) -> Memory:
 
 
 def cmd_export(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.interface.glossary import read_glossary
+    from ushtil.translation import poexport
+
 
     root = place.project
     out = place.given(args.out) if args.out else root / layout.EXPORTS
@@ -125,6 +135,9 @@ def cmd_export(args: argparse.Namespace, place: Place) -> int:
 
 
 def cmd_import(args: argparse.Namespace, place: Place) -> int:
+    from ushtil.interface.glossary import read_glossary
+    from ushtil.translation import poimport
+
 
     root = place.project
     files = []
