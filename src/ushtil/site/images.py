@@ -11,6 +11,17 @@ before that), applies its EXIF orientation and writes, at each width of :data:`W
 no wider than the original (never upscaled), a WebP file and a JPEG one (PNG for an image
 with transparency), with no metadata at all: no EXIF (GPS included), no XMP, no comment,
 no colour profile (colours are converted to sRGB first).
+
+Every kind of pixel Pillow reads from the published types is brought to 8-bit sRGB with
+its colours (:func:`srgb`): Pillow's own ``convert`` clips 16-bit values at 255, so 16-bit
+grey (``I;16``, and ``I``) is scaled (``v / 257``, rounded), its transparent grey (``tRNS``)
+kept; 16-bit colour and 16-bit grey with alpha are read by Pillow at 8 bits already; palette
+transparency (one index or an alpha per entry), ``LA`` and a transparent colour become an
+alpha channel; CMYK JPEGs are read with Adobe's inverted inks, as browsers show them.
+Refused, with a message, are the pixels whose colours cannot be known: floating-point ones
+(``F``, whose white is not defined: 1.0 or 255), ``I`` values outside 0–65535, a 16-bit
+colour PNG with a transparent colour (Pillow reads 8 of its 16 bits, so which pixels match
+the colour is not known), and any mode not named here.
 """
 
 from __future__ import annotations
@@ -21,9 +32,10 @@ import posixpath
 import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 import PIL
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from ushtil.project.pictures import EXTENSIONS
 
@@ -124,7 +136,7 @@ def probe(path: Path) -> Probe:
         width, height = image.size
         if _turned(image):
             width, height = height, width
-        alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+        alpha = _transparent(image)
     return Probe(digest, width, height, kind, alpha)
 
 
@@ -157,7 +169,7 @@ def encode(path: Path, picture: Picture) -> dict[str, bytes]:
                 image.draft(None, (height, width) if _turned(image) else (width, height))
             image.load()
             upright = ImageOps.exif_transpose(image)
-            clean = _srgb(upright, alpha=picture.mime == "image/png")
+            clean = srgb(upright, alpha=picture.mime == "image/png")
         except ImageProblem:
             raise
         except Exception as exc:  # untrusted bytes: any decoder failure is the file's
@@ -218,6 +230,12 @@ class _opened:
         if width < 1 or height < 1:
             image.close()
             raise ImageProblem("no pixels")
+        if image.mode == "RGB" and "transparency" in image.info and _rawmode(image) == "RGB;16B":
+            image.close()
+            raise ImageProblem(
+                "a 16-bit colour PNG with a transparent colour (tRNS): save it with an "
+                "alpha channel, or with 8 bits per channel"
+            )
         return image
 
     def __exit__(self, *exc: object) -> None:
@@ -234,24 +252,85 @@ def _turned(image: Image.Image) -> bool:
     return orientation in (5, 6, 7, 8)
 
 
-def _srgb(image: Image.Image, *, alpha: bool) -> Image.Image:
-    """The image in 8-bit sRGB (RGBA with ``alpha``), its colour profile applied."""
-    mode = "RGBA" if alpha else "RGB"
+def srgb(image: Image.Image, *, alpha: bool) -> Image.Image:
+    """The image in 8-bit sRGB (RGBA with ``alpha``), with the colours it has: its pixels
+    read at their own depth (:func:`_channels`), then its colour profile applied; raises
+    :class:`ImageProblem` for pixels whose colours cannot be known."""
+    colour, opacity = _channels(image)
     profile = image.info.get("icc_profile")
     converted = None
     if profile:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
             target = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-            converted = ImageCms.profileToProfile(image, source, target, outputMode=mode)
+            converted = ImageCms.profileToProfile(colour, source, target, outputMode="RGB")
         except (ImageCms.PyCMSError, OSError, ValueError, KeyError):
             converted = None  # a profile that cannot be applied: the pixels are taken as sRGB
     if converted is None:
-        converted = image.convert(mode) if image.mode != mode else image.copy()
-    elif converted.mode != mode:
-        converted = converted.convert(mode)
+        converted = colour.convert("RGB")  # a copy, also when it is RGB already
+    elif converted.mode != "RGB":
+        converted = converted.convert("RGB")
+    if alpha:
+        converted.putalpha(opacity if opacity is not None else 255)
     converted.info = {}
     return converted
+
+
+_SIXTEEN_BIT_GREY = ("I;16", "I;16L", "I;16B", "I;16N")
+
+
+def _channels(image: Image.Image) -> tuple[Image.Image, Image.Image | None]:
+    """The image's colours, 8 bits per channel in L, RGB or CMYK (the space its profile
+    describes), and its opacity (L) or None when it is opaque."""
+    mode = image.mode
+    transparent = image.info.get("transparency")
+    if mode in _SIXTEEN_BIT_GREY or mode == "I":
+        wide = image if mode == "I" else image.convert("I")  # exact: I holds 32 bits
+        low, high = cast(tuple[int, int], wide.getextrema())
+        if low < 0 or high > 65535:
+            raise ImageProblem(
+                f"integer pixels from {low} to {high}, not 0 to 65535: "
+                "save the photo with 8 or 16 bits per channel"
+            )
+        grey = wide.point([(v + 128) // 257 for v in range(65536)], "L")  # round(v / 257)
+        if not isinstance(transparent, int):
+            return grey, None
+        mask = [255] * 65536
+        if 0 <= transparent <= 65535:
+            mask[transparent] = 0
+        return grey, wide.point(mask, "L")
+    if mode == "F":
+        raise ImageProblem(
+            "floating-point pixels: their white (1.0 or 255?) is not known; "
+            "save the photo with 8 or 16 bits per channel"
+        )
+    if mode in ("1", "L", "LA", "La"):
+        if not _transparent(image):
+            return image.convert("L"), None
+        grey_alpha = image.convert("LA")
+        return grey_alpha.getchannel("L"), grey_alpha.getchannel("A")
+    if mode in ("P", "PA", "RGB", "RGBX", "RGBA", "RGBa", "YCbCr"):
+        if not _transparent(image):
+            return image.convert("RGB"), None
+        rgba = image.convert("RGBA")
+        return rgba.convert("RGB"), rgba.getchannel("A")
+    if mode == "CMYK":
+        return image, None
+    raise ImageProblem(f"pixels of the kind {mode}: save the photo as RGB, 8 bits per channel")
+
+
+def _transparent(image: Image.Image) -> bool:
+    """Whether the image has an alpha channel, a palette with alpha or a transparent colour
+    (Pillow's ``has_transparency_data``, which fails on a palette image with no palette)."""
+    if image.mode in ("LA", "La", "PA", "RGBA", "RGBa") or "transparency" in image.info:
+        return True
+    return image.mode == "P" and image.palette is not None and image.palette.mode.endswith("A")
+
+
+def _rawmode(image: ImageFile.ImageFile) -> str | None:
+    """How Pillow will decode the image's pixels (before it loads them), if it says."""
+    args = image.tile[0].args if image.tile else None
+    return args if isinstance(args, str) else None
 
 
 def _save(image: Image.Image, kind: str, **options: object) -> bytes:
