@@ -358,3 +358,19 @@ def test_head_names_no_file_outside_the_repository(tmp_path: Path) -> None:
     before, _ = signature(project, out, "fp")
     outside.write_text("three")
     assert signature(project, out, "fp")[0] == before
+
+
+@needs_git
+def test_a_worktree_is_asked_through_its_git_file(tmp_path: Path) -> None:
+    """`.git` may be a file naming the repository (`git worktree add`): commit dates come
+    from it, and a commit there is noticed by the no-change signature."""
+    project = make_project(tmp_path, "status")
+    commit_all(project)
+    worktree = tmp_path / "worktree"
+    git_in(project, "worktree", "add", "-q", str(worktree))
+    assert (worktree / ".git").is_file()
+    when = ChangeTimes(worktree).of("articles/current/kk.md")
+    assert when == dt.datetime.fromisoformat(COMMITTED)
+    before, _ = signature(worktree, worktree / "public", "fp")
+    git_in(worktree, "commit", "-q", "--allow-empty", "-m", "nothing")
+    assert signature(worktree, worktree / "public", "fp")[0] != before
