@@ -96,7 +96,9 @@ def cmd_check(args: argparse.Namespace, place: Place) -> int:
     from ushtil.interface import report
     from ushtil.interface.glossary import read_glossary
 
-    glossary, diagnostics = read_glossary(place.project)
+    # outside a project a file is judged by its own header (its Language) and the rule
+    # list alone: the glossary is a project's
+    glossary, diagnostics = read_glossary(place.root) if place.root is not None else (None, [])
     for path, name in _po_files(args, place):
         diagnostics += report.check(path, name, strict=args.strict, glossary=glossary)
     if args.format == "json":  # paths relative to the project, wherever it runs (like git's)
@@ -172,7 +174,7 @@ def add_commands(sub: Subcommands) -> None:
     st = isub.add_parser("stats", help="translated / fuzzy / untranslated / obsolete per catalogue")
     st.add_argument("files", nargs="*", help=files)
     st.add_argument("--format", choices=("table", "json"), default="table")
-    st.set_defaults(func=cmd_stats, anywhere=True)
+    st.set_defaults(func=cmd_stats, anywhere="i18n stats")
     ch = isub.add_parser(
         "check", help="every problem in the catalogues, as path:line: code: message"
     )
@@ -183,7 +185,7 @@ def add_commands(sub: Subcommands) -> None:
         action="store_true",
         help="fuzzy and untranslated entries, and missing glossary terms, are errors",
     )
-    ch.set_defaults(func=cmd_check, anywhere=True)
+    ch.set_defaults(func=cmd_check, anywhere="i18n check")
     co = isub.add_parser(
         "compile", help="write .mo files for other consumers (only from catalogues that pass)"
     )

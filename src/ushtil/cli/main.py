@@ -57,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     place, problem = locate(args.project, optional=optional)
     if place is None:
         note(problem or "ushtil: no project")
+        anywhere = getattr(args, "anywhere", "")  # the command, when it runs outside one too
+        if anywhere and args.project is None:
+            note(f"ushtil: outside a project, name the .po files: ushtil {anywhere} FILE.po")
         return Exit.USAGE
     if not optional:
         outside = links_out(place.project)

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ushtil.project import layout
+from ushtil.project import git, layout
 from ushtil.project.model import Article, Site, Version
 
 
@@ -190,60 +189,57 @@ def compute_status(
 
 class ChangeTimes:
     """When a file's text last changed: its last commit when the project is a git
-    checkout and the file is committed unmodified, else its modification time (a fresh
-    clone gives every file the same mtime, so git's answer comes first). Git is asked
-    twice in all, however many files are looked up."""
+    checkout (``.git`` in the project's own folder) and the file is as committed, else its
+    modification time (a fresh clone gives every file the same mtime, so git's answer comes
+    first). Git is asked twice in all, however many files are looked up, and only through
+    :func:`ushtil.project.git.run`, which runs nothing a checkout's configuration names."""
 
     def __init__(self, root: Path, folder: str = layout.ARTICLES) -> None:
         self.root = root
         self.folder = folder
         self._commits: dict[str, dt.datetime] | None = None
-        self._dirty: set[str] = set()
-
-    def _git(self, *args: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(self.root), *args],
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return done.stdout if done.returncode == 0 else None
+        self._blobs: dict[str, str] = {}  # path → its blob's id in HEAD
 
     def _load(self) -> dict[str, dt.datetime]:
         if self._commits is not None:
             return self._commits
         self._commits = {}
-        prefix = self._git("rev-parse", "--show-prefix")
-        if prefix is None:
+        tree = git.run(self.root, "ls-tree", "-r", "-z", "--full-tree", "HEAD", "--", self.folder)
+        for entry in (tree or "").split("\0"):
+            info, _, path = entry.partition("\t")
+            mode, _, rest = info.partition(" ")
+            kind, _, blob = rest.partition(" ")
+            if kind == "blob" and mode in ("100644", "100755"):
+                self._blobs[path] = blob
+        if not self._blobs:
             return self._commits
-        prefix = prefix.strip()
-        log = (
-            self._git("log", "--format=%x00%cI", "--name-only", "--relative", "--", self.folder)
-            or ""
+        log = git.run(
+            self.root,
+            "log",
+            "--format=%x00%cI",
+            "--name-only",
+            "--no-renames",
+            "--no-ext-diff",
+            "--no-textconv",
+            "HEAD",
+            "--",
+            self.folder,
         )
         when: dt.datetime | None = None
-        for line in log.split("\n"):
+        for line in (log or "").split("\n"):
             if line.startswith("\0"):
-                when = dt.datetime.fromisoformat(line[1:].strip())
+                try:
+                    when = dt.datetime.fromisoformat(line[1:].strip())
+                except ValueError:
+                    when = None
             elif line.strip() and when is not None:
                 self._commits.setdefault(line.strip(), when)
-        status = (
-            self._git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", self.folder)
-            or ""
-        )
-        for entry in status.split("\0"):
-            if len(entry) > 3:
-                path = entry[3:]
-                self._dirty.add(path.removeprefix(prefix))
         return self._commits
 
     def of(self, path: str) -> dt.datetime | None:
         commits = self._load()
-        if path in commits and path not in self._dirty:
+        blob = self._blobs.get(path)
+        if path in commits and blob is not None and git.blob_id(self.root / path, blob) == blob:
             return commits[path]
         try:
             return dt.datetime.fromtimestamp((self.root / path).stat().st_mtime, dt.UTC)

@@ -14,7 +14,7 @@ import stat as stat_module
 from collections.abc import Iterable
 from pathlib import Path
 
-from ushtil.project import layout
+from ushtil.project import git, layout
 
 Stats = dict[str, tuple[int, int]]  # path as walked → (modification time in ns, size)
 
@@ -46,14 +46,7 @@ def signature(root: Path, out: Path, fp: str) -> tuple[str, Stats]:
                     lines.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
     lines.sort()  # one order, whatever order the folders were listed in
     h.update("".join(lines).encode())
-    head = root / ".git" / "HEAD"
-    try:
-        ref = head.read_text().strip()
-        h.update(ref.encode())
-        if ref.startswith("ref: "):
-            h.update((root / ".git" / ref[5:]).read_bytes())
-    except OSError:
-        pass
+    h.update(git.head(root))
     return h.hexdigest(), stats
 
 
