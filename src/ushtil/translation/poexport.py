@@ -110,22 +110,23 @@ def _aligned(target: Version | None, source: Version) -> dict[str, Segment]:
 
 def _from_stamp(
     root: Path, article: Article, source: Version, to: str
-) -> dict[str, tuple[str, str | None]]:
+) -> tuple[dict[str, tuple[str, str | None]], list[Diagnostic]]:
     """The ``to`` version's segments aligned with ``source`` through what its source was
     when it was last stamped (:mod:`ushtil.translation.stamps`): by new key, the
-    translation and, when the source segment changed since, its earlier text."""
+    translation and, when the source segment changed since, its earlier text; a warning
+    for a record that cannot be read."""
     target = article.version(to)
     made_from = target.translated_from if target is not None else None
     if target is None or made_from is None or made_from.lang != source.lang:
-        return {}
-    stamp = read_stamp(root, article.id, to)
+        return {}, []
+    stamp, problems = read_stamp(root, article.id, to)
     if stamp is None or stamp.source_lang != source.lang or stamp.digest != made_from.digest:
-        return {}
+        return {}, problems
     theirs = split(target)
     if [s.kind for s in stamp.segments] != [s.kind for s in theirs]:
-        return {}
+        return {}, []
     translated = {old.key: mine.text for old, mine in zip(stamp.segments, theirs, strict=True)}
-    return realign(stamp.segments, split(source), translated)
+    return realign(stamp.segments, split(source), translated), []
 
 
 def export_article(
@@ -156,7 +157,7 @@ def export_article(
     previous, problems = _previous(root, path)
     if previous is None:
         return None, problems
-    restored = _from_stamp(root, article, source, to) if not previous[0] else {}
+    restored, warnings = _from_stamp(root, article, source, to) if not previous[0] else ({}, [])
     entries = _entries(article, source, to, previous[0], memory, threshold, restored)
     if glossary is not None:  # the approved terms of each segment, for the translator
         for entry in entries:
@@ -195,7 +196,7 @@ def export_article(
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         write_text(root, path, text, create=not path.exists(), within=within)
     translated = sum(1 for e in entries if e.msgstr and not e.fuzzy)
-    return Exported(path, len(entries), translated, sum(1 for e in entries if e.fuzzy)), []
+    return Exported(path, len(entries), translated, sum(1 for e in entries if e.fuzzy)), warnings
 
 
 def _entries(
