@@ -110,6 +110,12 @@ def host_allowed(value: str, names: frozenset[str]) -> bool:
     return name.startswith("[") == (":" in name)  # IPv6 only in brackets
 
 
+def major(version: str) -> int:
+    """The major number of an HTTP version as a request line says it; 0 when unreadable."""
+    found = re.fullmatch(r"HTTP/(\d{1,10})\.\d{1,10}", version or "")
+    return int(found.group(1)) if found else 0
+
+
 def served_names(host: str) -> frozenset[str]:
     """The names a server listening on ``host`` answers to, besides any IP literal."""
     name = host.strip().lower()
@@ -134,6 +140,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         hosts = self.headers.get_all("Host") or []
         if len(self.requestline.split()) < 3:
             self.send_error(400, "No HTTP version (HTTP/0.9 is not served)")
+        elif major(self.request_version) < 1:
+            self.send_error(505, "HTTP/0.9 is not served")
         elif not self.path.startswith("/"):
             self.send_error(400, "The path must begin with /")
         elif len(self.path) > MAX_TARGET:
@@ -147,6 +155,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         else:
             return True
         return False
+
+    def send_response_only(self, code: int, message: str | None = None) -> None:
+        """Every answer with its status line, even to a request that says HTTP/0.9."""
+        if major(self.request_version) < 1:
+            self.request_version = "HTTP/1.0"
+        super().send_response_only(code, message)
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]

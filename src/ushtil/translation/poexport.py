@@ -23,7 +23,7 @@ from babel import Locale
 
 from ushtil.interface.glossary import Glossary, hint, hits
 from ushtil.interface.pofile import Entry, render
-from ushtil.interface.posyntax import po_syntax_error
+from ushtil.interface.posyntax import parse_po
 from ushtil.interface.tooling import DATE_FORMAT, plural_header
 from ushtil.project import layout
 from ushtil.project.config import site_host
@@ -80,12 +80,11 @@ def _previous(
     if not path.is_file():
         return ({}, {}), []
     text = path.read_text(encoding="utf-8")
-    problem = po_syntax_error(text)
-    if problem is not None:
-        line, message = problem
+    po, problem = parse_po(text)
+    if po is None:
+        line, message = problem or (1, "cannot be read")
         again = f"{message}; fix it before exporting into it again"
         return None, refused(display_path(path, root), "po-syntax", again, line)
-    po = polib.pofile(text)
     return ({e.msgctxt or "": e for e in po if not e.obsolete}, dict(po.metadata)), []
 
 
