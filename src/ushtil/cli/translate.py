@@ -124,8 +124,8 @@ def cmd_export(args: argparse.Namespace, place: Place) -> int:
             threshold=args.match / 100,
             glossary=glossary,
         )
+        print_diagnostics(place, problems)  # the refusal, or warnings (a stamp record not used)
         if done is None:
-            print_diagnostics(place, problems)
             return Exit.PROBLEMS
         counts = f"{done.segments} segments, {done.translated} translated, {done.fuzzy} fuzzy"
         print(f"{place.show(done.path)}: {counts}")

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import polib
 
-from ushtil.interface.posyntax import keyword_lines, po_syntax_error
+from ushtil.interface.posyntax import keyword_lines, parse_po
 from ushtil.project import layout
 from ushtil.project.articles import split_front_matter
 from ushtil.project.lookalikes import WORD, is_cyrillic
@@ -256,10 +256,11 @@ def catalogue_problems(root: Path, codes: tuple[str, ...], glossary: Glossary) -
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        if po_syntax_error(text) is not None:
+        po, _ = parse_po(text)
+        if po is None:
             continue
         shown = path.relative_to(root).as_posix()
-        problems += po_problems(polib.pofile(text), text, shown, glossary)
+        problems += po_problems(po, text, shown, glossary)
     return problems
 
 

@@ -72,6 +72,30 @@ def po_syntax_error(text: str) -> tuple[int, str] | None:
     return None
 
 
+class _Lines(str):
+    """A PO file's text as polib is to split it: at ``\n`` only, as GNU gettext and
+    :func:`po_syntax_error` do (``str.splitlines``, polib's own way, also splits at U+2028,
+    U+0085, form feeds…, so a translation holding one broke the file in two). The text
+    begins with a NUL line, dropped here, so that polib never takes it for a file name."""
+
+    def splitlines(self, keepends: bool = False) -> list[str]:
+        return self.split("\n")[1:]
+
+
+def parse_po(text: str) -> tuple[polib.POFile | None, tuple[int, str] | None]:
+    """``text``, a PO file's content, as polib reads it once GNU gettext would accept it
+    (:func:`po_syntax_error`): the same lines, and never a file that the content happens
+    to name. Else None and the first line that cannot be read, with why."""
+    problem = po_syntax_error(text)
+    if problem is not None:
+        return None, problem
+    try:
+        return polib.pofile(_Lines("\x00\n" + text), encoding="utf-8"), None
+    except (OSError, ValueError) as exc:  # a line gettext accepts and polib does not
+        found = PO_SYNTAX_LINE.search(str(exc))
+        return None, (int(found.group(1)) if found else 1, "a line polib cannot read")
+
+
 def msgid_lines(po: polib.POFile) -> dict[int, int]:
     """Entry start line (polib's ``linenum``) → the line of its ``msgid``, as msgfmt reports it."""
     result: dict[int, int] = {}

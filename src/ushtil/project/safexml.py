@@ -3,7 +3,9 @@
 expat with every entity declaration refused and no external DTD or entity read: nothing
 can be expanded (no "billion laughs") or fetched (no external entities). A
 ``<!DOCTYPE … SYSTEM "….dtd">`` line, as CAT tools write it, is accepted and not
-followed. :func:`read_tree` gives a small tree whose elements know their line.
+followed. Elements nested more than :data:`MAX_DEPTH` deep are refused as they open (a
+tree that deep would exhaust Python's stack when it is walked). :func:`read_tree` gives a
+small tree whose elements know their line.
 """
 
 from __future__ import annotations
@@ -15,10 +17,17 @@ from xml.parsers import expat
 from ushtil.project.problems import Diagnostic, Location, error
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+MAX_DEPTH = 64  # elements inside one another; TBX and TMX documents need about ten
 
 
 class Refused(Exception):
     """Something a safe reader does not accept; the message says what."""
+
+
+def check_depth(depth: int) -> None:
+    """Refuse an element opened at ``depth`` (the root is 1) past :data:`MAX_DEPTH`."""
+    if depth > MAX_DEPTH:
+        raise Refused(f"elements nested more than {MAX_DEPTH} deep")
 
 
 def _entity(*_: object) -> None:
@@ -87,6 +96,7 @@ def read_tree(
         count += 1
         if count > max_elements:
             raise Refused(f"more than {max_elements} elements")
+        check_depth(len(stack) + 1)
         element = Element(local(name), {local(k): v for k, v in attrs.items()},
                           parser.CurrentLineNumber)  # fmt: skip
         (stack[-1].children if stack else top).append(element)

@@ -22,14 +22,37 @@ _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 # The years a date-time may have: enough for any archive of web news, and far from the
 # limits of date arithmetic (year 1 and 9999) and from local mean time offsets.
 EARLIEST_YEAR, LATEST_YEAR = 1970, 2999
+# Arrays and inline tables inside one another. tomllib reads each level with calls of its
+# own, so a few hundred ``[`` exhaust Python's stack (RecursionError); project files use
+# two levels. Deeper is refused before tomllib reads it, the same on any stack.
+MAX_NESTING = 32
+# What opens or closes a level, and what hides brackets from it as TOML reads it: strings
+# (multi-line ones first; an unterminated one runs to the end) and comments.
+_NESTING = re.compile(
+    r'"""(?:[^"\\]|\\[\s\S]?|"{1,2}(?!"))*(?:"{3,5}|\Z)'
+    r"|'''(?:[^']|'{1,2}(?!'))*(?:'{3,5}|\Z)"
+    r'|"(?:[^"\\\n]|\\[^\n]?)*"?'
+    r"|'[^'\n]*'?"
+    r"|#[^\n]*"
+    r"|([\[{])|[\]}]"
+)
 
 
 def parse_toml(
     text: str, path: str, first_line: int = 1
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
-    """Parse TOML; on a syntax error, the diagnostic names the line in the file."""
+    """Parse TOML; on a syntax error, the diagnostic names the line in the file. The one
+    way ushtil reads TOML from a project: arrays and tables nested more than
+    :data:`MAX_NESTING` deep are refused at the line where they go too deep."""
+    deep = too_deep(text)
+    if deep is not None:
+        message = f"arrays and tables nested more than {MAX_NESTING} deep"
+        return None, [error(Location(path, first_line + deep - 1), "toml-nesting", message)]
     try:
         return tomllib.loads(text), []
+    except RecursionError:  # not reached after too_deep; kept so that no text can crash a run
+        message = "arrays and tables nested too deep"
+        return None, [error(Location(path, first_line), "toml-nesting", message)]
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         line = first_line
@@ -40,6 +63,22 @@ def parse_toml(
         elif "end of document" in message:
             line = first_line + max(text.count("\n") - 1, 0)
         return None, [error(Location(path, line), "toml-syntax", f"TOML syntax error: {message}")]
+
+
+def too_deep(text: str) -> int | None:
+    """The line (from 1) where arrays and inline tables nest more than
+    :data:`MAX_NESTING` deep, outside strings and comments; None when they do not."""
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return None
+    depth = 0
+    for found in _NESTING.finditer(text):
+        if found.group(1):
+            depth += 1
+            if depth > MAX_NESTING:
+                return text.count("\n", 0, found.start()) + 1
+        elif found.group() in ("]", "}"):
+            depth = max(depth - 1, 0)
+    return None
 
 
 def key_line(text: str, key: str, table: str = "", first_line: int = 1) -> int:

@@ -6,12 +6,24 @@ replaces the walk over every source. Every HTML page
 served gets a small script that listens for rebuilds (server-sent events): it reloads
 the page after a good build and shows the problems over the page after a failed one,
 while the last good site stays served. The terminal shows the same problems.
+
+Only requests for the names the server was started for are answered: ``localhost``, an
+address (``127.0.0.1``, ``[::1]``, any other IP literal) or the name given as ``--host``,
+with or without a port. Any other ``Host:`` is answered 421, so a page of another site
+cannot read the preview through a name of its own that resolves to this machine (DNS
+rebinding); an HTTP/1.1 request without one, 400. A request the server cannot read (an
+over-long or malformed line or header, a path no file can have) gets a plain HTTP status,
+never a traceback.
 """
 
 from __future__ import annotations
 
 import http.server
+import ipaddress
 import json
+import os
+import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -24,6 +36,9 @@ from ushtil.project import layout
 from ushtil.site.build import BuildReport, Memory, build
 
 EVENTS = "/__ushtil__/events"
+MAX_TARGET = 8192  # characters of a request's path and query, as nginx's default buffer
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
+HOST = re.compile(r"(\[[0-9a-f:.]+\]|[^\[\]:@/\s]+)(?::\d{1,5})?\Z")
 STATE = "/__ushtil__/state"
 SCRIPT = (
     """<script>
@@ -79,12 +94,73 @@ class Preview:
         return {"build": self.build, "ok": self.ok, "problems": self.problems}
 
 
+def host_allowed(value: str, names: frozenset[str]) -> bool:
+    """Whether a ``Host:`` value names this server: one of ``names`` or an IP literal (no
+    other site's page can have an address for its name), with or without a port."""
+    found = HOST.match(value.strip().lower())
+    if found is None:
+        return False
+    name = found.group(1)
+    if name in names:
+        return True
+    try:
+        ipaddress.ip_address(name[1:-1] if name.startswith("[") else name)
+    except ValueError:
+        return False
+    return name.startswith("[") == (":" in name)  # IPv6 only in brackets
+
+
+def major(version: str) -> int:
+    """The major number of an HTTP version as a request line says it; 0 when unreadable."""
+    found = re.fullmatch(r"HTTP/(\d{1,10})\.\d{1,10}", version or "")
+    return int(found.group(1)) if found else 0
+
+
+def served_names(host: str) -> frozenset[str]:
+    """The names a server listening on ``host`` answers to, besides any IP literal."""
+    name = host.strip().lower()
+    return LOCAL_NAMES | {f"[{name}]" if ":" in name else name}
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     preview: Preview
     stopping: threading.Event
+    names: frozenset[str] = LOCAL_NAMES
+    default_request_version = "HTTP/1.0"  # an error in a request line is answered with a status
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal is for build results
+
+    def parse_request(self) -> bool:
+        """The request line and headers, then what this server refuses to answer."""
+        if not super().parse_request():
+            if not self.requestline.split():  # a blank line: nothing was answered yet
+                self.send_error(400, "No request line")
+            return False
+        hosts = self.headers.get_all("Host") or []
+        if len(self.requestline.split()) < 3:
+            self.send_error(400, "No HTTP version (HTTP/0.9 is not served)")
+        elif major(self.request_version) < 1:
+            self.send_error(505, "HTTP/0.9 is not served")
+        elif not self.path.startswith("/"):
+            self.send_error(400, "The path must begin with /")
+        elif len(self.path) > MAX_TARGET:
+            self.send_error(414)
+        elif len(hosts) > 1:
+            self.send_error(400, "More than one Host header")
+        elif not hosts and self.request_version not in ("HTTP/1.0", "HTTP/0.9"):
+            self.send_error(400, "No Host header")
+        elif hosts and not host_allowed(hosts[0], self.names):
+            self.send_error(421, "Not a name of this server", "Open the address ushtil printed.")
+        else:
+            return True
+        return False
+
+    def send_response_only(self, code: int, message: str | None = None) -> None:
+        """Every answer with its status line, even to a request that says HTTP/0.9."""
+        if major(self.request_version) < 1:
+            self.request_version = "HTTP/1.0"
+        super().send_response_only(code, message)
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
@@ -95,7 +171,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 200, "application/json", json.dumps(self.preview.state()).encode()
             )
         file = Path(self.translate_path(path))
-        if file.is_dir() and self.inside(file):
+        if os.path.isdir(file) and self.inside(file):
             if not path.endswith("/"):
                 self.send_response(301)
                 self.send_header("Location", path + "/")
@@ -104,15 +180,15 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             file = file / "index.html"
         if not self.inside(file):
             return self.not_found(path)
-        if file.suffix == ".html" and file.is_file():
+        if file.suffix == ".html" and os.path.isfile(file):
             return self.send_html(200, file)
-        if not file.exists():
+        if not os.path.exists(file):
             return self.not_found(path)
         return super().do_GET()
 
     def do_HEAD(self) -> None:
         file = Path(self.translate_path(self.path.split("?", 1)[0]))
-        if not self.inside(file) or (file.is_dir() and not self.inside(file / "index.html")):
+        if not self.inside(file) or (os.path.isdir(file) and not self.inside(file / "index.html")):
             return self.send_error(404)
         return super().do_HEAD()
 
@@ -129,7 +205,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         lang = path.strip("/").split("/", 1)[0]
         pages = [Path(self.translate_path(f"/{lang}/404.html"))] if lang else []
         for page in [*pages, Path(self.directory) / "404.html"]:
-            if page.is_file() and self.inside(page):
+            if os.path.isfile(page) and self.inside(page):
                 return self.send_html(404, page)
         return self.send_error(404)
 
@@ -142,7 +218,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
     def send_html(self, status: int, file: Path) -> None:
-        html = file.read_bytes()
+        try:
+            html = file.read_bytes()
+        except OSError:  # gone or unreadable since it was found
+            return self.send_error(404)
         marker = html.rfind(b"</body>")
         script = SCRIPT.encode()
         html = html[:marker] + script + html[marker:] if marker >= 0 else html + script
@@ -168,6 +247,15 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-request is no error of the server's."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def serve(
@@ -225,9 +313,9 @@ def serve(
     )
     next(watching, None)  # the watcher is running from here on: a save after this is never missed
     rebuild("built")
-    handler = type("PreviewHandler", (Handler,), {"preview": preview, "stopping": stop})
-    server = http.server.ThreadingHTTPServer((host, port), partial(handler, directory=str(out)))
-    server.daemon_threads = True
+    attributes = {"preview": preview, "stopping": stop, "names": served_names(host)}
+    handler = type("PreviewHandler", (Handler,), attributes)
+    server = Server((host, port), partial(handler, directory=str(out)))
     url = f"http://{host}:{server.server_address[1]}/"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -16,9 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import polib
-
-from ushtil.interface.posyntax import po_syntax_error
+from ushtil.interface.posyntax import parse_po
 from ushtil.project import layout
 from ushtil.project.freshness import CURRENT, SOURCE, version_state
 from ushtil.project.model import Site
@@ -136,9 +134,9 @@ def _add_catalogues(memory: Memory, root: Path, codes: tuple[str, ...]) -> None:
         if not path.is_file():
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
-        if po_syntax_error(text) is not None:
+        po, _ = parse_po(text)
+        if po is None:
             continue  # the build reports it; the memory just does without
-        po = polib.pofile(text)
         translated[lang] = {
             (e.msgctxt, e.msgid): e.msgstr
             for e in po

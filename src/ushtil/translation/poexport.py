@@ -23,7 +23,7 @@ from babel import Locale
 
 from ushtil.interface.glossary import Glossary, hint, hits
 from ushtil.interface.pofile import Entry, render
-from ushtil.interface.posyntax import po_syntax_error
+from ushtil.interface.posyntax import parse_po
 from ushtil.interface.tooling import DATE_FORMAT, plural_header
 from ushtil.project import layout
 from ushtil.project.config import site_host
@@ -80,12 +80,11 @@ def _previous(
     if not path.is_file():
         return ({}, {}), []
     text = path.read_text(encoding="utf-8")
-    problem = po_syntax_error(text)
-    if problem is not None:
-        line, message = problem
+    po, problem = parse_po(text)
+    if po is None:
+        line, message = problem or (1, "cannot be read")
         again = f"{message}; fix it before exporting into it again"
         return None, refused(display_path(path, root), "po-syntax", again, line)
-    po = polib.pofile(text)
     return ({e.msgctxt or "": e for e in po if not e.obsolete}, dict(po.metadata)), []
 
 
@@ -110,22 +109,23 @@ def _aligned(target: Version | None, source: Version) -> dict[str, Segment]:
 
 def _from_stamp(
     root: Path, article: Article, source: Version, to: str
-) -> dict[str, tuple[str, str | None]]:
+) -> tuple[dict[str, tuple[str, str | None]], list[Diagnostic]]:
     """The ``to`` version's segments aligned with ``source`` through what its source was
     when it was last stamped (:mod:`ushtil.translation.stamps`): by new key, the
-    translation and, when the source segment changed since, its earlier text."""
+    translation and, when the source segment changed since, its earlier text; a warning
+    for a record that cannot be read."""
     target = article.version(to)
     made_from = target.translated_from if target is not None else None
     if target is None or made_from is None or made_from.lang != source.lang:
-        return {}
-    stamp = read_stamp(root, article.id, to)
+        return {}, []
+    stamp, problems = read_stamp(root, article.id, to)
     if stamp is None or stamp.source_lang != source.lang or stamp.digest != made_from.digest:
-        return {}
+        return {}, problems
     theirs = split(target)
     if [s.kind for s in stamp.segments] != [s.kind for s in theirs]:
-        return {}
+        return {}, []
     translated = {old.key: mine.text for old, mine in zip(stamp.segments, theirs, strict=True)}
-    return realign(stamp.segments, split(source), translated)
+    return realign(stamp.segments, split(source), translated), []
 
 
 def export_article(
@@ -156,7 +156,7 @@ def export_article(
     previous, problems = _previous(root, path)
     if previous is None:
         return None, problems
-    restored = _from_stamp(root, article, source, to) if not previous[0] else {}
+    restored, warnings = _from_stamp(root, article, source, to) if not previous[0] else ({}, [])
     entries = _entries(article, source, to, previous[0], memory, threshold, restored)
     if glossary is not None:  # the approved terms of each segment, for the translator
         for entry in entries:
@@ -195,7 +195,7 @@ def export_article(
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         write_text(root, path, text, create=not path.exists(), within=within)
     translated = sum(1 for e in entries if e.msgstr and not e.fuzzy)
-    return Exported(path, len(entries), translated, sum(1 for e in entries if e.fuzzy)), []
+    return Exported(path, len(entries), translated, sum(1 for e in entries if e.fuzzy)), warnings
 
 
 def _entries(

@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 
 from ushtil.interface.glossary import Glossary, po_problems
-from ushtil.interface.posyntax import keyword_lines, po_syntax_error
+from ushtil.interface.posyntax import keyword_lines, parse_po
 from ushtil.interface.report import check as check_catalogue
 from ushtil.project import layout
 from ushtil.project.articles import ARTICLE_ID, parse_version
@@ -120,10 +120,11 @@ def _read(po_path: Path, shown: str) -> tuple[tuple[str, polib.POFile] | None, l
         return None, refused(shown, "read", f"cannot read: {exc.strerror or exc}")
     except UnicodeDecodeError as exc:
         return None, refused(shown, "read", f"cannot read: {exc}")
-    problem = po_syntax_error(text)
-    if problem is not None:
-        return None, refused(shown, "po-syntax", problem[1], problem[0])
-    return (text, polib.pofile(text)), []
+    po, problem = parse_po(text)
+    if po is None:
+        line, why = problem or (1, "cannot be read")
+        return None, refused(shown, "po-syntax", why, line)
+    return (text, po), []
 
 
 def _translations(

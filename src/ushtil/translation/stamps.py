@@ -6,20 +6,22 @@ done``, ``translate import``, ``translate new``), its source's segments are writ
 too, so that a later ``translate export`` can align the old source with the new one
 without an earlier export file (another clone, a deleted file): only the segments whose
 source text changed become fuzzy, each with its previous text (``#|``). The file is
-committed with the project like the article; a stamp record that is missing, unreadable
-or for another digest is simply not used.
+committed with the project like the article; a stamp record that is missing or for
+another digest is simply not used, and one that cannot be read is not used and named in a
+warning (``path:line: message``).
 """
 
 from __future__ import annotations
 
 import difflib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ushtil.project import layout
 from ushtil.project.files import write_text
 from ushtil.project.model import Version
+from ushtil.project.problems import Diagnostic, Location, warning
+from ushtil.project.tomlfields import parse_toml
 from ushtil.translation.segments import Segment, split
 from ushtil.translation.versionfile import toml_string
 
@@ -60,28 +62,44 @@ def write_stamp(root: Path, article_id: str, lang: str, source: Version) -> None
         write_text(root, path, text)
 
 
-def read_stamp(root: Path, article_id: str, lang: str) -> Stamp | None:
-    """The stamp record of ``lang``, or None when there is none that can be used."""
+def read_stamp(root: Path, article_id: str, lang: str) -> tuple[Stamp | None, list[Diagnostic]]:
+    """The stamp record of ``lang``, or None when there is none that can be used; a record
+    that cannot be read is named in a warning."""
     path = stamp_path(root, article_id, lang)
+    shown = f"{layout.STAMPS}/{path.name}"
+
+    def unused(why: str, line: int | None = None) -> tuple[None, list[Diagnostic]]:
+        return None, [warning(Location(shown, line), "stamp", f"{why}; the record is not used")]
+
     try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_BYTES:
-            return None
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
+        if not path.is_symlink() and not path.exists():
+            return None, []
+        if path.is_symlink() or not path.is_file():
+            return unused("not a file (a link, a folder?)")
+        if path.stat().st_size > MAX_BYTES:
+            return unused(f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return unused("not UTF-8")
+    except OSError as exc:
+        return unused(f"cannot read: {exc.strerror or exc}")
+    data, problems = parse_toml(text, shown)
+    if data is None:
+        return None, [warning(d.location, "stamp", f"{d.message}; the record is not used")
+                      for d in problems]  # fmt: skip
     segments = data.get("segment")
     source, digest = data.get("source"), data.get("digest")
     if not isinstance(source, str) or not isinstance(digest, str) or not isinstance(segments, list):
-        return None
+        return unused("not a stamp record (source, digest and [[segment]] tables)", 1)
     found = []
     for item in segments:
-        if not isinstance(item, dict):
-            return None
-        key, kind, text = item.get("key"), item.get("kind"), item.get("text")
-        if not (isinstance(key, str) and isinstance(kind, str) and isinstance(text, str)):
-            return None
+        parts = [item.get(k) for k in ("key", "kind", "text")] if isinstance(item, dict) else []
+        strings = [part for part in parts if isinstance(part, str)]
+        if len(strings) != 3:
+            return unused("a [[segment]] without its key, kind and text strings", 1)
+        key, kind, text = strings
         found.append(Segment(key, text, kind))
-    return Stamp(source, digest, tuple(found))
+    return Stamp(source, digest, tuple(found)), []
 
 
 def realign(

@@ -8,8 +8,9 @@ project) and keeps a copy in ``i18n/memory/`` (:data:`layout.MEMORIES`), which t
 memory reads as an extra source, never changes, and names in every suggestion.
 
 An imported TMX is untrusted: it is parsed as :mod:`ushtil.project.safexml` parses
-(no entity declared, expanded or fetched), within limits on its size, the number of units and the
-length of a segment; every problem is reported as ``path:line: message``.
+(no entity declared, expanded or fetched, no elements nested deeper than its limit),
+within limits on its size, the number of units and the length of a segment; every
+problem is reported as ``path:line: message``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ushtil import __version__
 from ushtil.project import layout
 from ushtil.project.files import write_text
 from ushtil.project.problems import Diagnostic, Location, display_path, error, warning
-from ushtil.project.safexml import XML_NS, Refused, make_parser
+from ushtil.project.safexml import XML_NS, Refused, check_depth, make_parser
 from ushtil.project.text import UNPUBLISHABLE
 from ushtil.translation.memory import Memory
 
@@ -121,6 +122,7 @@ class _Reader:
         if not self.stack and local != "tmx":
             raise Refused(f"not a TMX document: the root element is <{local}>")
         self.stack.append(local)
+        check_depth(len(self.stack))
         if self.seg is not None:
             return  # inline markup (<ph>, <bpt>, …): its text is kept
         if local == "header":
