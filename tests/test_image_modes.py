@@ -360,3 +360,14 @@ def test_a_palette_png_without_its_palette_is_no_internal_error(tmp_path: Path) 
         encode(path, variants("a", "x.png", found))
     except ImageProblem:
         pass  # refused with a message is as good as published
+
+
+def test_a_photo_too_tall_for_webp_is_refused_with_its_path(tmp_path: Path) -> None:
+    """A 1000 × 20000 infographic would need a 960 × 19200 variant, over WebP's 16,383."""
+    path = tmp_path / "tall.png"
+    Image.new("RGB", (1000, 20000), (200, 30, 30)).save(path)
+    with pytest.raises(ImageProblem, match="too tall for its width: 1000 × 20000"):
+        probe(path)
+    Image.new("RGB", (1000, 16000), (200, 30, 30)).save(path)
+    picture = variants("x", path.name, probe(path))
+    assert max(v.height for v in picture.webp) <= 16_383

@@ -41,6 +41,7 @@ from ushtil.project.pictures import EXTENSIONS
 
 MEDIA = "media"  # the output folder of the photos' variants
 WIDTHS = (480, 960, 1600)
+MAX_SIDE = 16_383  # WebP's limit on either side of an image
 MAX_PIXELS = 40_000_000  # 40 megapixels: more than any camera's photo a news site needs
 MAX_BYTES = 64 * 1024 * 1024  # a file larger than this is not read
 WEBP_QUALITY = 80
@@ -137,6 +138,12 @@ def probe(path: Path) -> Probe:
         if _turned(image):
             width, height = height, width
         alpha = _transparent(image)
+    tallest = round(height * min(width, WIDTHS[-1]) / width)
+    if tallest > MAX_SIDE:
+        raise ImageProblem(
+            f"too tall for its width: {width} × {height} (a variant would be {tallest} pixels "
+            f"high, over the {MAX_SIDE:,} a web image may have): crop it or split it"
+        )
     return Probe(digest, width, height, kind, alpha)
 
 
