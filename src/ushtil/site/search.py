@@ -390,9 +390,7 @@ def page_output(kit: Kit, found: _Language, ledger: Ledger) -> Output:
     return Output((kit.urls.file_for(url),), key, partial(_search_page, kit, lang, *shown))
 
 
-def _search_page(
-    kit: Kit, lang: str, bundles: tuple[str, ...], hidden: str
-) -> list[File] | None:
+def _search_page(kit: Kit, lang: str, bundles: tuple[str, ...], hidden: str) -> list[File] | None:
     config = kit.config
     url = search_url(kit, lang)
     info = PageInfo(
