@@ -215,3 +215,24 @@ def test_the_delta_hides_what_was_withdrawn(tmp_path: Path, bounded: list[tuple[
     page = (public / "kk/search/index.html").read_text(encoding="utf-8")
     assert 'data-bundles="/kk/pagefind/base/"' in page
     assert 'data-hidden="/kk/pagefind/delta/hidden.json"' in page
+
+
+def test_a_clash_of_identifiers_compacts(
+    tmp_path: Path, bounded: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A delta record named like a different record of the base (Pagefind's names are
+    short digests) cannot be told apart by the search page: the base is made again."""
+    project = tmp_path / "site"
+    generate(project, n=60)
+    assert build(project, now=NOW, jobs=1).ok
+    monkeypatch.setattr(searchplan, "settle_hidden", lambda *_: None)
+    append(project / "articles/g0003/kk.md", "Жаңа сөйлем.")
+    bounded.clear()
+    report = build(project, now=NOW, jobs=1)
+    assert report.ok
+    assert bounded[0] == ("kk", 1) and bounded[1][0] == "kk" and bounded[1][1] > 1
+    public = project / "public"
+    assert not (public / "kk/pagefind/delta").exists()
+    assert tree(public) == clean_build(project, tmp_path / "clean")
+    again = build(project, now=NOW, jobs=1)  # what was recorded is what is there
+    assert again.ok and again.changed == () and again.removed == ()

@@ -25,7 +25,7 @@ import json
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -179,6 +179,7 @@ class _Language:
     previous_delta: tuple[tuple[str, ...], str] | None
     plan: Plan = Plan(compact=True)
     parts: tuple[str, ...] = ()  # the parts this build's output has: base, delta
+    kept: list[Page] = field(default_factory=list)  # the last build's base, taken over
 
 
 def _previous(ledger: Ledger, folder: str) -> tuple[tuple[str, ...], str] | None:
@@ -219,12 +220,6 @@ def _keep(ledger: Ledger, previous: tuple[tuple[str, ...], str] | None) -> list[
     return ledger.reuse(Output(previous[0], previous[1], lambda: None)) or []
 
 
-def _there(ledger: Ledger, previous: tuple[tuple[str, ...], str] | None) -> bool:
-    """Whether every file of a part the last build left is still there."""
-    root = ledger.previous_root
-    return previous is not None and all(os.path.isfile(os.path.join(root, p)) for p in previous[0])
-
-
 def search_pages(kit: Kit, ledger: Ledger, *, later: bool = False) -> tuple[list[Page], list[str]]:
     """The search page and the index of every language: the base taken over and the
     delta made (or taken over), or, when the delta would outgrow its bound, a new base
@@ -236,8 +231,9 @@ def search_pages(kit: Kit, ledger: Ledger, *, later: bool = False) -> tuple[list
     pending: list[str] = []
     todo: list[_Language] = []
     for found in languages:
-        if not found.plan.compact and not _there(ledger, found.previous_base):
-            found.plan = Plan(compact=True)
+        if not found.plan.compact:
+            found.kept = _keep(ledger, found.previous_base)
+            found.plan = found.plan if found.kept else Plan(compact=True)  # a file is gone
         if not found.plan.compact:
             found.parts = ("base",)
             if not (found.plan.delta or found.plan.hidden):
@@ -251,16 +247,16 @@ def search_pages(kit: Kit, ledger: Ledger, *, later: bool = False) -> tuple[list
         elif found.plan.compact and not (found.own or found.previous_base):
             continue  # nothing to index, nothing indexed
         else:  # as the last build left it
-            found.parts = ("base",) if _there(ledger, found.previous_base) else ()
-            found.plan = Plan(compact=False)  # the base is taken over
+            if found.plan.compact:
+                found.kept = _keep(ledger, found.previous_base)
+            found.parts = ("base",) if found.kept else ()
             kept = _keep(ledger, found.previous_delta)
             pages += kept
             found.parts += ("delta",) if kept else ()
             pending.append(found.lang)
     pages += _make(kit, ledger, todo)
     for found in languages:
-        if not found.plan.compact and "base" in found.parts:
-            pages += _keep(ledger, found.previous_base)
+        pages += found.kept
         pages += ledger.produce(page_output(kit, found, ledger))
     return pages, pending
 
@@ -285,8 +281,9 @@ def _make(kit: Kit, ledger: Ledger, todo: list[_Language]) -> list[Page]:
         files = made.get((found.lang, "delta"), {})
         hidden = searchplan.settle_hidden(found.base, found.plan.hidden, fragments(files))
         if hidden is None:  # a clash of identifiers: compact
-            found.plan = Plan(compact=True)
-            found.parts = ()
+            for page in found.kept:  # the base taken over gives way to a new one
+                del ledger.recorded[page.path]
+            found.plan, found.parts, found.kept = Plan(compact=True), (), []
             again.append(found)
             continue
         key = delta_key(found.base, found.rows, found.plan)
