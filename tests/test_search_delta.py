@@ -236,3 +236,30 @@ def test_a_clash_of_identifiers_compacts(
     assert tree(public) == clean_build(project, tmp_path / "clean")
     again = build(project, now=NOW, jobs=1)  # what was recorded is what is there
     assert again.ok and again.changed == () and again.removed == ()
+
+
+def test_later_keeps_the_index_as_it_was_until_the_next_build(
+    tmp_path: Path, bounded: list[tuple[str, int]]
+) -> None:
+    """``serve``'s first build after a save leaves the index as it was; the next makes it."""
+    project = tmp_path / "site"
+    generate(project, n=60)
+    assert build(project, now=NOW, jobs=1).ok
+    public = project / "public"
+    append(project / "articles/g0003/kk.md", "Жаңа сөйлем.")
+    assert build(project, now=NOW, jobs=1).ok
+    with_delta = tree(public)
+    found = standing(public, "kk")
+    append(project / "articles/g0006/kk.md", "Тағы бір сөйлем.")
+    bounded.clear()
+    first = build(project, now=NOW, jobs=1, search_later=True)
+    assert first.ok and first.search_pending == ("kk",) and bounded == []
+    assert standing(public, "kk") == found  # the last delta, with its base
+    assert {p: h for p, h in tree(public).items() if "/pagefind/" in p} == {
+        p: h for p, h in with_delta.items() if "/pagefind/" in p
+    }
+    second = build(project, now=NOW, jobs=1)
+    assert second.ok and second.search_pending == () and bounded == [("kk", 2)]
+    clean = clean_build(project, tmp_path / "clean")
+    assert outside_search(tree(public)) == outside_search(clean)
+    assert standing(public, "kk") == standing(tmp_path / "clean/public", "kk")
