@@ -122,7 +122,7 @@ def index_time(project: Path) -> tuple[float, int]:
     from ushtil.site.graph import build_graph
     from ushtil.site.markdown import Bodies
     from ushtil.site.pages import Kit
-    from ushtil.site.search import make_indexes, records, shards
+    from ushtil.site.search import make_indexes, own_versions, records
     from ushtil.site.templating import Templates
 
     loaded = load_site(project)
@@ -131,11 +131,7 @@ def index_time(project: Path) -> tuple[float, int]:
     graph = build_graph(loaded.site, now_utc())
     templates = Templates(config, graph.urls, loaded.catalogs, compiled=False)
     kit = Kit(config, graph, templates, Bodies(config, None), "")
-    wanted = {
-        (lang, shard): records(kit, lang, own)
-        for lang in config.codes
-        for shard, own in shards(kit, lang).items()
-    }
+    wanted = {(lang, "base"): records(kit, lang, own_versions(kit, lang)) for lang in config.codes}
     start = time.perf_counter()
     make_indexes(wanted, graph.urls.prefix)
     return time.perf_counter() - start, sum(len(found) for found in wanted.values())

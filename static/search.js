@@ -16,6 +16,7 @@
   var more = root.querySelector(".search-more");
   var lang = document.documentElement.lang;
   var engine = null;
+  var hidden = new Set();
   var found = [];
   var shown = 0;
   var generation = 0;
@@ -39,13 +40,22 @@
     return fill(table.forms[form], { count: n.toLocaleString(lang) });
   }
 
-  /* the language's index: its first shard, with the others merged into it */
+  /* the language's index: its base, with the delta of recent changes merged into it, and
+     the base's records the delta supersedes (a version changed or withdrawn since), which
+     are left out of the results by their identifier */
   function load() {
     if (!engine) {
       var base = root.getAttribute("data-base");
       var bundles = (root.getAttribute("data-bundles") || "").split(" ").filter(Boolean);
+      var hiddenUrl = root.getAttribute("data-hidden") || "";
       if (!bundles.length) return Promise.resolve(null);  /* nothing indexed yet */
-      engine = import(bundles[0] + "pagefind.js").then(function (pf) {
+      var hiddenList = hiddenUrl ? fetch(hiddenUrl).then(function (response) {
+        if (!response.ok) throw new Error(hiddenUrl + ": " + response.status);
+        return response.json();
+      }) : Promise.resolve([]);
+      engine = Promise.all([import(bundles[0] + "pagefind.js"), hiddenList]).then(function (got) {
+        var pf = got[0];
+        hidden = new Set(got[1]);
         return pf.options({ baseUrl: base }).then(function () {
           return Promise.all(bundles.slice(1).map(function (bundle) {
             return pf.mergeIndex(bundle, { baseUrl: base });
@@ -56,6 +66,17 @@
       });
     }
     return engine;
+  }
+
+  /* the results but the superseded ones, each record once (a record the base and the delta
+     both hold, unchanged, is the same record) */
+  function standing(results) {
+    var seen = new Set();
+    return results.filter(function (r) {
+      if (hidden.has(r.id) || seen.has(r.id)) return false;
+      seen.add(r.id);
+      return true;
+    });
   }
 
   function item(data) {
@@ -105,7 +126,7 @@
       return pf ? pf.debouncedSearch(q, { filters: filters }, 150) : { results: [] };
     }).then(function (search) {
       if (search === null || mine !== generation) return;
-      found = search.results;
+      found = standing(search.results);
       shown = 0;
       list.innerHTML = "";
       status.innerHTML = found.length ? countText(found.length) : fill(strings.none, { query: q });

@@ -126,18 +126,19 @@ def test_search_bundle_types_and_caching(server: str) -> None:
     page = get(server, "/kk/search/")
     assert page.status == 200 and page.headers["Content-Language"] == "kk"
     assert page.headers["Content-Type"] == "text/html; charset=utf-8"
-    script = get(server, "/kk/pagefind/0/pagefind.js")
+    script = get(server, "/kk/pagefind/base/pagefind.js")
     assert script.status == 200
     assert script.headers["Content-Type"] == "application/javascript; charset=utf-8"
     assert script.headers["Cache-Control"] == "no-cache"
-    entry = get(server, "/kk/pagefind/0/pagefind-entry.json")
+    entry = get(server, "/kk/pagefind/base/pagefind-entry.json")
     assert entry.headers["Content-Type"].startswith("application/json")
-    meta = f"/kk/pagefind/0/pagefind.{json.loads(entry.body)['languages']['kk']['hash']}.pf_meta"
-    for path in (meta, "/ru/pagefind/0/wasm.ru.pagefind", "/kk/pagefind/0/wasm.unknown.pagefind"):
+    meta = f"/kk/pagefind/base/pagefind.{json.loads(entry.body)['languages']['kk']['hash']}.pf_meta"
+    wasm = ("/ru/pagefind/base/wasm.ru.pagefind", "/kk/pagefind/base/wasm.unknown.pagefind")
+    for path in (meta, *wasm):
         response = get(server, path, {"Accept-Encoding": "gzip"})
         assert response.status == 200, path
         assert response.headers["Content-Type"] == "application/octet-stream", path
         assert "Content-Encoding" not in response.headers, path
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert get(server, meta).headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert get(server, "/ru/pagefind/0/wasm.ru.pagefind").headers["Cache-Control"] == "no-cache"
+    assert get(server, "/ru/pagefind/base/wasm.ru.pagefind").headers["Cache-Control"] == "no-cache"

@@ -13,7 +13,6 @@ from conftest import NOW, build_ok, build_report, edit, find, make_project, mess
 
 import ushtil.site.pagefind
 from ushtil.interface.plurals import PLURAL_FORMS, parse_plural_forms
-from ushtil.site import search
 from ushtil.site.build import build
 
 
@@ -101,52 +100,6 @@ def test_the_index_is_made_again_only_when_its_language_changed(
     assert clean.ok and bundle(public) == bundle(sample / "clean")
 
 
-def test_shards_hold_each_version_once_and_an_edit_remakes_one(
-    sample: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    size = search.SHARD_SIZE
-    counts = [search.shard_count(n) for n in (0, 1, size, size + 1, 2 * size, 2 * size + 1)]
-    assert counts == [1, 1, 1, 2, 2, 4]
-    assert search.shard_count(12 * size) == 16
-    monkeypatch.setattr(search, "SHARD_SIZE", 1)  # a shard for (about) each Kazakh version
-    made: list[str] = []
-    real = ushtil.site.pagefind.make_index
-
-    def counting(lang: str, pages: object) -> dict[str, bytes]:
-        made.append(lang)
-        return real(lang, pages)  # type: ignore[arg-type]  # what search.py gives it
-
-    monkeypatch.setattr(ushtil.site.pagefind, "make_index", counting)
-    public = build_ok(sample)
-    shards = sorted((p.name for p in (public / "kk/pagefind").iterdir()), key=int)
-    by_shard = {
-        shard: [json.loads(gzip.decompress(f.read_bytes())[12:])["url"] for f in fragments]
-        for shard in shards
-        for fragments in [sorted((public / "kk/pagefind" / shard).rglob("*.pf_fragment"))]
-    }
-    urls = [url for found in by_shard.values() for url in found]
-    own = sorted(  # the Kazakh article pages but fallbacks (noindex): each in one shard
-        f"/{p.parent.relative_to(public).as_posix()}/"
-        for p in (public / "kk/news").glob("*/index.html")
-        if "noindex" not in p.read_text(encoding="utf-8")
-    )
-    assert sorted(urls) == own and len(own) > 2 and len(set(urls)) == len(urls)
-    assert len(shards) > 2
-    # the runtime is in the first shard only (an empty shard is not written): the others
-    # are merged into it
-    assert (public / "kk/pagefind" / shards[0] / "pagefind.js").is_file()
-    for shard in shards[1:]:
-        assert not list((public / "kk/pagefind" / shard).glob("*.js"))
-        assert not list((public / "kk/pagefind" / shard).glob("wasm.*"))
-    page = (public / "kk/search/index.html").read_text(encoding="utf-8")
-    bundles = find(page, "section", id="search")[0].get("data-bundles")
-    assert bundles == " ".join(f"/kk/pagefind/{shard}/" for shard in shards)
-    made.clear()
-    edit(sample / "articles/10888/kk.md", "Бүгін партия", "Бүгін кеште партия")
-    build_ok(sample)
-    assert made == ["kk"]  # one shard of one language
-
-
 def test_the_search_page_speaks_its_language(sample: Path) -> None:
     public = build_ok(sample)
     for lang in ("kk", "ru", "en"):
@@ -154,7 +107,8 @@ def test_the_search_page_speaks_its_language(sample: Path) -> None:
         assert find(html, "html", lang=lang)
         assert find(html, "meta", name="robots", content="noindex")
         section = find(html, "section", id="search")[0]
-        assert section.get("data-bundles") == f"/{lang}/pagefind/0/"
+        assert section.get("data-bundles") == f"/{lang}/pagefind/base/"
+        assert section.get("data-hidden") == ""  # no delta: nothing left out
         page = (public / lang / "news/10888/index.html").read_text(encoding="utf-8")
         forms = find(page, "form", role="search")
         assert len(forms) == 1 and forms[0].get("action") == f"/{lang}/search/"

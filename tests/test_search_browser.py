@@ -15,7 +15,7 @@ from conftest import build_ok, edit, make_project
 from servers import CHROMIUM, nginx, nginx_available, static_server, unless_required
 from test_browser import Tab
 
-from ushtil.site import search as search_module
+from ushtil.site import searchplan
 
 if os.environ.get("USHTIL_REQUIRE_ALL") == "1":
     import playwright.sync_api as playwright_api
@@ -147,30 +147,33 @@ def test_search_through_nginx(public: Path, tmp_path: Path, tab: Tab) -> None:
 
 
 @pytest.fixture(scope="module")
-def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The sample site with every language's index in shards of one version."""
+def with_delta(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample site with a Kazakh version edited and another withdrawn after its index was
+    made: the base holds them as they were, the delta as they are."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search_module, "SHARD_SIZE", 1)
-        public = build_ok(make_project(tmp_path_factory.mktemp("sharded")))
-    assert (public / "kk/pagefind/1/pagefind-entry.json").is_file()
+        patch.setattr(searchplan, "BOUND", 2)
+        project = make_project(tmp_path_factory.mktemp("delta"))
+        kk = project / "articles/10888/kk.md"
+        kk.write_text(kk.read_text(encoding="utf-8") + "\nЗқзқескісөз.\n", encoding="utf-8")
+        build_ok(project)
+        edit(kk, "Зқзқескісөз", "Зқзқжаңасөз")
+        edit(project / "articles/site-languages/kk.md", "+++\ntitle", "+++\ndraft = true\ntitle")
+        public = build_ok(project)
+    assert (public / "kk/pagefind/delta/pagefind-entry.json").is_file()
     with static_server(public) as base:
         yield base
 
 
-def test_shards_are_searched_as_one_index(sharded: str, site: str, tab: Tab) -> None:
+def test_the_delta_is_searched_with_the_base(with_delta: str, site: str, tab: Tab) -> None:
     whole = search(tab, site, "kk", "басты")
-    found = search(tab, sharded, "kk", "басты")
-    # every shard answers: what the whole index finds is found (a prefix may reach a few more
-    # word forms in a small shard's dictionary than in the whole one)
-    assert set(whole) <= set(found)
-    assert {"/kk/news/10888/", "/kk/news/site-languages/"} <= set(found)
+    found = search(tab, with_delta, "kk", "басты")
+    assert {"/kk/news/10888/", "/kk/news/site-languages/"} <= set(whole)
+    assert set(found) == set(whole) - {"/kk/news/site-languages/"}  # withdrawn: left out
     assert tab.page.locator(".search-status").inner_text() == f"{len(found)} нәтиже"
-    tab.page.locator("#search-category").select_option(label="Сайт туралы")
-    tab.page.wait_for_function(
-        "document.querySelectorAll('.search-results a').length === 1"
-        " && document.querySelector('.search-results a').getAttribute('href')"
-        " === '/kk/news/site-languages/'"
-    )
+    # the edited version is found by its new text, once, and no longer by its old one
+    assert search(tab, with_delta, "kk", "зқзқжаңасөз") == ["/kk/news/10888/"]
+    assert search(tab, with_delta, "kk", "зқзқескісөз") == []
+    assert search(tab, with_delta, "kk", "Исекешев").count("/kk/news/10888/") == 1
     assert tab.errors == []
 
 
