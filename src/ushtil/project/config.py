@@ -21,7 +21,6 @@ from ushtil.project.text import publishable_problems
 from ushtil.project.tomlfields import Fields, parse_toml
 
 # Matched against the whole string (fullmatch; \Z, unlike $, does not accept a final newline).
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 LANG_CODE = re.compile(r"[a-z]{2}\Z")
 BASE_URL = re.compile(r"https?://[^/\s]+(?:/\S*)?\Z")
 
@@ -259,7 +258,11 @@ def _labels(f: Fields, key: str) -> tuple[Label, ...]:
     labels: list[Label] = []
     for slug in table.data:
         msgid = table.string(slug, nonempty=True)
-        if not SLUG.fullmatch(slug):
+        if len(slug) > layout.NAME_MAX:
+            longer = f"a slug in [{key}] is longer than {layout.NAME_MAX} characters"
+            table.fail(slug, "slug", longer)
+            continue
+        if not layout.NAME.fullmatch(slug):
             table.fail(
                 slug, "slug", f"'{slug}' in [{key}] must be lowercase letters, digits and hyphens"
             )

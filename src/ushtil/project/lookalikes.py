@@ -36,7 +36,6 @@ LOOKALIKES = {
 # Letters whose Cyrillic twin is Kazakh only: in a Russian word they have no fix.
 KAZAKH_ONLY = frozenset("iIhəƏ")
 WORD = re.compile(r"[^\W\d_]+")
-ARTICLE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # as articles.ARTICLE_ID
 # Characters that change how text is shown without being seen, as Unicode's properties
 # name them (the table is generated, see project/invisible.py): Bidi_Control (marks,
 # embeddings, overrides and isolates: the "Trojan Source" characters) anywhere, and
@@ -206,7 +205,7 @@ def fix_articles(
         else ()
     )
     for article_id in ids:
-        if not ARTICLE_NAME.fullmatch(article_id):
+        if not layout.NAME.fullmatch(article_id):
             problems.append(error(Location(article_id), "article", "not an article ID"))
             continue
         article_folder = folder / article_id
