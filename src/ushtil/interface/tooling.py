@@ -27,7 +27,7 @@ from babel.messages.pofile import read_po as babel_read_po
 from ushtil.interface.plurals import PLURAL_FORMS, plural_forms
 from ushtil.interface.pofile import Entry, render
 from ushtil.interface.posyntax import header_line, read_po
-from ushtil.interface.rules import bare_percent
+from ushtil.interface.rules import bare_percent, python_format
 from ushtil.project import layout
 from ushtil.project.config import site_host
 from ushtil.project.files import check_writable, write_text
@@ -108,11 +108,6 @@ def extract_template(root: Path) -> tuple[BabelCatalog | None, list[Diagnostic]]
                 )
         comments = [c if c.startswith(COMMENT_TAGS) else f"{COMMENT_TAGS[0]} {c}" for c in comments]
         catalog.add(message, None, [(path, lineno)], auto_comments=comments, context=context)
-    for msg in catalog:
-        if msg.id and any(
-            bare_percent(i) for i in ((msg.id,) if isinstance(msg.id, str) else msg.id)
-        ):
-            msg.flags.discard("python-format")
     return catalog, diagnostics
 
 
@@ -185,6 +180,16 @@ def _ids(value: object) -> tuple[str, str | None]:
     return str(value), None
 
 
+def _flags(message: Message) -> list[str]:
+    """A message's flags, ``python-format`` decided by ushtil's grammar of placeholders
+    (:func:`ushtil.interface.rules.python_format`), not Babel's."""
+    flags = set(message.flags) - {"python-format"}
+    ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+    if "no-python-format" not in flags and python_format(ids):
+        flags.add("python-format")
+    return sorted(flags)
+
+
 def _entry(message: Message, nplurals: int) -> Entry:
     msgid, msgid_plural = _ids(message.id)
     entry = Entry(
@@ -193,7 +198,7 @@ def _entry(message: Message, nplurals: int) -> Entry:
         references=[(path, line or None) for path, line in message.locations],
         comments=list(message.auto_comments),
         translator_comments=list(message.user_comments),
-        flags=sorted(message.flags),
+        flags=_flags(message),
     )
     string = message.string
     if msgid_plural is not None:
