@@ -28,6 +28,7 @@ from ushtil.interface.posyntax import header_line, msgid_lines, msgstr_forms
 from ushtil.project.lookalikes import CYRILLIC_LANGS, lookalikes
 from ushtil.project.markdown import inline_problems
 from ushtil.project.problems import Diagnostic, Location, error
+from ushtil.project.text import UNPUBLISHABLE
 
 # The one grammar of a %-placeholder: a conversion specifier as Python's % operator reads
 # it (a mapping key without parentheses, flags, width, precision, length modifier,
@@ -41,9 +42,6 @@ PRINTF = re.compile(
     r"(?:\.(?P<precision>\*|\d*))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])?"
 )  # fmt: skip
 BRACE = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[!:][^{}]*)?\}(?!\})")
-# What XML 1.0 does not allow in a document: C0 controls but tab, LF and CR; U+FFFE,
-# U+FFFF; lone surrogates. Invisible, and often pasted from a word processor.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _stray(m: re.Match[str]) -> bool:
@@ -264,7 +262,7 @@ def judge(
         if not form:
             continue
         which = f"msgstr[{index}]" if entry.msgid_plural else "msgstr"
-        control = CONTROL.search(form)
+        control = UNPUBLISHABLE.search(form)  # invisible, often pasted from a word processor
         if control:
             findings.append(
                 Finding(
