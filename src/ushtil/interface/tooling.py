@@ -22,7 +22,6 @@ from babel.messages.catalog import Catalog as BabelCatalog
 from babel.messages.catalog import Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po as babel_read_po
 
 from ushtil.interface.plurals import PLURAL_FORMS, plural_forms
 from ushtil.interface.pofile import Entry, render
@@ -235,11 +234,17 @@ def po_text(
 # --- init and update --------------------------------------------------------------------
 
 
+def _catalog(nplurals: int) -> BabelCatalog:
+    """An empty Babel catalogue with ``nplurals`` plural forms. Babel takes the number from
+    a locale unless a ``Plural-Forms`` header is set, through its public ``mime_headers``."""
+    catalog = BabelCatalog(locale=None, fuzzy=False, charset="utf-8")
+    catalog.mime_headers = [("Plural-Forms", f"nplurals={nplurals};")]
+    return catalog
+
+
 def from_polib(po: polib.POFile, nplurals: int) -> BabelCatalog:
     """A Babel catalogue from a file polib read (Babel's own reader garbles long ``#|`` lines)."""
-    catalog = BabelCatalog(fuzzy=False, charset="utf-8")
-    # Babel takes the number of plural forms from a locale; the header's is wanted here
-    catalog._num_plurals = nplurals  # type: ignore[assignment]  # a private field, typed None
+    catalog = _catalog(nplurals)
     for entry in po:
         ident: str | tuple[str, str] = (
             (entry.msgid, entry.msgid_plural) if entry.msgid_plural else entry.msgid
@@ -292,12 +297,7 @@ def read_template(root: Path) -> tuple[Template | None, list[Diagnostic]]:
     pot, problems = read_po(target, layout.POT)
     if pot is None:
         return None, problems
-    try:
-        with open(target, "rb") as handle:
-            return (babel_read_po(handle), dict(pot.metadata)), []
-    except (OSError, ValueError, LookupError) as exc:
-        unreadable = f"cannot read the template: {exc}"
-        return None, [error(Location(layout.POT), "po-syntax", unreadable)]
+    return (from_polib(pot, 2), dict(pot.metadata)), []
 
 
 def init(
@@ -319,9 +319,8 @@ def init(
     if read is None:
         return None, problems
     template, pot_metadata = read
-    catalog = BabelCatalog(locale=None, fuzzy=False, charset="utf-8")
-    nplurals = int(plural.split(";")[0].split("=")[1])
-    catalog._num_plurals = nplurals  # type: ignore[assignment]  # as in from_polib
+    parsed, _ = plural_forms(plural)
+    catalog = _catalog(parsed[0] if parsed else 2)
     for message in template:
         if message.id:
             catalog.add(
