@@ -20,21 +20,19 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ushtil.project import layout
+from ushtil.project import languages, layout
 from ushtil.project.files import write_text
 from ushtil.project.invisible import BIDI_CONTROL, DEFAULT_IGNORABLE
 from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
 from ushtil.project.text import read_text
 
-CYRILLIC_LANGS = ("kk", "ru")
+CYRILLIC_LANGS = languages.CYRILLIC
 # Latin (and Latin-script) letters that look like Cyrillic ones, and the letter meant.
 LOOKALIKES = {
     "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у",
     "A": "А", "E": "Е", "O": "О", "P": "Р", "C": "С", "X": "Х", "H": "Н", "K": "К", "M": "М",
     "T": "Т", "B": "В", "i": "і", "I": "І", "h": "һ", "ə": "ә", "Ə": "Ә",
 }  # fmt: skip
-# Letters whose Cyrillic twin is Kazakh only: in a Russian word they have no fix.
-KAZAKH_ONLY = frozenset("iIhəƏ")
 WORD = re.compile(r"[^\W\d_]+")
 # Characters that change how text is shown without being seen, as Unicode's properties
 # name them (the table is generated, see project/invisible.py): Bidi_Control (marks,
@@ -97,14 +95,15 @@ def _mixed_words(text: str) -> list[tuple[int, str]]:
 
 def fixed_word(word: str, lang: str) -> str | None:
     """``word`` with its look-alikes replaced, when that is unambiguous: every other
-    letter is Cyrillic and each look-alike has its twin in ``lang``."""
+    letter is Cyrillic and each look-alike has its twin in ``lang``'s alphabet (a Latin
+    ``i`` is the Kazakh ``і``, which Russian lacks)."""
     if lang not in CYRILLIC_LANGS:
         return None
     out = []
     for ch in word:
         if is_cyrillic(ch):
             out.append(ch)
-        elif ch in LOOKALIKES and not (lang == "ru" and ch in KAZAKH_ONLY):
+        elif ch in LOOKALIKES and LOOKALIKES[ch].lower() in languages.KNOWN[lang].letters:
             out.append(LOOKALIKES[ch])
         else:
             return None
