@@ -78,3 +78,74 @@ def test_no_module_is_too_long() -> None:
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+# A rule kept in two places drifts apart: each of these is spelt once in the package.
+RULES = {
+    "an article's ID, a slug": r"[a-z0-9]+(?:-[a-z0-9]+)*",
+    "a %-placeholder": "[diouxXeEfFgGcrsa",
+    "what XML forbids": "\x0e-\x1f\ufffe\uffff",
+    "the Markdown dialect": "commonmark",
+    "a parser of untrusted XML": "ParserCreate",
+    "a language's plural rule": "n%10",
+}
+
+
+def _pattern_literals(path: Path) -> list[tuple[str, int]]:
+    """The string constants given as the pattern of a `re` call."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "re"
+            and node.args
+        ):
+            parts = [node.args[0]]
+            if isinstance(node.args[0], ast.BinOp):  # "a" + "b"
+                parts = [node.args[0].left, node.args[0].right]
+            found += [
+                (p.value, node.lineno)
+                for p in parts
+                if isinstance(p, ast.Constant) and isinstance(p.value, str)
+            ]
+    return found
+
+
+def _code_strings(path: Path) -> list[str]:
+    """Every string constant and attribute name of a module (its docstrings not counted)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = {
+        id(n.body[0].value)
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef)) and n.body
+        and isinstance(n.body[0], ast.Expr)
+    }  # fmt: skip
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+            out.append(node.value)
+        elif isinstance(node, ast.Attribute):
+            out.append(node.attr)
+    return out
+
+
+def test_each_rule_is_defined_once() -> None:
+    strings = {name: _code_strings(path) for name, path in modules().items()}
+    where = {
+        rule: [name for name, found in strings.items() for s in found if mark in s]
+        for rule, mark in RULES.items()
+    }
+    assert {rule: len(names) for rule, names in where.items()} == dict.fromkeys(RULES, 1), where
+
+
+def test_no_regular_expression_is_written_twice() -> None:
+    seen: dict[str, str] = {}
+    twice = []
+    for name, path in modules().items():
+        for pattern, line in _pattern_literals(path):
+            if len(pattern) > 8 and pattern in seen:
+                twice.append(f"{name}:{line} repeats {seen[pattern]}: {pattern!r}")
+            seen.setdefault(pattern, f"{name}:{line}")
+    assert twice == []

@@ -15,11 +15,12 @@ from hypothesis import strategies as st
 
 from ushtil.project.articles import ARTICLE_ID, load_articles, parse_version
 from ushtil.project.config import read_config
+from ushtil.project.markdown import BodyRenderer
 from ushtil.project.pictures import safe_relative
 from ushtil.project.problems import printable
 from ushtil.project.text import decode
 from ushtil.site.graph import Urls
-from ushtil.site.markdown import SAFE_TAGS, markdown_renderer, sanitise
+from ushtil.site.markdown import SAFE_TAGS, body_html
 
 settings.register_profile("ci", deadline=None, derandomize=True, max_examples=150, print_blob=True)
 settings.register_profile("dev", deadline=None, max_examples=150)
@@ -221,9 +222,9 @@ def test_any_folder_name_is_an_id_or_a_clear_error(tmp_path_factory, name: str) 
 
 @given(source=markdownish)
 def test_markdown_output_stays_in_the_page(source: str) -> None:
-    check_safe(markdown_renderer(raw_html=False).render(source), COMMONMARK_TAGS)
+    check_safe(body_html(BodyRenderer(raw_html=False), source), COMMONMARK_TAGS)
 
 
 @given(source=markdownish)
 def test_trusted_raw_html_is_sanitised(source: str) -> None:
-    check_safe(sanitise(markdown_renderer(raw_html=True).render(source)), SAFE_TAGS)
+    check_safe(body_html(BodyRenderer(raw_html=True), source), SAFE_TAGS)

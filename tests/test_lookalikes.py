@@ -69,8 +69,8 @@ def test_invisible_characters_in_a_title_are_warned_about(
     edit(ru, 'title = "Асет', 'title = "\u202eАсет\u200b')
     code, out, err = run(sample, "check", capsys=capsys)
     assert code == 0
-    assert "articles/10888/ru.md:2:10: warning: invisible bidirectional override U+202E" in err
-    assert "articles/10888/ru.md:2:15: warning: invisible zero-width character U+200B" in err
+    assert "articles/10888/ru.md:2:10: warning: invisible bidirectional control U+202E" in err
+    assert "articles/10888/ru.md:2:15: warning: invisible character U+200B" in err
     code, out, err = run(sample, "check", "--strict", capsys=capsys)
     assert code == 1
 

@@ -15,10 +15,9 @@ from conftest import build_ok, edit, read
 from ushtil.cli.main import main
 from ushtil.interface.pofile import Entry, render
 from ushtil.project.freshness import version_state
-from ushtil.project.markdown import inline_problems
+from ushtil.project.markdown import inline_problems, markdown_renderer
 from ushtil.project.model import Version
 from ushtil.site.build import load_site
-from ushtil.site.render import markdown_renderer
 from ushtil.translation import segments
 
 PO = "i18n/articles/10888.kk.po"

@@ -30,6 +30,7 @@ import polib
 from ushtil.interface.posyntax import keyword_lines, parse_po
 from ushtil.project import layout
 from ushtil.project.articles import split_front_matter
+from ushtil.project.languages import KNOWN
 from ushtil.project.lookalikes import WORD, is_cyrillic
 from ushtil.project.model import Site, Version
 from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
@@ -40,8 +41,9 @@ MAX_BYTES = 4 * 1024 * 1024
 MAX_ELEMENTS = 200_000
 MAX_ENDING = 10
 MIN_STEM = 3
-VOWELS = frozenset("аәеёиіоөуұүыэюяaeiouy")
-VOICED = frozenset("кқп")
+# what a stem loses at its end, in any language ushtil knows (project/languages.py)
+VOWELS = frozenset("".join(facts.vowels for facts in KNOWN.values()))
+VOICED = frozenset("".join(facts.voicing for facts in KNOWN.values()))
 GLOSSARY_CODE = "glossary"
 ARTICLE_SOURCE = "X-Ushtil-Source-Language"  # the header of an article's export
 LATIN_ENDINGS = ("", "s", "es")

@@ -7,12 +7,11 @@ import gettext
 import re
 from collections.abc import Callable
 
-# Plural rules ushtil vouches for; a catalogue whose header disagrees is reported.
-PLURAL_FORMS = {
-    "kk": (2, "(n != 1)"),
-    "ru": (3, "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)"),
-    "en": (2, "(n != 1)"),
-}  # fmt: skip
+from ushtil.project.languages import KNOWN
+
+# Plural rules ushtil vouches for (project/languages.py); a catalogue whose header
+# disagrees is reported.
+PLURAL_FORMS = {code: (facts.nplurals, facts.plural) for code, facts in KNOWN.items()}
 PLURAL_HEADER = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$")
 # n for which a plural expression is evaluated before it is trusted (msgfmt tries 0…1000)
 PLURAL_SAMPLES = (*range(1001), 10**4, 10**5, 10**6, 10**9, 2**31 - 1)

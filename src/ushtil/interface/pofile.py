@@ -85,7 +85,9 @@ def escape(text: str) -> str:
 
 def _python_directives(text: str) -> list[tuple[int, int]]:
     """(start, end) of each valid printf-style directive, as gettext's format-python.c
-    marks them: parsing stops at the first invalid one."""
+    marks them: parsing stops at the first invalid one. This is GNU gettext's reading,
+    kept only so lines break where ``msgcat`` breaks them; what a placeholder is for
+    ushtil is :data:`ushtil.interface.rules.PRINTF`."""
     spans: list[tuple[int, int]] = []
     i, n = 0, len(text)
     named = unnamed = False

@@ -28,36 +28,51 @@ from ushtil.interface.posyntax import header_line, msgid_lines, msgstr_forms
 from ushtil.project.lookalikes import CYRILLIC_LANGS, lookalikes
 from ushtil.project.markdown import inline_problems
 from ushtil.project.problems import Diagnostic, Location, error
+from ushtil.project.text import UNPUBLISHABLE
 
-PYFORMAT = re.compile(
-    r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?"
-    r"(?P<conv>[diouxXeEfFgGcrsa%])?"
+# The one grammar of a %-placeholder: a conversion specifier as Python's % operator reads
+# it (a mapping key without parentheses, flags, width, precision, length modifier,
+# conversion; `conv` is None when the % starts no complete specifier). Interface strings
+# are formatted with a mapping (`text % variables`), so a specifier that cannot take one
+# (a `*` width or precision) and an unnamed one with the space flag (the `% d` of "50%
+# discount") are stray '%', not placeholders; so is any % that starts no specifier, and
+# %% with anything between.
+PRINTF = re.compile(
+    r"%(?:\((?P<name>[^()]*)\))?(?P<flags>[#0\- +]*)(?P<width>\*|\d+)?"
+    r"(?:\.(?P<precision>\*|\d*))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])?"
 )  # fmt: skip
 BRACE = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[!:][^{}]*)?\}(?!\})")
-# What XML 1.0 does not allow in a document: C0 controls but tab, LF and CR; U+FFFE,
-# U+FFFF; lone surrogates. Invisible, and often pasted from a word processor.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _stray(m: re.Match[str]) -> bool:
+    """Whether a match of :data:`PRINTF` is a '%' that formatting with a mapping breaks on."""
+    conv, name = m.group("conv"), m.group("name")
+    if conv is None or conv == "%":
+        return m.group() != "%%"  # a percent sign is %% exactly
+    if "*" in (m.group("width") or "") + (m.group("precision") or ""):
+        return True
+    return name is None and " " in m.group("flags")
 
 
 def placeholders(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(printf-style placeholders, brace placeholders) in ``text``; %% is not one."""
-    printf: set[str] = set()
-    for m in PYFORMAT.finditer(text):
-        if m.group("conv") == "%":
-            continue
-        name, conv = m.group("name"), m.group("conv") or ""
-        printf.add(f"%({name})" if name is not None else f"%{conv}")
+    printf = {
+        f"%({m.group('name')})" if m.group("name") is not None else f"%{m.group('conv')}"
+        for m in PRINTF.finditer(text)
+        if not _stray(m) and m.group("conv") != "%"
+    }
     return frozenset(printf), frozenset(BRACE.findall(text))
-
-
-VALID_PERCENT = re.compile(
-    r"%(?:%|(?:\([A-Za-z_][A-Za-z0-9_]*\))?[#0\-+]*\d*(?:\.\d+)?[hlL]?[diouxXeEfFgGcrsa])"
-)
 
 
 def bare_percent(text: str) -> bool:
     """True when ``text`` has a '%' that is no placeholder (it would break %-formatting)."""
-    return "%" in VALID_PERCENT.sub("", text)
+    return any(_stray(m) for m in PRINTF.finditer(text))
+
+
+def python_format(texts: tuple[str, ...]) -> bool:
+    """Whether a message is ``python-format`` (gettext's flag): it has a %-specifier
+    (``%%`` included) and no stray '%'."""
+    return any(PRINTF.search(t) for t in texts) and not any(bare_percent(t) for t in texts)
 
 
 def plural_problem(header: str | None, language: str) -> tuple[PluralRule | None, str | None]:
@@ -247,7 +262,7 @@ def judge(
         if not form:
             continue
         which = f"msgstr[{index}]" if entry.msgid_plural else "msgstr"
-        control = CONTROL.search(form)
+        control = UNPUBLISHABLE.search(form)  # invisible, often pasted from a word processor
         if control:
             findings.append(
                 Finding(

@@ -22,12 +22,11 @@ from babel.messages.catalog import Catalog as BabelCatalog
 from babel.messages.catalog import Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po as babel_read_po
 
 from ushtil.interface.plurals import PLURAL_FORMS, plural_forms
 from ushtil.interface.pofile import Entry, render
 from ushtil.interface.posyntax import header_line, read_po
-from ushtil.interface.rules import bare_percent
+from ushtil.interface.rules import bare_percent, python_format
 from ushtil.project import layout
 from ushtil.project.config import site_host
 from ushtil.project.files import check_writable, write_text
@@ -108,11 +107,6 @@ def extract_template(root: Path) -> tuple[BabelCatalog | None, list[Diagnostic]]
                 )
         comments = [c if c.startswith(COMMENT_TAGS) else f"{COMMENT_TAGS[0]} {c}" for c in comments]
         catalog.add(message, None, [(path, lineno)], auto_comments=comments, context=context)
-    for msg in catalog:
-        if msg.id and any(
-            bare_percent(i) for i in ((msg.id,) if isinstance(msg.id, str) else msg.id)
-        ):
-            msg.flags.discard("python-format")
     return catalog, diagnostics
 
 
@@ -185,6 +179,16 @@ def _ids(value: object) -> tuple[str, str | None]:
     return str(value), None
 
 
+def _flags(message: Message) -> list[str]:
+    """A message's flags, ``python-format`` decided by ushtil's grammar of placeholders
+    (:func:`ushtil.interface.rules.python_format`), not Babel's."""
+    flags = set(message.flags) - {"python-format"}
+    ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+    if "no-python-format" not in flags and python_format(ids):
+        flags.add("python-format")
+    return sorted(flags)
+
+
 def _entry(message: Message, nplurals: int) -> Entry:
     msgid, msgid_plural = _ids(message.id)
     entry = Entry(
@@ -193,7 +197,7 @@ def _entry(message: Message, nplurals: int) -> Entry:
         references=[(path, line or None) for path, line in message.locations],
         comments=list(message.auto_comments),
         translator_comments=list(message.user_comments),
-        flags=sorted(message.flags),
+        flags=_flags(message),
     )
     string = message.string
     if msgid_plural is not None:
@@ -230,11 +234,17 @@ def po_text(
 # --- init and update --------------------------------------------------------------------
 
 
+def _catalog(nplurals: int) -> BabelCatalog:
+    """An empty Babel catalogue with ``nplurals`` plural forms. Babel takes the number from
+    a locale unless a ``Plural-Forms`` header is set, through its public ``mime_headers``."""
+    catalog = BabelCatalog(locale=None, fuzzy=False, charset="utf-8")
+    catalog.mime_headers = [("Plural-Forms", f"nplurals={nplurals};")]
+    return catalog
+
+
 def from_polib(po: polib.POFile, nplurals: int) -> BabelCatalog:
     """A Babel catalogue from a file polib read (Babel's own reader garbles long ``#|`` lines)."""
-    catalog = BabelCatalog(fuzzy=False, charset="utf-8")
-    # Babel takes the number of plural forms from a locale; the header's is wanted here
-    catalog._num_plurals = nplurals  # type: ignore[assignment]  # a private field, typed None
+    catalog = _catalog(nplurals)
     for entry in po:
         ident: str | tuple[str, str] = (
             (entry.msgid, entry.msgid_plural) if entry.msgid_plural else entry.msgid
@@ -287,12 +297,7 @@ def read_template(root: Path) -> tuple[Template | None, list[Diagnostic]]:
     pot, problems = read_po(target, layout.POT)
     if pot is None:
         return None, problems
-    try:
-        with open(target, "rb") as handle:
-            return (babel_read_po(handle), dict(pot.metadata)), []
-    except (OSError, ValueError, LookupError) as exc:
-        unreadable = f"cannot read the template: {exc}"
-        return None, [error(Location(layout.POT), "po-syntax", unreadable)]
+    return (from_polib(pot, 2), dict(pot.metadata)), []
 
 
 def init(
@@ -314,9 +319,8 @@ def init(
     if read is None:
         return None, problems
     template, pot_metadata = read
-    catalog = BabelCatalog(locale=None, fuzzy=False, charset="utf-8")
-    nplurals = int(plural.split(";")[0].split("=")[1])
-    catalog._num_plurals = nplurals  # type: ignore[assignment]  # as in from_polib
+    parsed, _ = plural_forms(plural)
+    catalog = _catalog(parsed[0] if parsed else 2)
     for message in template:
         if message.id:
             catalog.add(

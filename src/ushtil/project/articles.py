@@ -59,8 +59,7 @@ class Remembered(Protocol):
     def problems(self) -> tuple[Diagnostic, ...]: ...
 
 
-# Matched against the whole string (fullmatch; \Z, unlike $, does not accept a final newline).
-ARTICLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+ARTICLE_ID = layout.NAME  # the one definition, with its length limit: layout.py
 FRONT_MATTER = "+++"
 DIGEST = re.compile(r"[0-9a-f]{16}\Z")
 VERSION_KEYS = ("id", "title", "summary", "draft", "translated_from", "images")
@@ -120,16 +119,10 @@ def load_article(
     article_id = folder.name
     shown = f"{layout.ARTICLES}/{article_id}"
     ok = True
-    if not ARTICLE_ID.fullmatch(article_id):
-        diagnostics.append(
-            error(
-                Location(shown),
-                "bad-id",
-                f"article ID '{article_id}' must be lowercase Latin letters, digits and single "
-                "hyphens "
-                "(it becomes the URL /{lang}/news/{id}/)",
-            )
-        )
+    bad_id = layout.name_problem(article_id, "article ID")
+    if bad_id:
+        message = f"{bad_id} (it becomes the URL /{{lang}}/news/{{id}}/)"
+        diagnostics.append(error(Location(shown), "bad-id", message))
         ok = False
     fshown = f"{shown}/{layout.ARTICLE_FILE}"
     if (folder / layout.ARTICLE_FILE).is_symlink():  # it could be any file, anywhere

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from ushtil.project import layout
+from ushtil.project import languages, layout
 from ushtil.project.identity import read_identity
 from ushtil.project.model import MISSING_POLICIES, Label, Language, MissingPolicy, SiteConfig
 from ushtil.project.problems import Diagnostic, Location, error, has_errors
@@ -21,16 +21,9 @@ from ushtil.project.text import publishable_problems
 from ushtil.project.tomlfields import Fields, parse_toml
 
 # Matched against the whole string (fullmatch; \Z, unlike $, does not accept a final newline).
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 LANG_CODE = re.compile(r"[a-z]{2}\Z")
 BASE_URL = re.compile(r"https?://[^/\s]+(?:/\S*)?\Z")
 
-# Native names and locales of the languages ushtil knows without configuration.
-KNOWN_LANGUAGES = {
-    "kk": Language("kk", "Қазақша", "kk_KZ"),
-    "ru": Language("ru", "Русский", "ru_RU"),
-    "en": Language("en", "English", "en_US"),
-}
 
 TOP_KEYS = (
     "base_url",
@@ -223,7 +216,7 @@ def _languages(f: Fields) -> tuple[Language, ...]:
         if code in (lang.code for lang in result):
             f.fail("languages", "language", f"language '{code}' is listed twice")
             continue
-        known = KNOWN_LANGUAGES.get(code)
+        known = languages.KNOWN.get(code)  # its native name and locale
         name, locale = (known.name, known.locale) if known else ("", "")
         table = overrides.sub(code) if overrides is not None else None
         if table is not None:
@@ -259,7 +252,11 @@ def _labels(f: Fields, key: str) -> tuple[Label, ...]:
     labels: list[Label] = []
     for slug in table.data:
         msgid = table.string(slug, nonempty=True)
-        if not SLUG.fullmatch(slug):
+        if len(slug) > layout.NAME_MAX:
+            longer = f"a slug in [{key}] is longer than {layout.NAME_MAX} characters"
+            table.fail(slug, "slug", longer)
+            continue
+        if not layout.NAME.fullmatch(slug):
             table.fail(
                 slug, "slug", f"'{slug}' in [{key}] must be lowercase letters, digits and hyphens"
             )

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 CONFIG = "site.toml"
@@ -40,6 +41,25 @@ CACHE = ".ushtil-cache"
 # A path given to a command that starts with this is relative to the project's folder,
 # wherever the command runs (git's ":/" pathspec), e.g. ":/i18n/articles/10888.kk.po".
 FROM_PROJECT = ":/"
+
+# An article's ID, and a category's or a tag's slug: each becomes a URL segment and names
+# files and folders (articles/<id>/, i18n/articles/<id>.<lang>.po, i18n/stamps/, media/<id>/,
+# a category's pages), so it is lowercase Latin letters, digits and single hyphens, and no
+# longer than NAME_MAX characters (a file name has 255 bytes at most). Matched whole
+# (fullmatch; \Z, unlike $, does not accept a final newline).
+NAME_MAX = 100
+NAME = re.compile(rf"(?=.{{1,{NAME_MAX}}}\Z)[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+NAME_RULE = "lowercase Latin letters, digits and single hyphens"
+
+
+def name_problem(name: str, what: str) -> str | None:
+    """Why ``name`` cannot be an article's ID or a slug (``what`` says which), or None."""
+    if len(name) > NAME_MAX:
+        return f"{what} longer than {NAME_MAX} characters"
+    if not NAME.fullmatch(name):
+        return f"{what} '{name}' must be {NAME_RULE}"
+    return None
+
 
 # what the project is made of: an output folder may lie beside these, never around or in them
 SOURCES = (CONFIG, ARTICLES, TEMPLATES, LOCALES, STATIC, I18N, ".git", CACHE)

@@ -16,34 +16,52 @@ reported).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ushtil.project import layout
+from ushtil.project import languages, layout
 from ushtil.project.files import write_text
+from ushtil.project.invisible import BIDI_CONTROL, DEFAULT_IGNORABLE
 from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
 from ushtil.project.text import read_text
 
-CYRILLIC_LANGS = ("kk", "ru")
+CYRILLIC_LANGS = languages.CYRILLIC
 # Latin (and Latin-script) letters that look like Cyrillic ones, and the letter meant.
 LOOKALIKES = {
     "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у",
     "A": "А", "E": "Е", "O": "О", "P": "Р", "C": "С", "X": "Х", "H": "Н", "K": "К", "M": "М",
     "T": "Т", "B": "В", "i": "і", "I": "І", "h": "һ", "ə": "ә", "Ə": "Ә",
 }  # fmt: skip
-# Letters whose Cyrillic twin is Kazakh only: in a Russian word they have no fix.
-KAZAKH_ONLY = frozenset("iIhəƏ")
 WORD = re.compile(r"[^\W\d_]+")
-ARTICLE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # as articles.ARTICLE_ID
-# Characters that change how text is shown without being seen: bidirectional overrides
-# and isolates (the "Trojan Source" characters), zero-width spaces and joiners, the BOM.
-BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")
+# Characters that change how text is shown without being seen, as Unicode's properties
+# name them (the table is generated, see project/invisible.py): Bidi_Control (marks,
+# embeddings, overrides and isolates: the "Trojan Source" characters) anywhere, and
+# Default_Ignorable_Code_Point (zero-width spaces and joiners, the BOM, variation
+# selectors, tag characters, fillers) in the front matter. One exception: the soft
+# hyphen (U+00AD) is a hyphenation hint that Kazakh and Russian typesetting uses in long
+# words, and it is seen (as a hyphen) where a line breaks there, so it is never warned about.
+SOFT_HYPHEN = "\u00ad"
 # fast paths: a line with no letter of each kind side by side in one word, or with no
 # invisible character, needs no look at its words or characters
 # (a word with a Cyrillic letter and a look-alike has a Cyrillic letter beside another one)
 CANDIDATE = re.compile(r"[\u0400-\u052f][^\W\d_\u0400-\u052f]|[^\W\d_\u0400-\u052f][\u0400-\u052f]")
-HIDDEN = re.compile("[" + "".join(sorted(BIDI | ZERO_WIDTH)) + "]")
+
+
+def _char_class(ranges: tuple[tuple[int, int], ...], but: str = "") -> re.Pattern[str]:
+    """A character class of ``ranges`` less the characters of ``but``."""
+    points = sorted({c for a, b in ranges for c in range(a, b + 1)} - set(map(ord, but)))
+    spans: list[list[int]] = []
+    for c in points:
+        if spans and spans[-1][1] == c - 1:
+            spans[-1][1] = c
+        else:
+            spans.append([c, c])
+    return re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in spans) + "]")
+
+
+BIDI = _char_class(BIDI_CONTROL)
+HIDDEN = _char_class(DEFAULT_IGNORABLE + BIDI_CONTROL, but=SOFT_HYPHEN)
 LOOKALIKE_CODE = "lookalike"
 INVISIBLE_CODE = "invisible"
 # what `--strict` makes errors of
@@ -77,14 +95,15 @@ def _mixed_words(text: str) -> list[tuple[int, str]]:
 
 def fixed_word(word: str, lang: str) -> str | None:
     """``word`` with its look-alikes replaced, when that is unambiguous: every other
-    letter is Cyrillic and each look-alike has its twin in ``lang``."""
+    letter is Cyrillic and each look-alike has its twin in ``lang``'s alphabet (a Latin
+    ``i`` is the Kazakh ``і``, which Russian lacks)."""
     if lang not in CYRILLIC_LANGS:
         return None
     out = []
     for ch in word:
         if is_cyrillic(ch):
             out.append(ch)
-        elif ch in LOOKALIKES and not (lang == "ru" and ch in KAZAKH_ONLY):
+        elif ch in LOOKALIKES and LOOKALIKES[ch].lower() in languages.KNOWN[lang].letters:
             out.append(LOOKALIKES[ch])
         else:
             return None
@@ -121,7 +140,8 @@ def fix_text(text: str, lang: str) -> tuple[str, list[Change]]:
 def article_problems(text: str, shown: str, lang: str, body_line: int) -> list[Diagnostic]:
     """Warnings, with line and column, for the look-alike words of a Kazakh or Russian
     version's file (title, summary, captions, body), and for invisible characters: any
-    in the front matter (titles, summaries, captions), bidirectional overrides anywhere."""
+    in the front matter (titles, summaries, captions), bidirectional controls anywhere;
+    never a soft hyphen."""
     problems: list[Diagnostic] = []
     mixed = lang in CYRILLIC_LANGS and CANDIDATE.search(text) is not None
     hidden_any = HIDDEN.search(text) is not None
@@ -139,14 +159,18 @@ def article_problems(text: str, shown: str, lang: str, body_line: int) -> list[D
                 problems.append(
                     warning(Location(shown, number, start + 1), LOOKALIKE_CODE, message)
                 )
-        if not hidden_any or HIDDEN.search(line) is None:
+        if not hidden_any:
             continue
-        hidden = BIDI | ZERO_WIDTH if number < body_line else BIDI
-        for column, ch in enumerate(line, 1):
-            if ch in hidden:
-                kind = "bidirectional override" if ch in BIDI else "zero-width character"
-                message = f"invisible {kind} U+{ord(ch):04X}: delete it (it changes what is shown)"
-                problems.append(warning(Location(shown, number, column), INVISIBLE_CODE, message))
+        for found in (HIDDEN if number < body_line else BIDI).finditer(line):
+            ch = found.group()
+            kind = "bidirectional control" if BIDI.match(ch) else "character"
+            name = unicodedata.name(ch, "")
+            message = (
+                f"invisible {kind} U+{ord(ch):04X}{f' ({name})' if name else ''}: "
+                "delete it (it changes what is shown)"
+            )
+            where = Location(shown, number, found.start() + 1)
+            problems.append(warning(where, INVISIBLE_CODE, message))
     return problems
 
 
@@ -180,7 +204,7 @@ def fix_articles(
         else ()
     )
     for article_id in ids:
-        if not ARTICLE_NAME.fullmatch(article_id):
+        if not layout.NAME.fullmatch(article_id):
             problems.append(error(Location(article_id), "article", "not an article ID"))
             continue
         article_folder = folder / article_id

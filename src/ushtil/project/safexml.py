@@ -71,21 +71,48 @@ class Element:
         return found
 
 
-def read_tree(
-    path: Path, shown: str, max_bytes: int, max_elements: int
-) -> tuple[Element | None, list[Diagnostic]]:
-    """The document's root element, or None with the problem (``path:line: message``)."""
+def read_limited(
+    path: Path, shown: str, max_bytes: int, kind: str = "xml"
+) -> tuple[bytes | None, list[Diagnostic]]:
+    """The file's bytes: never through a link, never more than ``max_bytes``. Problems'
+    codes begin with ``kind`` (``xml-size``, ``tmx-size``)."""
     if path.is_symlink() or not path.is_file():
         why = "is a symbolic link; give the file itself" if path.is_symlink() else "no such file"
-        return None, [error(Location(shown), "xml-read", why)]
+        return None, [error(Location(shown), f"{kind}-read", why)]
     try:
         size = path.stat().st_size
         if size > max_bytes:
             limit = f"{max_bytes // (1024 * 1024)} MiB" if max_bytes >= 1 << 20 else "the limit"
-            return None, [error(Location(shown), "xml-size", f"{size} bytes: over {limit}")]
-        raw = path.read_bytes()
+            return None, [error(Location(shown), f"{kind}-size", f"{size} bytes: over {limit}")]
+        return path.read_bytes(), []
     except OSError as exc:
-        return None, [error(Location(shown), "xml-read", f"cannot read: {exc.strerror or exc}")]
+        why = f"cannot read: {exc.strerror or exc}"
+        return None, [error(Location(shown), f"{kind}-read", why)]
+
+
+def parse(
+    parser: expat.XMLParserType, raw: bytes, shown: str, kind: str = "xml"
+) -> list[Diagnostic]:
+    """Run a parser of :func:`make_parser` (its handlers set) over ``raw``: what its
+    handlers refused, or where the XML is not well-formed, as ``path:line: message``."""
+    try:
+        parser.Parse(raw, True)
+    except Refused as exc:
+        return [error(Location(shown, parser.CurrentLineNumber), f"{kind}-refused", str(exc))]
+    except expat.ExpatError as exc:
+        line = getattr(exc, "lineno", None) or parser.ErrorLineNumber
+        message = f"not well-formed XML: {expat.ErrorString(exc.code) if exc.code else exc}"
+        return [error(Location(shown, line), f"{kind}-syntax", message)]
+    return []
+
+
+def read_tree(
+    path: Path, shown: str, max_bytes: int, max_elements: int
+) -> tuple[Element | None, list[Diagnostic]]:
+    """The document's root element, or None with the problem (``path:line: message``)."""
+    raw, problems = read_limited(path, shown, max_bytes)
+    if raw is None:
+        return None, problems
     parser = make_parser()
     stack: list[Element] = []
     top: list[Element] = []
@@ -113,11 +140,5 @@ def read_tree(
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
-    try:
-        parser.Parse(raw, True)
-    except Refused as exc:
-        return None, [error(Location(shown, parser.CurrentLineNumber), "xml-refused", str(exc))]
-    except expat.ExpatError as exc:
-        message = f"not well-formed XML: {expat.ErrorString(exc.code)}"
-        return None, [error(Location(shown, exc.lineno), "xml-syntax", message)]
-    return top[0], []
+    problems = parse(parser, raw, shown)
+    return (None, problems) if problems else (top[0], [])

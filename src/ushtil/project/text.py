@@ -13,9 +13,11 @@ from pathlib import Path
 
 from ushtil.project.problems import Diagnostic, Location, error, warning
 
-# What XML 1.0 cannot carry, even escaped: C0 controls but tab, LF and CR; U+FFFE, U+FFFF.
-# Every text that reaches a page, a feed or the sitemap is refused with them.
-UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What XML 1.0 cannot carry, even escaped (its production Char): C0 controls but tab, LF
+# and CR; U+FFFE, U+FFFF; lone surrogates (which no UTF-8 file holds, but a string made
+# in Python can). The one definition: every text that reaches a page, a feed or the
+# sitemap is refused with them, and so is a catalogue's translation (interface/rules.py).
+UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 CANNOT_PUBLISH = "cannot be published (XML feeds and sitemaps forbid it); delete it"
 MAX_REPORTED = 10  # lines of one file with such characters, before a count of the rest
 
@@ -26,7 +28,13 @@ def unpublishable(text: str) -> tuple[int, str] | None:
     if found is None:
         return None
     char = found.group()
-    kind = "noncharacter" if char in "\ufffe\uffff" else "control character"
+    kind = (
+        "noncharacter"
+        if char in "\ufffe\uffff"
+        else "lone surrogate"
+        if "\ud800" <= char <= "\udfff"
+        else "control character"
+    )
     return found.start(), f"{kind} U+{ord(char):04X}"
 
 
@@ -61,7 +69,9 @@ def reference_problems(text: str, shown: str, first_line: int = 1) -> list[Diagn
     for number, line in enumerate(text.split("\n"), first_line):
         for found in NUMERIC_REFERENCE.finditer(line):
             code = int(found.group(1), 16) if found.group(1) else int(found.group(2))
-            what = unpublishable(chr(code)) if code < 0x110000 else None
+            # a reference to a surrogate stands for U+FFFD in HTML and CommonMark
+            surrogate = 0xD800 <= code <= 0xDFFF
+            what = unpublishable(chr(code)) if code < 0x110000 and not surrogate else None
             if what is not None:
                 message = f"character reference {found.group()} stands for {what[1]}, which "
                 where = Location(shown, number)

@@ -9,20 +9,12 @@ its text (:class:`Bodies`).
 from __future__ import annotations
 
 import nh3
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ushtil.project.articles import read_body
 from ushtil.project.markdown import BodyRenderer
 from ushtil.project.model import Site, SiteConfig, Version
 from ushtil.site.cache import BuildCache, digest
-
-
-def markdown_renderer(raw_html: bool = False) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": raw_html, "typographer": False})
-    md.enable("table")
-    return md
-
 
 # What trusted raw HTML in a body may keep: document structure and media, never scripts,
 # styles, forms, frames, event handlers or javascript: URLs.
@@ -120,6 +112,13 @@ def sanitise(html: str) -> str:
     )
 
 
+def body_html(renderer: BodyRenderer, text: str) -> str:
+    """A body's HTML as a page shows it: the dialect's (:mod:`ushtil.project.markdown`,
+    the one definition of its settings), sanitised when raw HTML is allowed."""
+    html = renderer.render(text)
+    return sanitise(html) if renderer.raw_html else html
+
+
 def body_key(version: Version, raw_html: bool) -> str:
     """The build cache's key for a body's HTML: its exact text, and how it is rendered."""
     return digest("body", version.body_hash, raw_html)
@@ -156,8 +155,7 @@ class Bodies:
             key = body_key(version, self.config.raw_html)
             html = self.cache.body(key) if self.cache is not None else None
             if html is None:
-                html = self.md.render(self._text(version))
-                html = sanitise(html) if self.config.raw_html else html
+                html = body_html(self.md, self._text(version))
                 self.made[key] = html
                 if self.cache is not None and self._remember:
                     self.cache.remember_body(key, html)

@@ -26,7 +26,7 @@ from ushtil.site.dashboard import status_outputs
 from ushtil.site.feeds import feed_output
 from ushtil.site.graph import Graph
 from ushtil.site.ledger import Ledger, Output
-from ushtil.site.markdown import Bodies, body_keys, markdown_renderer
+from ushtil.site.markdown import Bodies, body_keys
 from ushtil.site.media import plan_media
 from ushtil.site.pages import (
     Kit,
@@ -43,8 +43,7 @@ from ushtil.site.search import search_pages
 from ushtil.site.templating import Templates
 from ushtil.site.write import Spool
 
-__all__ = ["PARALLEL_FROM", "RenderedSite", "markdown_renderer", "render_site", "static_pages"]
-# markdown_renderer: where translation.segments imports it from; it lives in markdown.py
+__all__ = ["PARALLEL_FROM", "RenderedSite", "render_site", "static_pages"]
 
 PARALLEL_FROM = 600  # article pages; below this a pool costs more than it saves
 PROGRESS_FROM = 300  # article pages to render before progress is worth showing

@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date
 
+from ushtil.project.languages import date_format
 from ushtil.project.model import Page, Version
 from ushtil.site import pagefind, searchplan
 from ushtil.site.cache import digest
@@ -110,7 +111,9 @@ def records(kit: Kit, lang: str, own: list[tuple[ArticleLinks, Version]]) -> lis
             url=links.slot(lang).url,
             title=v.title,
             published=links.article.published.isoformat(),
-            date=format_date(links.article.published.astimezone(zone), "long", locale=locale),
+            date=format_date(
+                links.article.published.astimezone(zone), date_format(lang), locale=locale
+            ),
             category=_category(kit, lang, links),
             summary=v.summary or "",
             body=str(kit.bodies.html(v)),

@@ -26,7 +26,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from ushtil.interface.translator import Catalog, Translator, translator
-from ushtil.project import layout, private
+from ushtil.project import languages, layout, private
 from ushtil.project.model import Label, Language, SiteConfig
 from ushtil.project.problems import Diagnostic, Location, error, warning
 from ushtil.site.graph import Urls
@@ -219,7 +219,7 @@ def make_environment(
     def local(value: dt.datetime) -> dt.datetime:
         return value.astimezone(zone)
 
-    def date(value: dt.datetime, form: str = "long") -> str:
+    def date(value: dt.datetime, form: str = languages.date_format(lang.code)) -> str:
         return format_date(local(value), form, locale=locale)
 
     def time(value: dt.datetime, form: str = "short") -> str:

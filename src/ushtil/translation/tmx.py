@@ -7,9 +7,10 @@ property. ``ushtil tm import`` checks a TMX file from elsewhere (a CAT tool, an 
 project) and keeps a copy in ``i18n/memory/`` (:data:`layout.MEMORIES`), which the
 memory reads as an extra source, never changes, and names in every suggestion.
 
-An imported TMX is untrusted: it is parsed as :mod:`ushtil.project.safexml` parses
-(no entity declared, expanded or fetched, no elements nested deeper than its limit),
-within limits on its size, the number of units and the length of a segment; every
+An imported TMX is untrusted: it is read and parsed by :mod:`ushtil.project.safexml`
+(no link followed, no entity declared, expanded or fetched, no elements nested deeper than
+its limit, the file's size capped), as a stream with limits of its own on the number of
+units and the length of a segment; every
 problem is reported as ``path:line: message``.
 """
 
@@ -20,13 +21,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
-from xml.parsers import expat
 
 from ushtil import __version__
-from ushtil.project import layout
+from ushtil.project import layout, safexml
 from ushtil.project.files import write_text
 from ushtil.project.problems import Diagnostic, Location, display_path, error, warning
-from ushtil.project.safexml import XML_NS, Refused, check_depth, make_parser
+from ushtil.project.safexml import XML_NS, Refused, check_depth, make_parser, parse, read_limited
 from ushtil.project.text import UNPUBLISHABLE
 from ushtil.translation.memory import Memory
 
@@ -118,7 +118,7 @@ class _Reader:
         return Location(self.shown, self.parser.CurrentLineNumber)
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
-        local = name.rsplit(" ", 1)[-1]  # without its namespace
+        local = safexml.local(name)
         if not self.stack and local != "tmx":
             raise Refused(f"not a TMX document: the root element is <{local}>")
         self.stack.append(local)
@@ -193,26 +193,13 @@ def read_tmx(
     path: Path, shown: str, codes: tuple[str, ...]
 ) -> tuple[Tmx | None, list[Diagnostic]]:
     """The units of a TMX file in the site's languages, or None with every problem."""
-    if path.is_symlink() or not path.is_file():
-        why = "is a symbolic link; give the file itself" if path.is_symlink() else "no such file"
-        return None, [error(Location(shown), "tmx-read", why)]
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            limit = f"{MAX_BYTES // (1024 * 1024)} MiB"
-            return None, [error(Location(shown), "tmx-size", f"{size} bytes: over {limit}")]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [error(Location(shown), "tmx-read", f"cannot read: {exc.strerror or exc}")]
+    raw, problems = read_limited(path, shown, MAX_BYTES, "tmx")
+    if raw is None:
+        return None, problems
     reader = _Reader(shown, codes)
-    try:
-        reader.parser.Parse(raw, True)
-    except Refused as exc:
-        return None, [error(reader._here(), "tmx-refused", str(exc))]
-    except expat.ExpatError as exc:
-        line = getattr(exc, "lineno", None) or reader.parser.ErrorLineNumber
-        message = expat.ErrorString(exc.code) if exc.code else str(exc)
-        return None, [error(Location(shown, line), "tmx-syntax", f"not well-formed XML: {message}")]
+    problems = parse(reader.parser, raw, shown, "tmx")
+    if problems:
+        return None, problems
     if reader.problems:
         return None, reader.problems
     if not reader.units:

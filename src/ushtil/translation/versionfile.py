@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ushtil.project import layout
-from ushtil.project.articles import ARTICLE_ID, FRONT_MATTER, load_article, load_articles
+from ushtil.project.articles import FRONT_MATTER, load_article, load_articles
 from ushtil.project.config import read_config
 from ushtil.project.model import Article, Site, SiteConfig, Version
 from ushtil.project.problems import Diagnostic, Location, error
 
-ID_RULE = "lowercase Latin letters, digits and single hyphens"
+ID_RULE = layout.NAME_RULE
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,9 @@ def read_article(root: Path, article_id: str) -> tuple[Editing | None, list[Diag
         return None, problems
     folder = layout.article_folder(root, article_id)
     shown = f"{layout.ARTICLES}/{article_id}"
-    if not ARTICLE_ID.fullmatch(article_id):
-        return None, refused(shown, "bad-id", f"'{article_id}' is not an article ID ({ID_RULE})")
+    bad_id = layout.name_problem(article_id, "article ID")
+    if bad_id:
+        return None, refused(shown, "bad-id", bad_id)
     if folder.is_symlink():
         return None, refused(shown, "symlink", "articles must be folders, not links")
     if not folder.is_dir():
