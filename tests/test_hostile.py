@@ -396,9 +396,9 @@ def test_a_second_build_at_the_same_time_is_told(
     assert main(["-C", str(basic), "build"]) == 0  # the lock is released
 
 
-def test_two_builds_give_identical_trees(sample: Path, tmp_path: Path) -> None:
-    first = build_report(sample, out=tmp_path / "one")
-    second = build_report(sample, out=tmp_path / "two")
+def test_two_builds_give_identical_trees(portal: Path, tmp_path: Path) -> None:
+    first = build_report(portal, out=tmp_path / "one")
+    second = build_report(portal, out=tmp_path / "two")
     assert first.ok and second.ok
     one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
     assert one == two

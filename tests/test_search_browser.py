@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_ok(make_project(tmp_path_factory.mktemp("site")))
+    return build_ok(make_project(tmp_path_factory.mktemp("site"), "portal"))
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def search(tab: Tab, base: str, lang: str, query: str) -> list[str]:
     return hrefs
 
 
-# (language, a word of article 10888 in that language, a prefix of one of its forms)
+# (language, a word of article party in that language, a prefix of one of its forms)
 WORDS = [
     ("kk", "Исекешев", "әкім"),  # "әкімі" in the text; Kazakh has no stemmer
     ("ru", "Исекешев", "председател"),
@@ -71,7 +71,7 @@ def test_search_finds_the_language_own_version_only(
 ) -> None:
     for query in (word, prefix):
         found = search(tab, site, lang, query)
-        assert f"/{lang}/news/10888/" in found, (query, found)
+        assert f"/{lang}/news/party/" in found, (query, found)
         assert all(href.startswith(f"/{lang}/news/") for href in found), (query, found)
     page = tab.page
     result = page.locator(".search-results li").first
@@ -88,14 +88,14 @@ def test_count_and_no_results_come_from_the_catalogue(site: str, tab: Tab) -> No
     assert tab.page.locator(".search-status").inner_text() == (
         "По запросу «щщщжжж» ничего не найдено."
     )
-    assert search(tab, site, "ru", "Исекешев") == ["/ru/news/10888/"]
+    assert search(tab, site, "ru", "Исекешев") == ["/ru/news/party/"]
     assert tab.page.locator(".search-status").inner_text() == "1 результат"
     assert tab.errors == []
 
 
 def test_the_header_box_reaches_the_results(site: str, tab: Tab) -> None:
     page = tab.page
-    page.goto(f"{site}/kk/news/10888/")
+    page.goto(f"{site}/kk/news/party/")
     box = page.locator("header form[role=search] input[name=q]")
     box.fill("Астана")
     box.press("Enter")
@@ -105,10 +105,10 @@ def test_the_header_box_reaches_the_results(site: str, tab: Tab) -> None:
     hrefs = page.locator(".search-results li h2 a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
-    assert "/kk/news/10888/" in hrefs
+    assert "/kk/news/party/" in hrefs
     assert all(href.startswith("/kk/") for href in hrefs)
     page.locator(".search-results li h2 a", has_text="Исекешев").click()
-    page.wait_for_url(f"{site}/kk/news/10888/")
+    page.wait_for_url(f"{site}/kk/news/party/")
     assert tab.errors == []
 
 
@@ -120,7 +120,7 @@ def test_the_category_filter_narrows_the_results(site: str, tab: Tab) -> None:
     page.locator("#search-category").select_option(label="Сайт туралы")
     page.wait_for_function(
         "!Array.from(document.querySelectorAll('.search-results a'))"
-        ".some(a => a.getAttribute('href').includes('10888'))"
+        ".some(a => a.getAttribute('href').includes('party'))"
     )
     assert page.locator(".search-results li").count() < everything
     assert "category=" in page.url
@@ -141,17 +141,17 @@ def test_without_javascript_the_search_page_says_it_needs_it(browser: Any, site:
 def test_search_through_nginx(public: Path, tmp_path: Path, tab: Tab) -> None:
     with nginx(public, tmp_path) as base:
         found = search(tab, base, "kk", "әкім")
-        assert "/kk/news/10888/" in found
+        assert "/kk/news/party/" in found
         assert all(href.startswith("/kk/") for href in found)
     assert tab.errors == []
 
 
 @pytest.fixture(scope="module")
 def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The sample site with every language's index in shards of one version."""
+    """The portal site with every language's index in shards of one version."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search_module, "SHARD_SIZE", 1)
-        public = build_ok(make_project(tmp_path_factory.mktemp("sharded")))
+        public = build_ok(make_project(tmp_path_factory.mktemp("sharded"), "portal"))
     assert (public / "kk/pagefind/1/pagefind-entry.json").is_file()
     with static_server(public) as base:
         yield base
@@ -163,13 +163,13 @@ def test_shards_are_searched_as_one_index(sharded: str, site: str, tab: Tab) -> 
     # every shard answers: what the whole index finds is found (a prefix may reach a few more
     # word forms in a small shard's dictionary than in the whole one)
     assert set(whole) <= set(found)
-    assert {"/kk/news/10888/", "/kk/news/site-languages/"} <= set(found)
+    assert {"/kk/news/party/", "/kk/news/languages/"} <= set(found)
     assert tab.page.locator(".search-status").inner_text() == f"{len(found)} нәтиже"
     tab.page.locator("#search-category").select_option(label="Сайт туралы")
     tab.page.wait_for_function(
         "document.querySelectorAll('.search-results a').length === 1"
         " && document.querySelector('.search-results a').getAttribute('href')"
-        " === '/kk/news/site-languages/'"
+        " === '/kk/news/languages/'"
     )
     assert tab.errors == []
 
