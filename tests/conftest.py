@@ -13,12 +13,21 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import ushtil
 from ushtil.site.build import BuildReport, build
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = Path(__file__).resolve().parent / "sites"
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 SHARED = ("templates", "static", "locales", "i18n")
+# A test's own processes (`python -m ushtil`, a build to kill) run the ushtil under test,
+# whatever their working folder, not another copy installed beside it.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [
+        str(Path(ushtil.__file__).resolve().parents[1]),
+        *os.environ.get("PYTHONPATH", "").split(os.pathsep),
+    ]
+).rstrip(os.pathsep)
 
 
 def make_project(tmp_path: Path, scenario: str) -> Path:

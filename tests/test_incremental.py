@@ -285,7 +285,7 @@ def test_a_killed_update_is_completed_even_if_the_edit_is_undone(tmp_path: Path)
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_MID_UPDATE, str(project)],
         cwd=tests,
-        env={**os.environ, "PYTHONPATH": str(tests)},
+        env={**os.environ, "PYTHONPATH": f"{tests}{os.pathsep}{os.environ['PYTHONPATH']}"},
         capture_output=True,
         text=True,
     )
@@ -310,7 +310,7 @@ def test_an_update_killed_half_way_is_completed_by_the_next_build(tmp_path: Path
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_MID_UPDATE, str(project)],
         cwd=tests,
-        env={**os.environ, "PYTHONPATH": str(tests)},
+        env={**os.environ, "PYTHONPATH": f"{tests}{os.pathsep}{os.environ['PYTHONPATH']}"},
         capture_output=True,
         text=True,
     )
