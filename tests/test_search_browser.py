@@ -152,7 +152,7 @@ def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search_module, "SHARD_SIZE", 1)
         public = build_ok(make_project(tmp_path_factory.mktemp("sharded"), "portal"))
-    assert (public / "kk/pagefind/1/pagefind-entry.json").is_file()
+    assert len(list((public / "kk/pagefind").glob("*/pagefind-entry.json"))) > 1
     with static_server(public) as base:
         yield base
 
