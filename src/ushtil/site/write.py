@@ -4,7 +4,7 @@ Everything is written into a temporary folder beside the output, which replaces 
 output only when every file is written; a failure leaves the previous site as it was.
 Which folders may be written, and the lock per output, are :mod:`ushtil.site.outfolder`'s.
 Staging folders carry ushtil's marker, so leftovers are removed only when ushtil made
-them. Nothing outside the output folder and its own staging siblings is removed or
+them (and are found by their exact names, never by a pattern made of the output's name). Nothing outside the output folder and its own staging siblings is removed or
 renamed; the journal of an interrupted update is believed only for paths inside the
 output, and the journal and the output's files are opened without following symbolic
 links.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import filecmp
 import os
+import re
 import shutil
 import signal
 import stat
@@ -71,10 +72,22 @@ def remove_leftovers(out: Path) -> list[str] | None:
             except OSError:
                 pass  # the staging folder goes; the build writes the whole site again
         journal.unlink(missing_ok=True)
-    for stale in (*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")):
+    for stale in staging_leftovers(out):
         if is_ours(stale):
             shutil.rmtree(stale, ignore_errors=True)
     return touched
+
+
+def staging_leftovers(out: Path) -> list[Path]:
+    """The folders beside ``out`` named as its staging folders are (``.<name>.new-…``,
+    ``.<name>.old-…``), compared as names: no character of ``out``'s name is a pattern, so
+    another output's folders are never among them."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(?:new|old)-[A-Za-z0-9_]+")
+    try:
+        with os.scandir(out.parent) as entries:
+            return [Path(e.path) for e in entries if pattern.fullmatch(e.name)]
+    except OSError:
+        return []
 
 
 class Spool:
@@ -138,7 +151,7 @@ def _new_staging(out: Path) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-        mark(staging, out)
+        mark(staging)
         return staging
     except OSError as exc:
         raise UshtilError(
