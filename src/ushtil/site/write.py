@@ -4,10 +4,10 @@ Everything is written into a temporary folder beside the output, which replaces 
 output only when every file is written; a failure leaves the previous site as it was.
 Which folders may be written, and the lock per output, are :mod:`ushtil.site.outfolder`'s.
 Staging folders carry ushtil's marker, so leftovers are removed only when ushtil made
-them (and are found by their exact names, never by a pattern made of the output's name). Nothing outside the output folder and its own staging siblings is removed or
-renamed; the journal of an interrupted update is believed only for paths inside the
-output, and the journal and the output's files are opened without following symbolic
-links.
+them (found by their exact names, never by a pattern made of the output's name). Nothing
+outside the output folder and its own staging siblings is removed or renamed; the
+journal of an interrupted update is believed only for paths inside the output, and the
+journal and the output's files are opened without following symbolic links.
 """
 
 from __future__ import annotations
@@ -211,6 +211,7 @@ class Changes:
 
     written: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    replaced: bool = False  # the whole folder was replaced (nothing else in it is left)
 
 
 def write_changes(pages: list[Page], out: Path, previous: set[str]) -> Changes:
@@ -228,13 +229,13 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> Changes:
         or len(changed) + len(removed) > SMALL_CHANGE * max(len(pages), 1)
     ):
         write_site(pages, out)
-        return Changes(tuple(p.path for p in pages), tuple(removed))
+        return Changes(tuple(p.path for p in pages), tuple(removed), replaced=True)
     changed = [p for p in changed if not _same(p, out)]
     if not changed and not removed:
         return Changes()
     if not all(real_folder_inside(out, path) for path in (*(p.path for p in changed), *removed)):
         write_site(pages, out)  # a link inside the output: the whole folder is replaced
-        return Changes(tuple(p.path for p in pages), tuple(removed))
+        return Changes(tuple(p.path for p in pages), tuple(removed), replaced=True)
     staging = _new_staging(out)
     plan = Plan(staging=staging.name, changed=[p.path for p in changed], removed=removed)
     journal = journal_path(out)
