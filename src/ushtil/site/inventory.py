@@ -119,7 +119,7 @@ def save(name: str | None, record: Record) -> None:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(data, handle, separators=(",", ":"))
-            os.replace(tmp, path)
+            os.rename(tmp, path)  # over the earlier record, at once
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -152,12 +152,19 @@ def folders_of(files: Iterable[str]) -> set[str]:
     return found
 
 
-def _seen(out: Path, folder: str) -> str:
-    try:
-        info = os.lstat(os.path.join(out, folder) if folder else out)
-    except OSError:
-        return ""
-    return f"{info.st_ino}:{info.st_ctime_ns}" if stat.S_ISDIR(info.st_mode) else ""
+def _all_seen(out: Path, folders: Iterable[str]) -> Folders:
+    """Each folder's inode and change time ("" when it is not a folder now), in one loop:
+    the cost of a build with nothing to do."""
+    whole, base, lstat, isdir = os.fspath(out), os.fspath(out) + os.sep, os.lstat, stat.S_ISDIR
+    now = {}
+    for folder in folders:
+        try:
+            info = lstat(base + folder if folder else whole)
+        except OSError:
+            now[folder] = ""
+            continue
+        now[folder] = f"{info.st_ino}:{info.st_ctime_ns}" if isdir(info.st_mode) else ""
+    return now
 
 
 def survey(out: Path, record: Record) -> Survey:
@@ -165,7 +172,7 @@ def survey(out: Path, record: Record) -> Survey:
     as they were; the others are listed (all of them when the record is unsettled)."""
     if record.folders is None:
         return walk(out, record.files)
-    now = {folder: _seen(out, folder) for folder in record.folders}
+    now = _all_seen(out, record.folders)
     moved = {folder for folder, seen in now.items() if seen != record.folders[folder]}
     if not moved:
         return Survey(record.foreign, True, now)
@@ -219,8 +226,7 @@ def walk(out: Path, files: frozenset[str]) -> Survey:
                     present.add(path)
                 else:
                     foreign.append(path)
-    now = {folder: _seen(out, folder) for folder in folders}
-    return Survey(tuple(sorted(foreign)), present == files, now)
+    return Survey(tuple(sorted(foreign)), present == files, _all_seen(out, folders))
 
 
 def settle(
@@ -233,12 +239,12 @@ def settle(
     """The record of ``out`` as a build leaves it, holding ``files`` (and ``foreign``):
     each folder's time asked again, but those ``seen`` before the build wrote and not on
     the way to a ``touched`` path."""
-    changed = folders_of(touched) if seen is not None else set()
-    known = seen or {}
-    folders = {
-        folder: known[folder] if folder in known and folder not in changed else _seen(out, folder)
-        for folder in folders_of(files)
-    }
+    everything = folders_of(files)
+    if seen is None:
+        return Record(files, _all_seen(out, everything), foreign)
+    changed = folders_of(touched)
+    folders = {f: seen[f] for f in everything if f in seen and f not in changed}
+    folders.update(_all_seen(out, everything - folders.keys()))
     return Record(files, folders, foreign)
 
 
