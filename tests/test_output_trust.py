@@ -37,13 +37,13 @@ def snapshot(folder: Path) -> dict[str, object]:
 
 
 def ushtil(
-    project: Path, *args: str, env: dict[str, str] | None = None
+    project: Path, *args: str, env: dict[str, str] | None = None, timeout: int = 120
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "ushtil.cli.main", "-C", str(project), *args],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         env=env,
     )
 
@@ -239,3 +239,15 @@ def test_a_pipe_in_place_of_the_lock_is_refused(project: Path) -> None:
     result = ushtil(project, "build")
     refused(result, ".public.lock beside it is not a file but a named pipe; remove it")
     assert (project / ".public.lock").is_fifo() and not (project / "public").exists()
+
+
+def test_a_pipe_in_place_of_the_journal_is_named_and_kept(project: Path) -> None:
+    built(project, project / "public")
+    os.mkfifo(project / ".public.journal")
+    try:  # a pipe opened for reading waits for a writer: a build must not
+        result = ushtil(project, "build", timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the build waited on the pipe")
+    assert result.returncode == 1, result.stderr
+    assert ".public.journal beside it is not a file; remove it" in result.stderr
+    assert "internal error" not in result.stderr and (project / ".public.journal").is_fifo()

@@ -199,12 +199,12 @@ def _take_stock(
     (but for any a file of the site replaced)."""
     kept: tuple[str, ...] = ()
     seen: inventory.Folders | None = None
+    touched = (*report.changed, *report.removed)
     if replaced:
         report.foreign_removed = foreign
-    else:
-        kept = inventory.walk(out, files).foreign if foreign else ()
+    else:  # listed again only when a file of the site may have taken the place of one
+        kept = inventory.walk(out, files).foreign if foreign and touched else foreign
         seen = found.folders if found is not None else None
-    touched = (*report.changed, *report.removed)
     now_named = read_marker(out).id
     inventory.save(now_named, inventory.settle(out, files, kept, seen, touched))
     if now_named != named:

@@ -57,8 +57,13 @@ def remove_leftovers(out: Path) -> list[str] | None:
     failed): then nothing in the output may be taken for what the last build wrote."""
     journal = journal_path(out)
     touched: list[str] | None = []
-    if os.path.isdir(journal) and not os.path.islink(journal):  # not ushtil's: never removed
-        where = f"{journal.name} beside it is a folder, not ushtil's journal; remove it"
+    try:
+        kind = stat.S_IFMT(os.lstat(journal).st_mode)
+    except OSError:
+        kind = stat.S_IFREG
+    if kind not in (stat.S_IFREG, stat.S_IFLNK):  # not ushtil's: never removed (nor read)
+        what = "a folder, not ushtil's journal" if kind == stat.S_IFDIR else "not a file"
+        where = f"{journal.name} beside it is {what}; remove it"
         raise UshtilError(
             [error(Location(str(out)), "write", f"cannot write the output folder: {where}")]
         )
