@@ -19,7 +19,7 @@ from generated import generate
 
 import ushtil.site.write
 from ushtil.cli.main import main
-from ushtil.site.outfolder import output_lock
+from ushtil.site.outfolder import MARKER, output_lock
 
 A = "articles/a-full"
 FACTS = 'published = 2024-01-10T09:00:00+05:00\ncategory = "news"\n'
@@ -38,7 +38,7 @@ def tree(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != MARKER  # each folder's marker is its own
     }
 
 

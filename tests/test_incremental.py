@@ -14,13 +14,14 @@ from conftest import NOW, edit
 from generated import generate
 
 from ushtil.site.build import build
+from ushtil.site.outfolder import MARKER
 
 
 def tree(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != MARKER  # each folder's marker is its own
     }
 
 

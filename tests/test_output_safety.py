@@ -236,7 +236,9 @@ def test_cache_signed_by_another_user_is_ignored(world: tuple[Path, Path], tmp_p
     other = subprocess.run(
         run, env=dict(env, XDG_CACHE_HOME=str(tmp_path / "b")), capture_output=True, text=True
     )
-    assert other.returncode == 0 and "is up to date" not in other.stdout  # and by nobody else
+    # and by nobody else: to another user the output folder is not even ushtil's
+    assert other.returncode == EXIT_USAGE and "is up to date" not in other.stdout
+    assert "made by another user" in other.stderr
 
 
 def test_a_symlinked_cache_folder_is_not_written_through(

@@ -40,6 +40,11 @@ def cmd_build(args: argparse.Namespace, place: Place) -> int:
         return Exit.PROBLEMS
     if report.written:
         print(f"built {report.written} files into {place.show(out)}")
+    elif report.foreign:  # what ushtil made is up to date, but the folder holds more
+        print(
+            f"{place.show(out)}: nothing to rebuild, but it holds {len(report.foreign)} "
+            f"file(s) ushtil did not write (named above)"
+        )
     else:
         print(f"{place.show(out)} is up to date ({report.pages} files)")
     return Exit.OK

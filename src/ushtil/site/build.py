@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 from ushtil.project import layout
 from ushtil.project.model import Page, Site
 from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
+from ushtil.site import inventory
 from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build
 from ushtil.site.cache import load as load_cache
 from ushtil.site.changes import as_walked, restat, signature
-from ushtil.site.outfolder import output_lock, refuse_output
+from ushtil.site.outfolder import MARKER, output_lock, read_marker, refuse_output
 from ushtil.site.write import Spool, remove_leftovers, write_changes, write_site
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ class BuildReport:
     search_pending: tuple[str, ...] = ()  # languages whose search index is out of date
     changed: tuple[str, ...] = ()  # the output's files (re)written by this build, by path
     removed: tuple[str, ...] = ()  # and removed from it
-
+    foreign: tuple[str, ...] = ()  # in the output, not written by ushtil ("name/": a folder)
+    foreign_removed: tuple[str, ...] = ()  # such files this build removed with the old folder
 
     @property
     def ok(self) -> bool:
@@ -183,6 +185,33 @@ def _unchanged(
     return articles
 
 
+def _take_stock(
+    report: BuildReport,
+    out: Path,
+    named: str | None,
+    files: frozenset[str],
+    foreign: tuple[str, ...],
+    found: inventory.Survey | None,
+    replaced: bool,
+) -> None:
+    """Record what the output holds now that the build wrote it: the files ushtil did not
+    write went with the old folder when it was ``replaced``, else they are still there
+    (but for any a file of the site replaced)."""
+    kept: tuple[str, ...] = ()
+    seen: inventory.Folders | None = None
+    touched = (*report.changed, *report.removed)
+    if replaced:
+        report.foreign_removed = foreign
+    else:  # listed again only when a file of the site may have taken the place of one
+        kept = inventory.walk(out, files).foreign if foreign and touched else foreign
+        seen = found.folders if found is not None else None
+    now_named = read_marker(out).id
+    inventory.save(now_named, inventory.settle(out, files, kept, seen, touched))
+    if now_named != named:
+        inventory.forget(named)
+    report.foreign = kept
+
+
 @contextmanager
 def _discarding(spool: Spool) -> Iterator[None]:
     """Whatever happens, pages rendered for a site that was not swapped in are removed."""
@@ -227,6 +256,9 @@ def build(
     try:
         with output_lock(out), _discarding(spool):
             recovered = remove_leftovers(out)  # completes an update a killed build began
+            named = read_marker(out).id
+            record = inventory.read(named)  # what the last build left in the output
+            found = inventory.survey(out, record) if record is not None else None
             moment = now or now_utc()
             fp = fingerprint(root)
             kept, memory_cache = (memory.stats, memory.cache) if memory else (None, None)
@@ -245,10 +277,18 @@ def build(
                 and out.is_dir()
                 and moment.timestamp() < last.due
                 and recovered == []
-            ):
+                and record is not None
+                and found is not None
+                and found.intact
+            ):  # nothing changed (but files may have been added to the output)
+                if (found.folders, found.foreign) != (record.folders, record.foreign):
+                    kept_record = inventory.Record(record.files, found.folders, found.foreign)
+                    inventory.save(named, kept_record)
+                diagnostics = [*last.diagnostics, *inventory.problems(out, found.foreign, ())]
                 return BuildReport(
-                    list(last.diagnostics), pages=last.pages, written=0, out=out
-                )  # nothing changed
+                    diagnostics, pages=last.pages, written=0, out=out, foreign=found.foreign
+                )
+            foreign = found.foreign if found is not None else ()
             trusted = not clean and recovered is not None  # None: the output is not to be trusted
             if memory_cache is not None and trusted and memory_cache.state.out == str(out):
                 cache = memory_cache
@@ -274,20 +314,29 @@ def build(
             )
             report = BuildReport(diagnostics, len(rendering.pages) if rendering else 0, out=out)
             if rendering is None or not report.ok:
+                report.foreign = foreign  # named even when nothing is written
+                report.diagnostics += inventory.problems(out, foreign, ())
                 return report
             pages, graph = rendering.pages, rendering.graph
             previous = set(cache.state.written) if cache.state.out == str(out) else set()
             previous |= set(recovered or [])  # written by the killed update: ushtil's too
+            files = frozenset({MARKER, *(p.path for p in pages)})
             if spool.path is not None:
                 report.written = write_site(pages, out, staging=spool.path)
                 spool.path = None  # swapped in
                 paths = {p.path for p in pages}
                 report.changed = tuple(sorted(paths))
                 report.removed = tuple(sorted(previous - paths))
+                replaced = True
             else:
+                before = record.files if record is not None else frozenset(previous)
+                if not files <= before:  # recorded before they are written, in case of a kill
+                    inventory.save(named, inventory.Record(before | files, None, foreign))
                 changes = write_changes(pages, out, previous)
                 report.written = len(changes.written)
                 report.changed, report.removed = changes.written, changes.removed
+                replaced = changes.replaced
+            _take_stock(report, out, named, files, foreign, found, replaced)
             cache.dirty = cache.dirty or report.written > 0
             future = [a.published.timestamp() for a in graph.site_articles if a.published > moment]
             report.search_pending = rendering.search_pending
@@ -301,6 +350,7 @@ def build(
                 tuple(report.diagnostics),
                 report.pages,
             )
+            report.diagnostics += inventory.problems(out, report.foreign, report.foreign_removed)
             if cache.finish(done, [p.path for p in pages]) and not cache.save():
                 return report  # the site is written; the next build is merely a clean one
             if memory is not None:
