@@ -1,15 +1,17 @@
 """What changed since the last build, found from the file system's metadata alone.
 
-:func:`signature` walks the sources once (``os.scandir``: size and modification time of
-every file, nothing read) for the decision that nothing changed and for the parse cache;
-``serve`` keeps those sizes and times and brings them up to date from its watcher's list
-of changed paths (:func:`restat`), so a saved file costs one ``stat``, not a walk.
+:func:`signature` walks the build's inputs (:data:`layout.BUILD_INPUTS`) once
+(``os.scandir``: what each path is, its size and times, nothing read) for the decision
+that nothing changed and for the parse cache; ``serve`` keeps those sizes and times and
+brings them up to date from its watcher's list of changed paths (:func:`restat`), so a
+saved file costs one ``stat``, not a walk.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat as stat_module
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,41 +22,104 @@ Stats = dict[str, tuple[int, int]]  # path as walked → (modification time in n
 
 
 def signature(root: Path, out: Path, fp: str) -> tuple[str, Stats]:
-    """Sizes and modification times of every input, with ``fp`` (the templates',
-    catalogues' and ushtil's own :func:`fingerprint`) and git's HEAD (commit times date
-    outdated versions): equal signatures mean an equal site, short of the clock passing an
-    article's date. Also the (modification time, size) of every file it looked at, so they
-    are not asked twice."""
+    """What every input of the build is, from its metadata (``lstat``: what a path is, a
+    file, a folder or a link, its inode, size, modification and change times; nothing
+    read), with ``fp`` (the templates', catalogues' and ushtil's own :func:`fingerprint`)
+    and git's HEAD (commit times date outdated versions): equal signatures mean an equal
+    site and equal problems, short of the clock passing an article's date. The inputs are
+    :data:`layout.BUILD_INPUTS`, each walked without following a link in it (a link is an
+    input as it is: the build refuses or skips it, and what it names is in ``fp`` when the
+    build reads it). Also the (modification time, size) of every file it looked at, so
+    they are not asked twice."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(fp.encode() + str(out).encode())
+    h.update(fp.encode() + b"\0" + str(out).encode())
     stats: Stats = {}
-    stack = [os.path.join(root, layout.ARTICLES), os.path.join(root, layout.STATIC)]
     lines: list[str] = []
+    stack: list[str] = []
+    for name in layout.BUILD_INPUTS:
+        path = os.path.join(root, name)
+        try:
+            info = os.lstat(path)
+        except OSError as exc:
+            lines.append(f"{path}\0{exc.errno}\n")  # absent, or not to be looked at
+            continue
+        lines.append(_line(path, info))
+        if not stat_module.S_ISREG(info.st_mode):
+            stack.append(path)  # a folder, or a link the build follows as it reads
     while stack:
         folder = stack.pop()
         try:
             entries = os.scandir(folder)
         except OSError:
-            continue
+            continue  # not a folder, or one that cannot be read: its own line says so
         with entries:
             for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError as exc:  # gone meanwhile
+                    lines.append(f"{entry.path}\0{exc.errno}\n")
+                    continue
+                lines.append(_line(entry.path, info))
+                if stat_module.S_ISDIR(info.st_mode):
                     stack.append(entry.path)
                 else:
-                    stat = entry.stat(follow_symlinks=False)
-                    stats[entry.path] = (stat.st_mtime_ns, stat.st_size)
-                    lines.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+                    stats[entry.path] = (info.st_mtime_ns, info.st_size)
     lines.sort()  # one order, whatever order the folders were listed in
-    h.update("".join(lines).encode())
-    head = root / ".git" / "HEAD"
+    h.update("".join(lines).encode("utf-8", "surrogateescape"))
+    h.update(_git_head(root))
+    return h.hexdigest(), stats
+
+
+def _line(path: str, info: os.stat_result) -> str:
+    """A path's line of the signature: a folder by what it is, anything else also by its
+    size and times, so a file swapped for a link or another file of the same size and
+    modification time is noticed (a new file has a new inode and change time)."""
+    kind = f"{path}\0{info.st_mode:o}\0{info.st_ino}"
+    if stat_module.S_ISDIR(info.st_mode):
+        return kind + "\n"
+    return f"{kind}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\n"
+
+
+GIT_REF = re.compile(r"refs/(?:[A-Za-z0-9_.+-]+/)*[A-Za-z0-9_.+-]+\Z")
+GIT_FILE_MAX = 4096  # HEAD and a loose ref are a line each
+
+
+def _git_head(root: Path) -> bytes:
+    """``.git/HEAD`` and the commit its branch names, read only when each is a small
+    regular file inside ``.git`` (a checkout could make either a FIFO or a link to a
+    device); the packed refs by their metadata."""
+    git = os.path.join(root, ".git")
+    head = _small_file(os.path.join(git, "HEAD"))
+    if head is None:
+        return b""
+    found = [head]
+    ref = head.strip().decode("utf-8", "replace")
+    if ref.startswith("ref: "):
+        name = ref[5:].strip()
+        if GIT_REF.fullmatch(name) and ".." not in name:
+            found.append(_small_file(os.path.join(git, name)) or b"")
     try:
-        ref = head.read_text().strip()
-        h.update(ref.encode())
-        if ref.startswith("ref: "):
-            h.update((root / ".git" / ref[5:]).read_bytes())
+        found.append(_line("packed-refs", os.lstat(os.path.join(git, "packed-refs"))).encode())
     except OSError:
         pass
-    return h.hexdigest(), stats
+    return b"\0".join(found)
+
+
+def _small_file(path: str) -> bytes | None:
+    """A regular file's bytes, if it is one (never through a link) and small."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat_module.S_ISREG(info.st_mode) or info.st_size > GIT_FILE_MAX:
+            return None
+        return os.read(fd, GIT_FILE_MAX)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def restat(stats: Stats, changed: Iterable[str]) -> Stats:
