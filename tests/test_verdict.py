@@ -117,7 +117,15 @@ def mutations(root: Path, outside: Path) -> dict[str, Callable[[Path, str], None
             remove(path)
             path.mkdir()
 
+    def forged(path: Path, name: str) -> None:
+        if path.is_dir() or not path.exists():
+            return  # no file: the other kinds make one
+        info, data = path.stat(), path.read_bytes()
+        path.write_bytes(b"\xff" + data[1:])  # no longer UTF-8, or another picture
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
     return {
+        "other bytes of the same size and time": forged,
         "link into the project": link_in,
         "dangling link out of the project": dangling,
         "oversized": oversized,

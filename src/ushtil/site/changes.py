@@ -2,9 +2,9 @@
 
 :func:`signature` walks the build's inputs (:data:`layout.BUILD_INPUTS`) once
 (``os.scandir``: what each path is, its size and times, nothing read) for the decision
-that nothing changed and for the parse cache; ``serve`` keeps those sizes and times and
-brings them up to date from its watcher's list of changed paths (:func:`restat`), so a
-saved file costs one ``stat``, not a walk.
+that nothing changed and for the parse cache (:func:`file_key`); ``serve`` keeps those
+keys and brings them up to date from its watcher's list of changed paths
+(:func:`restat`), so a saved file costs one ``stat``, not a walk.
 """
 
 from __future__ import annotations
@@ -18,7 +18,15 @@ from pathlib import Path
 
 from ushtil.project import layout
 
-Stats = dict[str, tuple[int, int]]  # path as walked → (modification time in ns, size)
+Stats = dict[str, tuple[int, int]]  # path as walked → its file_key
+
+
+def file_key(info: os.stat_result) -> tuple[int, int]:
+    """What a file's parse or probe is remembered by: its change time, which every write
+    and every change of its modification time sets (and nobody can set back), and its
+    size. A file given other bytes and its old modification time is read again."""
+    return info.st_ctime_ns, info.st_size
+
 
 
 def signature(root: Path, out: Path, fp: str) -> tuple[str, Stats]:
@@ -29,8 +37,8 @@ def signature(root: Path, out: Path, fp: str) -> tuple[str, Stats]:
     site and equal problems, short of the clock passing an article's date. The inputs are
     :data:`layout.BUILD_INPUTS`, each walked without following a link in it (a link is an
     input as it is: the build refuses or skips it, and what it names is in ``fp`` when the
-    build reads it). Also the (modification time, size) of every file it looked at, so
-    they are not asked twice."""
+    build reads it). Also the :func:`file_key` of every file it looked at, so it is not
+    asked twice."""
     h = hashlib.blake2b(digest_size=16)
     h.update(fp.encode() + b"\0" + str(out).encode())
     stats: Stats = {}
@@ -63,7 +71,7 @@ def signature(root: Path, out: Path, fp: str) -> tuple[str, Stats]:
                 if stat_module.S_ISDIR(info.st_mode):
                     stack.append(entry.path)
                 else:
-                    stats[entry.path] = (info.st_mtime_ns, info.st_size)
+                    stats[entry.path] = file_key(info)
     lines.sort()  # one order, whatever order the folders were listed in
     h.update("".join(lines).encode("utf-8", "surrogateescape"))
     h.update(_git_head(root))
@@ -123,8 +131,8 @@ def _small_file(path: str) -> bytes | None:
 
 
 def restat(stats: Stats, changed: Iterable[str]) -> Stats:
-    """``stats`` brought up to date for the ``changed`` paths alone: a file's size and time
-    asked again, a folder's files walked, a path that is gone forgotten with all under it."""
+    """``stats`` brought up to date for the ``changed`` paths alone: a file's key asked
+    again, a folder's files walked, a path that is gone forgotten with all under it."""
     for path in changed:
         for known in [k for k in stats if k == path or k.startswith(path + os.sep)]:
             del stats[known]
@@ -137,7 +145,7 @@ def restat(stats: Stats, changed: Iterable[str]) -> Stats:
                 for name in files:
                     restat(stats, [os.path.join(folder, name)])
         else:
-            stats[path] = (info.st_mtime_ns, info.st_size)
+            stats[path] = file_key(info)
     return stats
 
 
