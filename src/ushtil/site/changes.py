@@ -63,15 +63,16 @@ def signature(root: Path, out: Path, fp: str) -> tuple[str, Stats]:
         with entries:
             for entry in entries:
                 try:
+                    if entry.is_dir(follow_symlinks=False):  # no stat: the listing says so
+                        lines.append(f"{entry.path}\0folder\0{entry.inode()}\n")
+                        stack.append(entry.path)
+                        continue
                     info = entry.stat(follow_symlinks=False)
                 except OSError as exc:  # gone meanwhile
                     lines.append(f"{entry.path}\0{exc.errno}\n")
                     continue
                 lines.append(_line(entry.path, info))
-                if stat_module.S_ISDIR(info.st_mode):
-                    stack.append(entry.path)
-                else:
-                    stats[entry.path] = file_key(info)
+                stats[entry.path] = file_key(info)
     lines.sort()  # one order, whatever order the folders were listed in
     h.update("".join(lines).encode("utf-8", "surrogateescape"))
     h.update(_git_head(root))
@@ -79,9 +80,10 @@ def signature(root: Path, out: Path, fp: str) -> tuple[str, Stats]:
 
 
 def _line(path: str, info: os.stat_result) -> str:
-    """A path's line of the signature: a folder by what it is, anything else also by its
-    size and times, so a file swapped for a link or another file of the same size and
-    modification time is noticed (a new file has a new inode and change time)."""
+    """A path's line of the signature: what it is (a file, a link, …, and its mode), its
+    inode, size and times, so a file swapped for a link or for another file of the same
+    size and modification time is noticed (a new file has a new inode and change time).
+    A folder is known by what it holds."""
     kind = f"{path}\0{info.st_mode:o}\0{info.st_ino}"
     if stat_module.S_ISDIR(info.st_mode):
         return kind + "\n"
