@@ -347,9 +347,10 @@ def test_pending_exports_every_missing_or_outdated_version(
     po.save(str(out_dir / "party.ru.po"))
     fill(out_dir / "party.ru.po", {e.msgctxt.split("/", 1)[1]: e.msgstr for e in po})
     code, out, err = run(portal, "translate", "import", str(out_dir), capsys=capsys)
-    assert code == 1  # languages.en.po is still empty
-    assert "articles/party/ru.md: written current (10/10 segments)" in out
-    assert "languages.en.po" in err
+    assert code == 1 and out == ""  # languages.en.po is still empty: all or nothing
+    assert "languages.en.po" in err and "nothing was imported (all or nothing)" in err
+    code, out, err = run(portal, "translate", "import", str(out_dir / "party.ru.po"), capsys=capsys)
+    assert code == 0 and "articles/party/ru.md: written current (10/10 segments)" in out
 
 
 WORDS = (
