@@ -41,6 +41,12 @@ def pagefind_command() -> list[str]:
     return [binary, "--site", "public", "--glob", ARTICLES, "--root-selector", "article"]
 
 
+def version(cmd: list[str]) -> str:
+    """What a command says its version is (its first line)."""
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    return (done.stdout.strip() or done.stderr.strip()).split("\n")[0]
+
+
 def hugo_site(n: int, work: Path, shared: Path, drop: dict[str, float]) -> Path:
     """The corpus of ``corpus.make_project`` (same seed and gaps) as a Hugo site."""
     neutral = work / f"neutral-{n}"

@@ -18,8 +18,31 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 # appended to one version's body by the "one change" rows, the same each time
 SENTENCE = "\nДополнительное предложение для замера.\n"
+
+
+def ushtil_command() -> list[str]:
+    """``ushtil`` from the checkout the benchmark is in: its ``src/`` first on the path of
+    every process started from now on, whatever checkout an editable install points at (a
+    build memory made by other code is not used, so mixing them would time full builds)."""
+    src = str(ROOT / "src")
+    paths = os.environ.get("PYTHONPATH", "")
+    if paths.split(os.pathsep)[0] != src:
+        os.environ["PYTHONPATH"] = os.pathsep.join([src, paths] if paths else [src])
+    return [sys.executable, "-m", "ushtil"]
+
+
+def checkout() -> str:
+    """The benchmarked code: the checkout's commit, and whether its files differ from it."""
+    found = subprocess.run(
+        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return f"{found.stdout.strip() or 'no git'} ({ROOT})"
 
 
 @dataclass(frozen=True)

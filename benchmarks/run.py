@@ -57,7 +57,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import anchor  # noqa: E402
 import corpus  # noqa: E402
 import serve_latency  # noqa: E402
-from measure import Edit, Output, Run, latency_median, median, timed  # noqa: E402
+from measure import (  # noqa: E402
+    Edit,
+    Output,
+    Run,
+    checkout,
+    latency_median,
+    median,
+    timed,
+    ushtil_command,
+)
 
 DROP = {"en": 0.1, "kk": 0.03}
 BUILDS = ("clean", "nothing changed", "one change")
@@ -269,11 +278,12 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/ushtil-bench"))
     parser.add_argument("--shared", type=Path, default=corpus.default_shared())
     args = parser.parse_args()
+    print(f"ushtil: {checkout()}")
     if args.hugo:  # refuse a missing Hugo or Pagefind before the first build
-        anchor.hugo_command()
+        print(anchor.version(anchor.hugo_command()[:1] + ["version"]))
         if args.search:
-            anchor.pagefind_command()
-    ushtil = [str(Path(sys.executable).with_name("ushtil")), "build"]
+            print(anchor.version(anchor.pagefind_command()[:1] + ["--version"]))
+    ushtil = ushtil_command() + ["build"]
     stats = ("--stats",) if args.stats and has_stats(ushtil) else ()
     # ushtil's user folder (build memory, compiled templates) kept apart, emptied for a clean build
     os.environ["XDG_CACHE_HOME"] = str(args.work / "user-cache")

@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
-from measure import Edit, latency_median  # noqa: E402
+from measure import Edit, latency_median, ushtil_command  # noqa: E402
 
 START_DEADLINE = 1800.0  # the first build of a large site, when serve starts
 
@@ -56,11 +56,10 @@ def measure(project: Path, edits: int, *, deadline: float = 60.0, log: bool = Tr
     line and time until the page served has it. Seconds, edit by edit; ``inf`` for an
     edit not served within ``deadline`` seconds (the last one then)."""
     port = free_port()
-    ushtil = str(Path(sys.executable).with_name("ushtil"))
     article_id = edited_article(project)
     edit = Edit(project / "articles" / article_id / "ru.md")
     server = subprocess.Popen(
-        [ushtil, "-C", str(project), "serve", "--port", str(port)],
+        ushtil_command() + ["-C", str(project), "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
