@@ -24,7 +24,7 @@ def signature(root: Path, out: Path, fp: str) -> tuple[str, Stats]:
     catalogues' and ushtil's own :func:`fingerprint`) and git's HEAD (commit times date
     outdated versions): equal signatures mean an equal site, short of the clock passing an
     article's date. Also the (modification time, size) of every file it looked at, so they
-    are not asked twice."""
+    are not asked twice. The glossary is among the inputs: its verdicts are reported."""
     h = hashlib.blake2b(digest_size=16)
     h.update(fp.encode() + str(out).encode())
     stats: Stats = {}
@@ -44,6 +44,11 @@ def signature(root: Path, out: Path, fp: str) -> tuple[str, Stats]:
                     stat = entry.stat(follow_symlinks=False)
                     stats[entry.path] = (stat.st_mtime_ns, stat.st_size)
                     lines.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+    try:  # the glossary: its verdicts are part of the build's report
+        glossary = os.stat(os.path.join(root, layout.GLOSSARY), follow_symlinks=False)
+        lines.append(f"{layout.GLOSSARY}\0{glossary.st_size}\0{glossary.st_mtime_ns}\n")
+    except OSError:
+        pass
     lines.sort()  # one order, whatever order the folders were listed in
     h.update("".join(lines).encode())
     h.update(git.head(root))
