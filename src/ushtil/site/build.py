@@ -37,6 +37,7 @@ class Loaded:
     site: Site | None
     catalogs: dict[str, Catalog] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    checked: tuple[str, ...] = ()  # the files the glossary checked (not taken from memory)
 
 
 @dataclass
@@ -48,8 +49,7 @@ class BuildReport:
     search_pending: tuple[str, ...] = ()  # languages whose search index is out of date
     changed: tuple[str, ...] = ()  # the output's files (re)written by this build, by path
     removed: tuple[str, ...] = ()  # and removed from it
-    foreign: tuple[str, ...] = ()  # in the output, not written by ushtil ("name/": a folder)
-    foreign_removed: tuple[str, ...] = ()  # such files this build removed with the old folder
+    checked: tuple[str, ...] = ()  # the files the glossary checked, its verdict not remembered
 
     @property
     def ok(self) -> bool:
@@ -63,13 +63,14 @@ def now_utc() -> dt.datetime:
 def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = False) -> Loaded:
     """Read the whole project (config, articles, catalogues); collect every problem (with
     ``strict``, a catalogue problem ``i18n check`` calls an error is one)."""
-    from ushtil.interface.glossary import catalogue_problems, read_glossary, version_problems
+    from ushtil.interface.glossary import read_glossary
     from ushtil.interface.translator import load_catalogs
     from ushtil.project.articles import load_articles
     from ushtil.project.config import read_config
     from ushtil.project.files import links_out
     from ushtil.project.lookalikes import strictly
     from ushtil.project.problems import error
+    from ushtil.site.verdicts import glossary_check
 
     outside = links_out(root)
     if outside:
@@ -85,11 +86,12 @@ def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = Fal
     site = Site(config, tuple(articles))
     glossary, glossary_problems = read_glossary(root)
     diagnostics += glossary_problems
+    checked: tuple[str, ...] = ()
     if glossary is not None:  # a missing approved term is a warning (an error with strict)
-        found = version_problems(site, glossary)
-        found += catalogue_problems(root, config.codes, glossary)
+        verdict = glossary_check(site, glossary, cache)  # remembered per content
+        found, checked = verdict.diagnostics, tuple(verdict.checked)
         diagnostics += [error(d.location, d.code, d.message) for d in found] if strict else found
-    return Loaded(site, catalogs, diagnostics)
+    return Loaded(site, catalogs, diagnostics, checked)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class Rendering:
     pages: list[Page]
     graph: Graph
     search_pending: tuple[str, ...] = ()
+    checked: tuple[str, ...] = ()  # by the glossary (Loaded.checked)
 
 
 def render(
@@ -154,7 +157,7 @@ def render(
         render_diagnostics = list(dict.fromkeys([*render_diagnostics, *reused]))
         cache.record(fp, rendered.recorded, render_diagnostics)
     diagnostics += render_diagnostics
-    rendering = Rendering(rendered.pages, graph, rendered.search_pending)
+    rendering = Rendering(rendered.pages, graph, rendered.search_pending, loaded.checked)
     return rendering, sorted(set(diagnostics), key=sort_key)
 
 
@@ -248,7 +251,8 @@ def build(
         rendering, diagnostics = render(
             root, now=now, strict=strict, jobs=jobs, search_later=True
         )  # no search index either: nothing would keep it
-        return BuildReport(diagnostics, len(rendering.pages) if rendering else 0, out=out)
+        made, checked = (len(rendering.pages), rendering.checked) if rendering else (0, ())
+        return BuildReport(diagnostics, made, out=out, checked=checked)
     report = BuildReport(refuse_output(root, out), out=out)
     if not report.ok:
         return report
@@ -313,6 +317,7 @@ def build(
                 search_later=search_later,
             )
             report = BuildReport(diagnostics, len(rendering.pages) if rendering else 0, out=out)
+            report.checked = rendering.checked if rendering else ()
             if rendering is None or not report.ok:
                 report.foreign = foreign  # named even when nothing is written
                 report.diagnostics += inventory.problems(out, foreign, ())
@@ -353,6 +358,8 @@ def build(
             report.diagnostics += inventory.problems(out, report.foreign, report.foreign_removed)
             if cache.finish(done, [p.path for p in pages]) and not cache.save():
                 return report  # the site is written; the next build is merely a clean one
+            if cache.verdicts is not None:  # rows that prove themselves: saved on their own
+                cache.verdicts.save()
             if memory is not None:
                 memory.cache, memory.stats = cache, stats
     except UshtilError as exc:

@@ -42,6 +42,7 @@ from ushtil.site.changes import file_key
 if TYPE_CHECKING:
     from ushtil.project.articles import LoadedArticle
     from ushtil.site.outputs import Indexed
+    from ushtil.site.verdicts import Verdicts
 
 FORMAT = store.FORMAT
 PRUNE_FROM = 1000  # bodies no version has any more, kept before they are worth removing
@@ -203,6 +204,7 @@ class BuildCache:
     _sources_changed: set[str] = field(default_factory=set)
     _wipe: bool = False  # the database held what could not be read: everything is replaced
     articles: dict[str, LoadedArticle] | None = None  # whole folders' articles (serve's builds)
+    verdicts: Verdicts | None = None  # the glossary's, by content (site/verdicts.py)
 
     def start(self, fp: str) -> None:
         """Forget every parse and output key made under another fingerprint."""

@@ -33,7 +33,7 @@ from ushtil.project.problems import Diagnostic, Location, Severity
 if TYPE_CHECKING:
     from ushtil.site.outputs import Indexed
 
-FORMAT = 4  # of the tables and of the JSON in them
+FORMAT = 5  # of the tables and of the JSON in them
 TABLES = {
     "meta": "name TEXT PRIMARY KEY, value TEXT NOT NULL",
     "sources": "path TEXT PRIMARY KEY, value TEXT NOT NULL",
@@ -41,6 +41,7 @@ TABLES = {
     "written": "path TEXT PRIMARY KEY",
     "bodies": "key TEXT PRIMARY KEY, html TEXT NOT NULL",
     "rows": "key TEXT PRIMARY KEY, html TEXT NOT NULL",
+    "checks": "path TEXT PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL",
 }
 
 Json = Any  # what json.loads returns
