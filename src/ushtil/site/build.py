@@ -49,6 +49,8 @@ class BuildReport:
     search_pending: tuple[str, ...] = ()  # languages whose search index is out of date
     changed: tuple[str, ...] = ()  # the output's files (re)written by this build, by path
     removed: tuple[str, ...] = ()  # and removed from it
+    foreign: tuple[str, ...] = ()  # in the output, not written by ushtil ("name/": a folder)
+    foreign_removed: tuple[str, ...] = ()  # such files this build removed with the old folder
     checked: tuple[str, ...] = ()  # the files the glossary checked, its verdict not remembered
 
     @property
