@@ -30,7 +30,7 @@ from ushtil.project.problems import Diagnostic, Severity, UshtilError
 from ushtil.site.images import ImageProblem, encode, probe, variants
 from ushtil.site.serve import EVENTS, serve
 from ushtil.translation.poexport import export_article
-from ushtil.translation.poimport import import_file
+from ushtil.translation.poimport import import_files
 from ushtil.translation.stamps import read_stamp
 from ushtil.translation.tmx import read_tmx
 
@@ -366,7 +366,8 @@ def test_imported_article_translation(
     path = translating / layout.EXPORTS / "a-full.en.po"
     path.write_text("\n".join(lines), encoding="utf-8")
     try:
-        imported, diagnostics = import_file(translating, path, draft=draft, force=True)
+        batch = import_files(translating, [path], draft=draft, force=True)
+        diagnostics = [d for _, _, found in batch.checked for d in found] + batch.problems
     except UshtilError as refused:  # ushtil's own carrier of diagnostics
         diagnostics = list(refused.diagnostics)
     for d in diagnostics:
