@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -266,11 +267,14 @@ def catalogue_problems(root: Path, codes: tuple[str, ...], glossary: Glossary) -
     return problems
 
 
-def version_problems(site: Site, glossary: Glossary) -> list[Diagnostic]:
+def version_problems(
+    site: Site, glossary: Glossary, count: Callable[[str, int], None] | None = None
+) -> list[Diagnostic]:
     """Current translated versions that lack a glossary term's approved translation of a
     term of their source: a warning at the line of the translation where the paragraph
     (or title, summary) stands, paragraph by paragraph when both have as many. A version
-    the build remembered without its body is read again."""
+    the build remembered without its body is read again. ``count``: told of each version
+    checked (``glossary_checks``) and each read again (``glossary_reads``)."""
     problems: list[Diagnostic] = []
     for article in site.articles:
         for version in article.versions:
@@ -280,6 +284,9 @@ def version_problems(site: Site, glossary: Glossary) -> list[Diagnostic]:
             source = article.version(made_from.lang)
             if source is None or source.digest != made_from.digest:
                 continue
+            if count is not None:
+                count("glossary_checks", 1)
+                count("glossary_reads", source.body_elided + version.body_elided)
             source, target = _whole(source, site), _whole(version, site)
             if source is None or target is None:
                 continue

@@ -19,6 +19,7 @@ from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_ke
 from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build
 from ushtil.site.cache import load as load_cache
 from ushtil.site.changes import as_walked, restat, signature
+from ushtil.site.counters import Counters
 from ushtil.site.outfolder import output_lock, refuse_output
 from ushtil.site.write import Spool, remove_leftovers, write_changes, write_site
 
@@ -47,7 +48,7 @@ class BuildReport:
     search_pending: tuple[str, ...] = ()  # languages whose search index is out of date
     changed: tuple[str, ...] = ()  # the output's files (re)written by this build, by path
     removed: tuple[str, ...] = ()  # and removed from it
-
+    counters: Counters = field(default_factory=Counters)  # the work it did (--stats)
 
     @property
     def ok(self) -> bool:
@@ -58,9 +59,16 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = False) -> Loaded:
+def load_site(
+    root: Path,
+    cache: BuildCache | None = None,
+    *,
+    strict: bool = False,
+    counters: Counters | None = None,
+) -> Loaded:
     """Read the whole project (config, articles, catalogues); collect every problem (with
-    ``strict``, a catalogue problem ``i18n check`` calls an error is one)."""
+    ``strict``, a catalogue problem ``i18n check`` calls an error is one). The glossary's
+    checks are counted in ``counters``."""
     from ushtil.interface.glossary import catalogue_problems, read_glossary, version_problems
     from ushtil.interface.translator import load_catalogs
     from ushtil.project.articles import load_articles
@@ -84,7 +92,7 @@ def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = Fal
     glossary, glossary_problems = read_glossary(root)
     diagnostics += glossary_problems
     if glossary is not None:  # a missing approved term is a warning (an error with strict)
-        found = version_problems(site, glossary)
+        found = version_problems(site, glossary, counters.add if counters is not None else None)
         found += catalogue_problems(root, config.codes, glossary)
         diagnostics += [error(d.location, d.code, d.message) for d in found] if strict else found
     return Loaded(site, catalogs, diagnostics)
@@ -111,10 +119,12 @@ def render(
     spool: Spool | None = None,
     fp: str | None = None,
     search_later: bool = False,
+    counters: Counters | None = None,
 ) -> tuple[Rendering | None, list[Diagnostic]]:
     """Everything but the write: the site's files (None when the project could not be
     read) and every problem, sorted. With a ``cache`` whose outputs are in ``out``,
-    unchanged files are taken from there instead of rendered."""
+    unchanged files are taken from there instead of rendered. The work is counted in
+    ``counters``."""
     from ushtil.project.freshness import ChangeTimes, compute_status
     from ushtil.project.validate import validate_site
     from ushtil.site.graph import build_graph
@@ -125,7 +135,7 @@ def render(
     fp = (fp or fingerprint(root)) if cache is not None else ""
     if cache is not None:
         cache.start(fp)
-    loaded = load_site(root, cache, strict=strict)
+    loaded = load_site(root, cache, strict=strict, counters=counters)
     diagnostics = list(loaded.diagnostics)
     if loaded.site is None:
         return None, sorted(diagnostics, key=sort_key)
@@ -146,6 +156,7 @@ def render(
         progress=progress,
         spool=spool if previous_out is None else None,  # everything renders: straight to disk
         search_later=search_later,
+        counters=counters,
     )
     if cache is not None:
         reused = cache.state.diagnostics if previous_out else []  # of the files taken over
@@ -215,15 +226,17 @@ def build(
     ``memory`` (``serve``'s) keeps what a build read for the next one; with it, ``changed``
     (the paths a watcher saw change since the last build) spares walking the sources."""
     out = (out if out is not None else root / layout.OUTPUT).absolute()
+    counters = Counters()  # this build's work, whatever it finds to do
     if not write:  # a check: no lock, no cache, nothing on disk
         rendering, diagnostics = render(
-            root, now=now, strict=strict, jobs=jobs, search_later=True
+            root, now=now, strict=strict, jobs=jobs, search_later=True, counters=counters
         )  # no search index either: nothing would keep it
-        return BuildReport(diagnostics, len(rendering.pages) if rendering else 0, out=out)
-    report = BuildReport(refuse_output(root, out), out=out)
+        count = len(rendering.pages) if rendering else 0
+        return BuildReport(diagnostics, count, out=out, counters=counters)
+    report = BuildReport(refuse_output(root, out), out=out, counters=counters)
     if not report.ok:
         return report
-    spool = Spool(out)
+    spool = Spool(out, counters)
     try:
         with output_lock(out), _discarding(spool):
             recovered = remove_leftovers(out)  # completes an update a killed build began
@@ -235,9 +248,9 @@ def build(
             walked = None
             if kept is not None and changed is not None and memory_cache is not None:
                 walked = as_walked(root, changed)
-                seen, stats = "", restat(kept, walked)  # "" is no signature: never equal
+                seen, stats = "", restat(kept, walked, counters)  # "" is no signature: never equal
             else:
-                seen, stats = signature(root, out, fp)
+                seen, stats = signature(root, out, fp, counters)
             last = None if clean or memory is not None else last_build(root, out)  # serve: warm up
             if (
                 last is not None
@@ -247,7 +260,7 @@ def build(
                 and recovered == []
             ):
                 return BuildReport(
-                    list(last.diagnostics), pages=last.pages, written=0, out=out
+                    list(last.diagnostics), last.pages, 0, out, counters=counters
                 )  # nothing changed
             trusted = not clean and recovered is not None  # None: the output is not to be trusted
             if memory_cache is not None and trusted and memory_cache.state.out == str(out):
@@ -255,6 +268,8 @@ def build(
                 cache.dirty = False
             else:
                 cache = load_cache(root, out, clean=not trusted)
+                counters.merge(cache.db.counters.snapshot())  # the rows reading it took
+            cache.db.counters = counters  # what the cache does from here on is this build's
             if memory is not None:  # whole articles kept while nothing in their folder changes
                 cache.articles = _unchanged(cache.articles, root, walked, cache is memory_cache)
             cache.stats = stats
@@ -271,21 +286,23 @@ def build(
                 spool=spool,
                 fp=fp,
                 search_later=search_later,
+                counters=counters,
             )
-            report = BuildReport(diagnostics, len(rendering.pages) if rendering else 0, out=out)
+            pages_made = len(rendering.pages) if rendering else 0
+            report = BuildReport(diagnostics, pages_made, out=out, counters=counters)
             if rendering is None or not report.ok:
                 return report
             pages, graph = rendering.pages, rendering.graph
             previous = set(cache.state.written) if cache.state.out == str(out) else set()
             previous |= set(recovered or [])  # written by the killed update: ushtil's too
             if spool.path is not None:
-                report.written = write_site(pages, out, staging=spool.path)
+                report.written = write_site(pages, out, staging=spool.path, counters=counters)
                 spool.path = None  # swapped in
                 paths = {p.path for p in pages}
                 report.changed = tuple(sorted(paths))
                 report.removed = tuple(sorted(previous - paths))
             else:
-                changes = write_changes(pages, out, previous)
+                changes = write_changes(pages, out, previous, counters)
                 report.written = len(changes.written)
                 report.changed, report.removed = changes.written, changes.removed
             cache.dirty = cache.dirty or report.written > 0

@@ -228,6 +228,7 @@ class BuildCache:
     def remember_article(self, name: str, loaded: LoadedArticle) -> None:
         """Kept when articles are (by ``serve``), unless it shows an image (which may
         vanish without its folder changing: a link)."""
+        self.db.counters.add("articles_loaded")
         if self.articles is not None and (loaded[0] is None or not loaded[0].pictures):
             self.articles[name] = (loaded[0], list(loaded[1]))
 
@@ -273,6 +274,7 @@ class BuildCache:
     def remember_source(
         self, path: Path, shown: str, value: Version | Facts | None, problems: list[Diagnostic]
     ) -> None:
+        self.db.counters.add("sources_parsed")  # called for each file parsed
         stat = self._stat(path)
         if stat is None:
             return

@@ -15,11 +15,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ushtil.project import git, layout
+from ushtil.site.counters import Counters
 
 Stats = dict[str, tuple[int, int]]  # path as walked → (modification time in ns, size)
 
 
-def signature(root: Path, out: Path, fp: str) -> tuple[str, Stats]:
+def signature(
+    root: Path, out: Path, fp: str, counters: Counters | None = None
+) -> tuple[str, Stats]:
     """Sizes and modification times of every input, with ``fp`` (the templates',
     catalogues' and ushtil's own :func:`fingerprint`) and git's HEAD (commit times date
     outdated versions): equal signatures mean an equal site, short of the clock passing an
@@ -44,18 +47,22 @@ def signature(root: Path, out: Path, fp: str) -> tuple[str, Stats]:
                     stat = entry.stat(follow_symlinks=False)
                     stats[entry.path] = (stat.st_mtime_ns, stat.st_size)
                     lines.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+    if counters is not None:
+        counters.add("files_statted", len(stats))
     lines.sort()  # one order, whatever order the folders were listed in
     h.update("".join(lines).encode())
     h.update(git.head(root))
     return h.hexdigest(), stats
 
 
-def restat(stats: Stats, changed: Iterable[str]) -> Stats:
+def restat(stats: Stats, changed: Iterable[str], counters: Counters | None = None) -> Stats:
     """``stats`` brought up to date for the ``changed`` paths alone: a file's size and time
     asked again, a folder's files walked, a path that is gone forgotten with all under it."""
     for path in changed:
         for known in [k for k in stats if k == path or k.startswith(path + os.sep)]:
             del stats[known]
+        if counters is not None:
+            counters.add("files_statted")
         try:
             info = os.stat(path, follow_symlinks=False)
         except OSError:
@@ -63,7 +70,7 @@ def restat(stats: Stats, changed: Iterable[str]) -> Stats:
         if stat_module.S_ISDIR(info.st_mode):
             for folder, _, files in os.walk(path):
                 for name in files:
-                    restat(stats, [os.path.join(folder, name)])
+                    restat(stats, [os.path.join(folder, name)], counters)
         else:
             stats[path] = (info.st_mtime_ns, info.st_size)
     return stats
