@@ -5,8 +5,16 @@
 
 The articles come from the shared generator (``../shared/bench/gen_corpus.py``: seeded,
 400–600 words per version, a heading, a quote, a list and a link), so Hugo can build the
-very same corpus (``to_hugo.py``). In this project's layout: ``article.toml`` with the date
-and category, one ``<lang>.md`` per version with TOML front matter. Each article's
+very same corpus (``to_hugo.py``). The project has the sample portal's anatomy, as
+``to_hugo.py`` gives the Hugo site: the repository's own ``site.toml``, templates,
+catalogues and static files; the corpus's eight categories folded into the sample's six
+(``gen_corpus.PORTAL_CATEGORY``) and every article tagged with the sample's rubric
+(``gen_corpus.PORTAL_TAG``), so category pages and related news are the same work; 10
+articles a page. The sample's glossary is on, less the entries of the terms the random
+text uses without their translations (:data:`UNTRANSLATED`): it is read and every
+translated version checked against it, and it warns about nothing. In this project's
+layout: ``article.toml`` with the date, category and rubric, one ``<lang>.md`` per version
+with TOML front matter. Each article's
 original rotates between kk, ru and en; the others are stamped as translations of it,
 and a share of them (``--outdated``, default 5 %) as outdated. ``--drop`` (default
 ``en=0.1 kk=0.03``) leaves versions missing. ``--images``: every article has a lead
@@ -19,10 +27,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import shutil
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
+from xml.dom import minidom
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -31,6 +42,19 @@ from ushtil.project.text import text_digest  # noqa: E402
 
 LANGS = ("kk", "ru", "en")
 SHARED = ("templates", "static", "locales", "i18n")
+GLOSSARY = Path("i18n") / "glossary.tbx"
+# terms of the sample glossary that the generated text uses in one language with no
+# translation in the others (random words, not translations): their entries would warn
+UNTRANSLATED = ("mayor", "Astana", "Almaty", "Shymkent")
+PER_PAGE = 10
+
+
+def default_shared() -> Path:
+    """``shared/bench`` beside the checkout (or beside a folder of worktrees above it)."""
+    for parent in ROOT.parents:
+        if (parent / "shared" / "bench" / "gen_corpus.py").is_file():
+            return parent / "shared" / "bench"
+    return ROOT.parent / "shared" / "bench"
 
 
 def shared_generator(shared: Path):  # type: ignore[no-untyped-def]
@@ -63,28 +87,24 @@ def make_project(
         if out.exists():
             shutil.rmtree(out)
         out.mkdir(parents=True)
-        for name in SHARED:  # not the glossary: generated text is no translation of its source
+        for name in SHARED:
             shutil.copytree(ROOT / name, out / name, ignore=shutil.ignore_patterns("glossary.tbx"))
-        categories = "\n".join(
-            f"{slug} = {toml(names['en'])}" for slug, names in sorted(gen.CATEGORIES.items())
-        )
-        (out / "site.toml").write_text(
-            'base_url = "https://news.example.kz"\ntime_zone = "Asia/Almaty"\n'
-            'languages = ["kk", "ru", "en"]\ndefault_language = "kk"\nmissing = "hide"\n'
-            "per_page = 20\nfeed_size = 20\nrequired = []\n\n"
-            f"[categories]\n{categories}\n",
-            encoding="utf-8",
-        )
+        trim_glossary(ROOT / GLOSSARY, out / GLOSSARY, UNTRANSLATED)
+        (out / "site.toml").write_text(portal_config(gen), encoding="utf-8")
         rng = random.Random(f"{seed}:provenance")
         counts = {"articles": 0, "versions": 0, "outdated": 0}
-        by_article: dict[str, dict[str, tuple[dict, str]]] = {}
+        by_article: dict[str, dict[str, tuple[dict[str, str], str]]] = {}
         for article_id, lang, meta, body in gen.iter_corpus(str(neutral)):
             by_article.setdefault(article_id, {})[lang] = (meta, body)
         for index, (article_id, versions) in enumerate(sorted(by_article.items())):
             folder = out / "articles" / article_id
             folder.mkdir(parents=True)
             first = next(iter(versions.values()))[0]
-            facts = f"published = {first['date']}\ncategory = {toml(first['category'])}\n"
+            facts = (
+                f"published = {first['date']}\n"
+                f"category = {toml(gen.PORTAL_CATEGORY[first['category']])}\n"
+                f"tags = [{toml(gen.PORTAL_TAG)}]\n"
+            )
             if images:
                 facts += 'image = "lead.jpg"\n'
                 lead_photo(folder / "lead.jpg", index)
@@ -122,6 +142,44 @@ def make_project(
     return counts
 
 
+def portal_config(gen) -> str:  # type: ignore[no-untyped-def]
+    """The sample's own ``site.toml`` with 10 articles a page; refused if it lacks a
+    category or the rubric the corpus is folded into."""
+    text = (ROOT / "site.toml").read_text(encoding="utf-8")
+    config = tomllib.loads(text)
+    missing = set(gen.PORTAL_CATEGORY.values()) - set(config.get("categories", {}))
+    if gen.PORTAL_TAG not in config.get("tags", {}):
+        missing.add(gen.PORTAL_TAG)
+    if missing:
+        sys.exit(f"site.toml declares no {', '.join(sorted(missing))}: the corpus needs them")
+    text, count = re.subn(r"(?m)^per_page\s*=.*$", f"per_page = {PER_PAGE}", text)
+    if count != 1:
+        sys.exit("site.toml: no single per_page line to set")
+    return text
+
+
+def trim_glossary(source: Path, target: Path, terms: tuple[str, ...]) -> list[str]:
+    """Copy a TBX glossary less every ``termEntry`` that has one of ``terms``; the IDs of
+    the entries left out."""
+    document = minidom.parse(str(source))  # the repository's own file, no DTD is read
+    dropped: list[str] = []
+    for entry in document.getElementsByTagName("termEntry"):
+        found = {
+            "".join(node.data for node in term.childNodes if node.nodeType == node.TEXT_NODE)
+            for term in entry.getElementsByTagName("term")
+        }
+        parent = entry.parentNode
+        if found & set(terms) and isinstance(parent, minidom.Element):
+            before = entry.previousSibling
+            if isinstance(before, minidom.Text) and not before.data.strip():
+                parent.removeChild(before)
+            parent.removeChild(entry)
+            dropped.append(entry.getAttribute("id"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(document.toxml(encoding="UTF-8") + b"\n")
+    return dropped
+
+
 def lead_photo(path: Path, index: int) -> None:
     """A photo-sized JPEG, different for every article: bands of colour and noise."""
     from PIL import Image, ImageDraw
@@ -142,7 +200,7 @@ def main() -> None:
     )
     parser.add_argument("--n", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "bench")
+    parser.add_argument("--shared", type=Path, default=default_shared())
     parser.add_argument(
         "--drop", action="append", metavar="LANG=FRAC", help="default: en=0.1 kk=0.03"
     )

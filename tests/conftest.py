@@ -1,4 +1,4 @@
-"""Shared helpers: sample projects built in tmp_path, and a small HTML reader."""
+"""Shared helpers: test projects built in tmp_path from tests/sites/, and a small HTML reader."""
 
 from __future__ import annotations
 
@@ -13,26 +13,35 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import ushtil
 from ushtil.site.build import BuildReport, build
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = Path(__file__).resolve().parent / "sites"
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 SHARED = ("templates", "static", "locales", "i18n")
+# A test's own processes (`python -m ushtil`, a build to kill) run the ushtil under test,
+# whatever their working folder, not another copy installed beside it.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [
+        str(Path(ushtil.__file__).resolve().parents[1]),
+        *os.environ.get("PYTHONPATH", "").split(os.pathsep),
+    ]
+).rstrip(os.pathsep)
 
 
-def make_project(tmp_path: Path, scenario: str | None = None) -> Path:
-    """A project in tmp_path: the repository's templates and catalogues, plus a scenario's
-    site.toml and articles (or the repository's own sample site when scenario is None)."""
-    project = tmp_path / (scenario or "sample")
+def make_project(tmp_path: Path, scenario: str) -> Path:
+    """A project in tmp_path: the repository's templates, static files and catalogues (they
+    are code), with the site.toml and articles of tests/sites/<scenario>. Never the
+    repository's own sample articles: the tests own their sites."""
+    source = SITES / scenario
+    if not (source / "site.toml").is_file():
+        raise ValueError(f"no test site {scenario!r} in {SITES}")
+    project = tmp_path / scenario
     project.mkdir()
     for name in SHARED:
         shutil.copytree(ROOT / name, project / name)
-    if scenario is None:
-        shutil.copy(ROOT / "site.toml", project / "site.toml")
-        shutil.copytree(ROOT / "articles", project / "articles")
-    else:
-        shutil.copytree(SITES / scenario, project, dirs_exist_ok=True)
+    shutil.copytree(source, project, dirs_exist_ok=True)
     return project
 
 
@@ -51,8 +60,9 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    return make_project(tmp_path)
+def portal(tmp_path: Path) -> Path:
+    """The suite's trilingual site (tests/sites/portal): eight articles, four to a page."""
+    return make_project(tmp_path, "portal")
 
 
 @pytest.fixture

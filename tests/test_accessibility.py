@@ -1,4 +1,4 @@
-"""The sample site in a real Chromium (Debian's /usr/bin/chromium, driven by Playwright):
+"""The portal test site in a real Chromium (Debian's /usr/bin/chromium, by Playwright):
 axe-core finds no WCAG 2.1 A or AA violation on any page kind in any language; no page
 scrolls sideways on a phone or a desktop; the skip link, visible focus, the low-vision
 version (remembered, never hiding anything from readers without JavaScript) and the
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.skipif(
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGS = ("kk", "ru", "en")
 # fallback pages: an article without its own version in the language, shown in another
-FALLBACK = {"kk": "2026-night-buses", "ru": "2026-library-night", "en": "2026-night-buses"}
+FALLBACK = {"kk": "buses", "ru": "library", "en": "buses"}
 
 
 def page_kinds() -> list[tuple[str, str]]:
@@ -43,7 +43,7 @@ def page_kinds() -> list[tuple[str, str]]:
             (f"home {lang}", f"/{lang}/"),
             (f"list page 2 {lang}", f"/{lang}/page/2/"),
             (f"category {lang}", f"/{lang}/category/culture/"),
-            (f"article with gallery {lang}", f"/{lang}/news/2026-opera-season/"),
+            (f"article with gallery {lang}", f"/{lang}/news/opera/"),
             (f"fallback article {lang}", f"/{lang}/news/{FALLBACK[lang]}/"),
             (f"404 {lang}", f"/{lang}/404.html"),
             (f"dashboard {lang}", f"/_status/{lang}/"),
@@ -56,15 +56,14 @@ KINDS = page_kinds()
 
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's sample site, with four articles a page (so every language has a
-    second page), fallback pages in every language (a version removed in two) and one
-    article that is not shown in a language."""
-    project = make_project(tmp_path_factory.mktemp("a11y"))
-    edit(project / "site.toml", "per_page = 10", "per_page = 4")
+    """The suite's portal site (four articles a page, so every language has a second page),
+    with fallback pages in every language (a version removed in two) and one article that
+    is not shown in a language."""
+    project = make_project(tmp_path_factory.mktemp("a11y"), "portal")
     edit(project / "site.toml", 'missing = "hide"', 'missing = "fallback"')
-    (project / "articles" / "2026-night-buses" / "kk.md").unlink()
-    (project / "articles" / "2026-library-night" / "ru.md").unlink()
-    with (project / "articles" / "site-languages" / "article.toml").open("a") as toml:
+    (project / "articles" / "buses" / "kk.md").unlink()
+    (project / "articles" / "library" / "ru.md").unlink()
+    with (project / "articles" / "languages" / "article.toml").open("a") as toml:
         toml.write('missing = "hide"\n')  # English greyed out in the switcher
     return build_ok(project)
 
@@ -94,11 +93,11 @@ def violations(page: Any) -> list[str]:
     return found
 
 
-def test_the_sample_has_every_page_kind(public: Path) -> None:
+def test_the_site_has_every_page_kind(public: Path) -> None:
     for _, path in KINDS:
         file = public / path.lstrip("/")
         assert (file / "index.html" if path.endswith("/") else file).is_file(), path
-    assert "notice" in (public / "kk/news/2026-night-buses/index.html").read_text()
+    assert "notice" in (public / "kk/news/buses/index.html").read_text()
 
 
 @pytest.mark.parametrize(("kind", "path"), KINDS, ids=[k for k, _ in KINDS])
@@ -111,7 +110,7 @@ def test_axe_finds_no_wcag_violation(site: str, browser: Any, kind: str, path: s
 
 
 @pytest.mark.parametrize(
-    "path", ["/ru/", "/kk/news/2026-opera-season/", "/en/news/2026-night-buses/", "/_status/kk/"]
+    "path", ["/ru/", "/kk/news/opera/", "/en/news/buses/", "/_status/kk/"]
 )
 def test_axe_finds_no_wcag_violation_in_the_low_vision_version(
     site: str, browser: Any, path: str
@@ -146,7 +145,7 @@ def test_no_page_scrolls_sideways(site: str, browser: Any, width: int) -> None:
 
 
 def test_skip_link_comes_first_and_focus_is_visible(site: str, browser: Any) -> None:
-    ctx, page = open_page(browser, f"{site}/kk/news/2026-brt-line/")
+    ctx, page = open_page(browser, f"{site}/kk/news/brt/")
     try:
         skip = page.locator("a.skip-link")
         assert skip.bounding_box()["y"] < 0  # type: ignore[index]  # out of sight until focused
@@ -171,7 +170,7 @@ def test_skip_link_comes_first_and_focus_is_visible(site: str, browser: Any) -> 
 
 
 def test_low_vision_version_is_remembered_from_page_to_page(site: str, browser: Any) -> None:
-    ctx, page = open_page(browser, f"{site}/ru/news/2026-snow-removal/")
+    ctx, page = open_page(browser, f"{site}/ru/news/snow/")
     try:
         images = page.locator("[data-vision=images]")
         assert images.is_hidden()  # only in the low-vision version
@@ -197,7 +196,7 @@ def test_low_vision_version_is_remembered_from_page_to_page(site: str, browser: 
 
 
 def test_without_javascript_nothing_is_hidden(site: str, browser: Any) -> None:
-    path = "/kk/news/2026-opera-season/"
+    path = "/kk/news/opera/"
     ctx, page = open_page(browser, site + path)
     plain_ctx, plain = open_page(browser, site + path, java_script_enabled=False)
     try:
@@ -214,7 +213,7 @@ def test_without_javascript_nothing_is_hidden(site: str, browser: Any) -> None:
 
 
 def test_print_shows_no_navigation_and_the_targets_of_links(site: str, browser: Any) -> None:
-    ctx, page = open_page(browser, f"{site}/en/news/2026-brt-line/")
+    ctx, page = open_page(browser, f"{site}/en/news/brt/")
     try:
         page.emulate_media(media="print")
         for selector in ("nav.menu", "nav.switcher", "nav.breadcrumbs", "a.skip-link"):
@@ -228,7 +227,7 @@ def test_print_shows_no_navigation_and_the_targets_of_links(site: str, browser: 
 
 def test_an_unavailable_language_is_legible(site: str, browser: Any) -> None:
     """axe leaves aria-disabled text out of its contrast rule: measured here."""
-    ctx, page = open_page(browser, f"{site}/kk/news/site-languages/")  # no English version
+    ctx, page = open_page(browser, f"{site}/kk/news/languages/")  # no English version
     try:
         item = page.locator("nav.switcher .unavailable")
         assert item.inner_text() == "English"
@@ -252,10 +251,10 @@ def hex_colour(rgb: str) -> str:
 def test_any_accent_colour_keeps_the_pages_legible(
     tmp_path: Path, browser: Any, accent: str
 ) -> None:
-    project = make_project(tmp_path)
+    project = make_project(tmp_path, "portal")
     edit(project / "site.toml", 'accent = "#00629b"', f'accent = "{accent}"')
     with static_server(build_ok(project)) as base:
-        for path in ("/kk/", "/ru/news/2026-opera-season/", "/_status/en/"):
+        for path in ("/kk/", "/ru/news/opera/", "/_status/en/"):
             ctx, page = open_page(browser, base + path)
             try:
                 assert violations(page) == [], path
@@ -266,7 +265,7 @@ def test_any_accent_colour_keeps_the_pages_legible(
 def test_a_reader_asking_for_more_contrast_gets_it_without_the_switch(
     site: str, browser: Any
 ) -> None:
-    ctx, page = open_page(browser, f"{site}/en/news/2026-snow-removal/")
+    ctx, page = open_page(browser, f"{site}/en/news/snow/")
     try:
         muted = "getComputedStyle(document.querySelector('main .meta')).color"
         assert page.evaluate(muted) != "rgb(0, 0, 0)"

@@ -1,5 +1,5 @@
 """A real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) against the
-built sample site on localhost: the switcher, the remembered language, the root page,
+built portal test site on localhost: the switcher, the remembered language, the root page,
 keyboard use, no console errors; with a plain static server and with nginx."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_ok(make_project(tmp_path_factory.mktemp("site")))
+    return build_ok(make_project(tmp_path_factory.mktemp("site"), "portal"))
 
 
 class Tab:
@@ -64,10 +64,10 @@ def tab(browser: Any) -> Iterator[Tab]:
 
 def test_switch_language_lands_on_the_same_article(site: str, tab: Tab) -> None:
     page = tab.page
-    page.goto(f"{site}/kk/news/10888/")
+    page.goto(f"{site}/kk/news/party/")
     assert page.locator("html").get_attribute("lang") == "kk"
     page.locator("nav.switcher").get_by_role("link", name="Русский").click()
-    page.wait_for_url(f"{site}/ru/news/10888/")
+    page.wait_for_url(f"{site}/ru/news/party/")
     assert page.locator("html").get_attribute("lang") == "ru"
     assert page.locator("h1").inner_text().startswith("Асет Исекешев возглавил")
     current = page.locator('nav.switcher a[aria-current="page"]')
@@ -101,7 +101,7 @@ def test_root_follows_the_browser_languages(
 
 def test_switcher_never_leads_to_a_dead_page(site: str, tab: Tab) -> None:
     page = tab.page
-    page.goto(f"{site}/kk/news/site-languages/")  # no English version
+    page.goto(f"{site}/kk/news/languages/")  # no English version
     english = page.locator("nav.switcher").get_by_text("English")
     assert english.evaluate("e => e.tagName") == "SPAN"
     assert english.get_attribute("aria-disabled") == "true"
@@ -116,7 +116,7 @@ def test_switcher_never_leads_to_a_dead_page(site: str, tab: Tab) -> None:
 
 def test_switcher_works_from_the_keyboard(site: str, tab: Tab) -> None:
     page = tab.page
-    page.goto(f"{site}/kk/news/10888/")
+    page.goto(f"{site}/kk/news/party/")
     for _ in range(15):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent.trim()") == "English":
@@ -125,7 +125,7 @@ def test_switcher_works_from_the_keyboard(site: str, tab: Tab) -> None:
         pytest.fail("Tab never reached the English link of the switcher")
     assert page.evaluate("document.activeElement.closest('nav.switcher') !== null")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{site}/en/news/10888/")
+    page.wait_for_url(f"{site}/en/news/party/")
     assert tab.lang_cookie()["value"] == "en"  # type: ignore[index]
     assert tab.errors == []
 
@@ -144,7 +144,7 @@ def test_root_without_javascript_is_a_list_of_links(site: str, browser: Any) -> 
         t.close()
 
 
-def test_every_page_of_the_sample_loads_without_errors(site: str, public: Path, tab: Tab) -> None:
+def test_every_page_of_the_site_loads_without_errors(site: str, public: Path, tab: Tab) -> None:
     pages = sorted(p for p in public.rglob("index.html") if p.parent != public)
     assert len(pages) > 10
     for path in pages:

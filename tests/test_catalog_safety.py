@@ -436,18 +436,18 @@ def test_compile_with_fuzzy_judges_the_fuzzy_translations_it_takes(
 
 
 def test_an_article_with_a_percent_sign_can_be_imported(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = sample / "articles/10888/ru.md"
+    source = portal / "articles/party/ru.md"
     source.write_text(
         source.read_text(encoding="utf-8").replace("превысил", "вырос на 7% и превысил", 1),
         encoding="utf-8",
     )
-    (sample / "articles/10888/kk.md").unlink()
+    (portal / "articles/party/kk.md").unlink()
     assert (
-        main(["-C", str(sample), "translate", "export", "10888", "--to", "kk", "--from", "ru"]) == 0
+        main(["-C", str(portal), "translate", "export", "party", "--to", "kk", "--from", "ru"]) == 0
     )
-    path = sample / "i18n/articles/10888.kk.po"
+    path = portal / "i18n/articles/party.kk.po"
     po = polib.pofile(str(path))
     for entry in po:
         entry.msgstr = entry.msgid.replace("Астан", "Астан")  # a stand-in translation
@@ -455,10 +455,10 @@ def test_an_article_with_a_percent_sign_can_be_imported(
             entry.flags.remove("fuzzy")
     po.save(str(path))
     capsys.readouterr()
-    assert main(["-C", str(sample), "translate", "import", "i18n/articles/10888.kk.po"]) == 0, (
+    assert main(["-C", str(portal), "translate", "import", "i18n/articles/party.kk.po"]) == 0, (
         capsys.readouterr().err
     )
-    assert "7%" in (sample / "articles/10888/kk.md").read_text(encoding="utf-8")
+    assert "7%" in (portal / "articles/party/kk.md").read_text(encoding="utf-8")
 
 
 # --- Plural-Forms ---------------------------------------------------------------------
@@ -612,22 +612,22 @@ def test_a_conflict_in_a_catalogue_is_reported_with_its_line(
 
 
 def test_a_conflict_in_an_article_file_is_reported_with_its_line(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (sample / "articles/10888/kk.md").unlink()
+    (portal / "articles/party/kk.md").unlink()
     assert (
-        main(["-C", str(sample), "translate", "export", "10888", "--to", "kk", "--from", "ru"]) == 0
+        main(["-C", str(portal), "translate", "export", "party", "--to", "kk", "--from", "ru"]) == 0
     )
-    path = sample / "i18n/articles/10888.kk.po"
+    path = portal / "i18n/articles/party.kk.po"
     text = path.read_text(encoding="utf-8").replace(
-        'msgctxt "10888/1"', '<<<<<<< mine\nmsgctxt "10888/1"', 1
+        'msgctxt "party/1"', '<<<<<<< mine\nmsgctxt "party/1"', 1
     )
     path.write_text(text, encoding="utf-8")
     line = text.splitlines().index("<<<<<<< mine") + 1
     capsys.readouterr()
-    assert main(["-C", str(sample), "translate", "import", "i18n/articles/10888.kk.po"]) == 1
+    assert main(["-C", str(portal), "translate", "import", "i18n/articles/party.kk.po"]) == 1
     err = capsys.readouterr().err
-    assert f"i18n/articles/10888.kk.po:{line}: {MARKER}" in err, err
+    assert f"i18n/articles/party.kk.po:{line}: {MARKER}" in err, err
 
 
 def test_a_catalogue_that_is_not_utf8_is_reported_with_its_line(

@@ -12,8 +12,9 @@ def problems(text: str, tmp_path: Path) -> list[str]:
     return [str(d) for d in diagnostics]
 
 
-def test_sample_config_reads(tmp_path: Path) -> None:
-    config = read_config(Path(__file__).resolve().parents[1])[0]
+def test_a_trilingual_config_reads(portal: Path) -> None:
+    config, diagnostics = read_config(portal)
+    assert config is not None and diagnostics == []
     assert config.codes == ("kk", "ru", "en")
     assert [lang.name for lang in config.languages] == ["Қазақша", "Русский", "English"]
     assert config.time_zone == "Asia/Almaty"

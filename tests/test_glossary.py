@@ -46,15 +46,15 @@ def test_the_sample_glossary_reads_the_same_in_translate_toolkit() -> None:
 
 
 def test_a_deprecated_term_in_a_translation_is_warned_about(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ru = sample / "articles/10888/ru.md"
+    ru = portal / "articles/party/ru.md"
     edit(ru, "Сегодня на внеочередной", "Сегодня в мэрии на внеочередной")
     line = next(n for n, t in enumerate(ru.read_text().split("\n"), 1) if "мэрии" in t)
-    code, out, err = run(sample, "check", capsys=capsys)
+    code, out, err = run(portal, "check", capsys=capsys)
     assert code == 0
     assert (
-        f"articles/10888/ru.md:{line}: warning: the translation uses 'мэрия', which the "
+        f"articles/party/ru.md:{line}: warning: the translation uses 'мэрия', which the "
         "glossary marks deprecated: use 'акимат'"
     ) in err
 
@@ -82,64 +82,64 @@ def test_terms_are_found_in_inflected_forms(term: str, text: str, found: bool) -
 
 
 def test_export_gives_the_terms_and_import_warns_where_one_is_missing(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(sample, "translate", "export", "10888", "--from", "ru", "--to", "kk",
+    code, out, err = run(portal, "translate", "export", "party", "--from", "ru", "--to", "kk",
                          capsys=capsys)  # fmt: skip
     assert code == 0, err
-    path = sample / "i18n/articles/10888.kk.po"
+    path = portal / "i18n/articles/party.kk.po"
     text = path.read_text(encoding="utf-8")
     assert "#. glossary: аким → әкім (The head of the city administration (mayor).)" in text
     assert "#. glossary: Астана → Астана (The capital city.)" in text
     # the translator writes "head" where the approved term is әкім
     po = polib.pofile(str(path))
-    summary = next(e for e in po if e.msgctxt == "10888/summary")
+    summary = next(e for e in po if e.msgctxt == "party/summary")
     assert "әкімі" in summary.msgstr
     summary.msgstr = summary.msgstr.replace("әкімі", "басшысы")
     po.save(str(path))
     lines = path.read_text(encoding="utf-8").split("\n")
     there = next(n for n, t in enumerate(lines, 1) if "басшысы" in t)
     msgstr_line = max(n for n, t in enumerate(lines[:there], 1) if t.startswith("msgstr"))
-    kk = sample / "articles/10888/kk.md"
+    kk = portal / "articles/party/kk.md"
     before = kk.read_bytes()
-    code, out, err = run(sample, "translate", "import", str(path), "--strict", capsys=capsys)
+    code, out, err = run(portal, "translate", "import", str(path), "--strict", capsys=capsys)
     assert code == 1
-    where = f"i18n/articles/10888.kk.po:{msgstr_line}"
+    where = f"i18n/articles/party.kk.po:{msgstr_line}"
     assert f"{where}: the source has the glossary term 'аким'" in err
     assert "approved kk translation 'әкім' is not in the translation" in err
     assert kk.read_bytes() == before
-    code, out, err = run(sample, "i18n", "check", str(path), capsys=capsys)
-    assert code == 0 and f"10888.kk.po:{msgstr_line}: warning: glossary: the source" in out
-    code, out, err = run(sample, "i18n", "check", "--strict", str(path), capsys=capsys)
+    code, out, err = run(portal, "i18n", "check", str(path), capsys=capsys)
+    assert code == 0 and f"party.kk.po:{msgstr_line}: warning: glossary: the source" in out
+    code, out, err = run(portal, "i18n", "check", "--strict", str(path), capsys=capsys)
     assert code == 1
-    code, out, err = run(sample, "translate", "import", str(path), capsys=capsys)
+    code, out, err = run(portal, "translate", "import", str(path), capsys=capsys)
     assert code == 0, err
-    assert f"10888.kk.po:{msgstr_line}: warning: the source has the glossary term 'аким'" in err
+    assert f"party.kk.po:{msgstr_line}: warning: the source has the glossary term 'аким'" in err
     assert "басшысы" in kk.read_text(encoding="utf-8")
 
 
 def test_the_build_warns_where_a_translation_lacks_an_approved_term(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(sample, "check", capsys=capsys)
+    code, out, err = run(portal, "check", capsys=capsys)
     assert code == 0 and "glossary" not in err
-    kk = sample / "articles/10888/kk.md"
+    kk = portal / "articles/party/kk.md"
     edit(kk, "Астананың жаңа әкімі «Нұр", "Астананың жаңа басшысы «Нұр")
-    code, out, err = run(sample, "check", capsys=capsys)
+    code, out, err = run(portal, "check", capsys=capsys)
     assert code == 0
     assert re.search(
-        r"articles/10888/kk\.md:2: warning: the source has the glossary term 'mayor'; its "
+        r"articles/party/kk\.md:2: warning: the source has the glossary term 'mayor'; its "
         r"approved kk translation 'әкім' is not in the translation \(i18n/glossary\.tbx:\d+\)",
         err,
     )
-    code, out, err = run(sample, "check", "--strict", capsys=capsys)
+    code, out, err = run(portal, "check", "--strict", capsys=capsys)
     assert code == 1
     # a build that remembers the parses (bodies left out) warns the same
     for _ in range(2):
-        code, out, err = run(sample, "build", capsys=capsys)
+        code, out, err = run(portal, "build", capsys=capsys)
         assert code == 0 and "kk.md:2: warning: the source has the glossary term 'mayor'" in err
-    edit(sample / "articles/10888/ru.md", "Сегодня на", "Сегодня  на")  # another file changed
-    code, out, err = run(sample, "build", capsys=capsys)
+    edit(portal / "articles/party/ru.md", "Сегодня на", "Сегодня  на")  # another file changed
+    code, out, err = run(portal, "build", capsys=capsys)
     assert code == 0 and "kk.md:2: warning: the source has the glossary term 'mayor'" in err
 
 
@@ -153,18 +153,18 @@ def test_the_build_warns_where_a_translation_lacks_an_approved_term(
     ],
 )  # fmt: skip
 def test_a_broken_glossary_is_named_with_its_line(
-    sample: Path, capsys: pytest.CaptureFixture[str], content: str, expected: str
+    portal: Path, capsys: pytest.CaptureFixture[str], content: str, expected: str
 ) -> None:
-    (sample / "i18n/glossary.tbx").write_text(content, encoding="utf-8")
-    code, out, err = run(sample, "check", capsys=capsys)
+    (portal / "i18n/glossary.tbx").write_text(content, encoding="utf-8")
+    code, out, err = run(portal, "check", capsys=capsys)
     assert expected in err
     assert "Traceback" not in err
 
 
 def test_the_build_checks_the_catalogues_against_the_glossary(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    catalogue = sample / "locales/kk/LC_MESSAGES/messages.po"
+    catalogue = portal / "locales/kk/LC_MESSAGES/messages.po"
     edit(catalogue, 'msgstr "Астана қаласы әкімдігінің ресми сайты"',
          'msgstr "Қала әкімдігінің ресми сайты"')  # fmt: skip
     line = (
@@ -177,9 +177,9 @@ def test_the_build_checks_the_catalogues_against_the_glossary(
         f"locales/kk/LC_MESSAGES/messages.po:{line}: warning: the source has the glossary "
         "term 'Astana'; its approved kk translation 'Астана' is not in the translation"
     )
-    code, out, err = run(sample, "check", capsys=capsys)
+    code, out, err = run(portal, "check", capsys=capsys)
     assert code == 0 and expected in err
-    code, out, err = run(sample, "i18n", "check", capsys=capsys)
+    code, out, err = run(portal, "i18n", "check", capsys=capsys)
     assert code == 0 and f"messages.po:{line}: warning: glossary: the source has" in out
-    code, out, err = run(sample, "check", "--strict", capsys=capsys)
+    code, out, err = run(portal, "check", "--strict", capsys=capsys)
     assert code == 1

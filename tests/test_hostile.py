@@ -19,7 +19,7 @@ from generated import generate
 
 import ushtil.site.write
 from ushtil.cli.main import main
-from ushtil.site.outfolder import output_lock
+from ushtil.site.outfolder import MARKER, output_lock
 
 A = "articles/a-full"
 FACTS = 'published = 2024-01-10T09:00:00+05:00\ncategory = "news"\n'
@@ -38,7 +38,7 @@ def tree(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != MARKER  # each folder's marker is its own
     }
 
 
@@ -325,60 +325,104 @@ def test_ctrl_c_in_the_middle_of_writing(
     assert tree(public) == before and leftovers(basic) == []
 
 
-SLOW_BUILD = """
-import sys, time
+PAUSED_BUILD = """
+import os, signal, sys, time
 import ushtil.site.write
-real = ushtil.site.write._write_file
-def slow(path, data):
-    time.sleep(0.004)
-    real(path, data)
-ushtil.site.write._write_file = slow
+project, ready, phase = sys.argv[1:]
+main_process = os.getpid()
+held = {signal.SIGINT, signal.SIGTERM}
+
+
+def announce() -> None:
+    with open(ready, "w"):
+        pass
+
+
+if phase == "staging":  # stop after the first new file, and wait for the signal
+    real_write = ushtil.site.write._write_file
+
+    def paused(path, data):
+        real_write(path, data)
+        if os.getpid() == main_process:  # not in a worker process
+            announce()
+            for _ in range(6000):
+                time.sleep(0.01)  # the signal's handler raises here
+
+    ushtil.site.write._write_file = paused
+else:  # stop where the staged files are about to be renamed (signals held back)
+    real_apply = ushtil.site.write.apply_plan
+
+    def paused(out, plan):
+        announce()
+        for _ in range(6000):
+            if held & signal.sigpending():
+                break  # the signal is held until the renames are done
+            time.sleep(0.01)
+        real_apply(out, plan)
+
+    ushtil.site.write.apply_plan = paused
 from ushtil.cli.main import main
-sys.exit(main(["-C", sys.argv[1], "build"]))
+sys.exit(main(["-C", project, "build"]))
 """
+INTERRUPTED = (
+    "interrupted: the output folder holds a whole site, never a mix "
+    "(the previous one, or the new one if it was already in place)"
+)
 
 
+@pytest.mark.parametrize("phase", ["staging", "renames"])
 @pytest.mark.parametrize(
     "signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"]
 )
-def test_a_real_signal_during_a_build(tmp_path: Path, signum: int) -> None:
-    """A real process, really interrupted while it writes (its writes slowed down so the
-    signal lands mid-way): the previous site stays exactly as it was."""
+def test_a_real_signal_during_a_build(tmp_path: Path, signum: int, phase: str) -> None:
+    """A real process, really interrupted while it writes a small change (it stops at the
+    point named by ``phase`` and waits there for the signal): the output is the previous
+    whole site while files are being staged, and the new whole site once the renames
+    into place have begun (signals are held back during them); a killed build's update is
+    completed by the next build. Never a mix."""
     project = tmp_path / "generated"
     generate(project, n=120)
     public = build_ok(project)
     before = tree(public)
     for md in sorted((project / "articles").glob("g00*/kk.md"))[:5]:
         md.write_text(md.read_text(encoding="utf-8") + "\nҚосымша сөйлем.\n", encoding="utf-8")
+    ready = tmp_path / "ready"
     process = subprocess.Popen(
-        [sys.executable, "-c", SLOW_BUILD, str(project)],
+        [sys.executable, "-c", PAUSED_BUILD, str(project), str(ready), phase],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 60
-    while not leftovers(project) or not any((project / leftovers(project)[0]).rglob("*.html")):
+    deadline = time.monotonic() + 120  # a guard against a hang, not a wait on timing
+    while not ready.exists():
         assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the build never started writing"
+        assert time.monotonic() < deadline, "the build never reached its pause"
         time.sleep(0.01)
     process.send_signal(signum)
     out, err = process.communicate(timeout=60)
-    assert tree(public) == before
+    journal = project / ".public.journal"
     if signum == signal.SIGKILL:
         assert process.returncode == -signal.SIGKILL
+        assert tree(public) == before  # killed before anything was renamed into place
         assert leftovers(project)  # nothing could clean up ...
+        assert journal.exists() == (phase == "renames")
         report = build_report(project)  # ... until the next build, which does
-        assert report.ok and leftovers(project) == []
+        assert report.ok and leftovers(project) == [] and not journal.exists()
         assert "Қосымша сөйлем." in (public / "kk/news/g0000/index.html").read_text(
             encoding="utf-8"
         )
+        return
+    assert process.returncode == 130, err
+    assert err.strip() == INTERRUPTED
+    assert leftovers(project) == [] and not journal.exists()
+    if phase == "staging":
+        assert tree(public) == before
     else:
-        assert process.returncode == 130, err
-        assert err.strip() == (
-            "interrupted: the output folder holds a whole site, never a mix "
-            "(the previous one, or the new one if it was already in place)"
+        assert main(["-C", str(project), "build", "--clean", "--out", str(tmp_path / "new")]) == 0
+        assert tree(public) == tree(tmp_path / "new")
+        assert "Қосымша сөйлем." in (public / "kk/news/g0000/index.html").read_text(
+            encoding="utf-8"
         )
-        assert leftovers(project) == []
 
 
 def test_a_second_build_at_the_same_time_is_told(
@@ -396,9 +440,9 @@ def test_a_second_build_at_the_same_time_is_told(
     assert main(["-C", str(basic), "build"]) == 0  # the lock is released
 
 
-def test_two_builds_give_identical_trees(sample: Path, tmp_path: Path) -> None:
-    first = build_report(sample, out=tmp_path / "one")
-    second = build_report(sample, out=tmp_path / "two")
+def test_two_builds_give_identical_trees(portal: Path, tmp_path: Path) -> None:
+    first = build_report(portal, out=tmp_path / "one")
+    second = build_report(portal, out=tmp_path / "two")
     assert first.ok and second.ok
     one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
     assert one == two

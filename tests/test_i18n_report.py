@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SITES, make_project
 
 from ushtil.interface import report, tooling
 from ushtil.interface.compile import compile_catalog
@@ -82,7 +83,8 @@ def test_stats_count_fuzzy_and_partial_plurals_as_not_translated() -> None:
 
 
 def test_stats_and_check_on_the_command_line(tmp_path: Path) -> None:
-    ushtil = [sys.executable, "-m", "ushtil.cli.main", "-C", str(ROOT)]
+    project = make_project(tmp_path, "portal")
+    ushtil = [sys.executable, "-m", "ushtil.cli.main", "-C", str(project)]
     out = subprocess.run(
         [*ushtil, "i18n", "stats", "--format", "json"], capture_output=True, text=True, check=True
     )
@@ -120,7 +122,7 @@ def test_a_bare_percent_is_not_flagged_as_python_format(tmp_path: Path) -> None:
     project = tmp_path / "p"
     shutil.copytree(ROOT / "templates", project / "templates")
     shutil.copytree(ROOT / "i18n", project / "i18n")
-    shutil.copy(ROOT / "site.toml", project)
+    shutil.copy(SITES / "portal" / "site.toml", project)
     page = project / "templates/list.html"
     page.write_text(
         page.read_text(encoding="utf-8") + "{{ _('Turnout was 65% in Astana') }}\n",

@@ -403,7 +403,7 @@ def raw_get(url: str, target: str, method: str = "GET") -> tuple[int, bytes]:
 
 @pytest.fixture
 def preview(tmp_path: Path) -> Iterator[Running]:
-    server = Running(make_project(tmp_path))
+    server = Running(make_project(tmp_path, "portal"))
     server.thread.start()
     assert server.ready.wait(30), server.lines
     yield server

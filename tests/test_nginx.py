@@ -1,5 +1,6 @@
 """deploy/nginx.conf in a real nginx (Debian's, with its njs module) serving the built
-sample site on a free localhost port: the language choice at "/", headers, 404 pages."""
+test site (tests/sites/portal) on a free localhost port: the language choice at "/",
+headers, 404 pages."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    project = make_project(tmp_path_factory.mktemp("site"))
+    project = make_project(tmp_path_factory.mktemp("site"), "portal")
     public = build_ok(project)
     with nginx(public, tmp_path_factory.mktemp("nginx")) as base:
         yield base
@@ -66,7 +67,7 @@ def test_the_chosen_home_is_served_in_its_language(server: str) -> None:
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_pages_carry_their_language(server: str, lang: str) -> None:
-    page = get(server, f"/{lang}/news/10888/")
+    page = get(server, f"/{lang}/news/party/")
     assert page.status == 200 and page.headers["Content-Language"] == lang
     feed = get(server, f"/{lang}/feed.xml")
     assert feed.status == 200 and feed.headers["Content-Type"].startswith("application/atom+xml")
@@ -90,7 +91,7 @@ def test_site_wide_files_and_the_chooser(server: str) -> None:
         ("/ru/news/no-such-article/", {"Accept-Language": "en"}, "ru", "Страница не найдена"),
         ("/kk/nothing", {}, "kk", "Бет табылмады"),
         (
-            "/en/news/site-languages/",
+            "/en/news/languages/",
             {"Accept-Language": "ru"},
             "en",
             "Page not found",

@@ -54,7 +54,7 @@ def world(tmp_path: Path) -> tuple[Path, Path]:
     (parent / "thesis.txt").write_text("four years of work\n")
     (parent / "photos").mkdir()
     (parent / "photos" / "cat.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
-    project = make_project(parent)
+    project = make_project(parent, "portal")
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     return parent, project
 
@@ -113,7 +113,7 @@ def test_out_a_file(world: tuple[Path, Path]) -> None:
     assert snapshot(parent) == before
 
 
-@pytest.mark.parametrize("out", ["articles", "articles/10888", "templates", ".git", "static/site"])
+@pytest.mark.parametrize("out", ["articles", "articles/party", "templates", ".git", "static/site"])
 def test_out_inside_the_sources(world: tuple[Path, Path], out: str) -> None:
     parent, project = world
     before = snapshot(parent)
@@ -182,7 +182,7 @@ def test_a_symlinked_journal_is_not_written_through(world: tuple[Path, Path]) ->
     parent, project = world
     build_ok(project)
     (project / ".public.journal").symlink_to(parent / "thesis.txt")
-    edit = project / "articles" / "10888" / "en.md"
+    edit = project / "articles" / "party" / "en.md"
     edit.write_text(edit.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     build_ok(project)
     assert (parent / "thesis.txt").read_text() == "four years of work\n"
@@ -236,7 +236,9 @@ def test_cache_signed_by_another_user_is_ignored(world: tuple[Path, Path], tmp_p
     other = subprocess.run(
         run, env=dict(env, XDG_CACHE_HOME=str(tmp_path / "b")), capture_output=True, text=True
     )
-    assert other.returncode == 0 and "is up to date" not in other.stdout  # and by nobody else
+    # and by nobody else: to another user the output folder is not even ushtil's
+    assert other.returncode == EXIT_USAGE and "is up to date" not in other.stdout
+    assert "made by another user" in other.stderr
 
 
 def test_a_symlinked_cache_folder_is_not_written_through(
@@ -318,13 +320,13 @@ def test_a_link_inside_the_output_is_replaced_not_written_through(
     before = snapshot(victim)
     shutil.rmtree(public / "en")
     (public / "en").symlink_to(victim)
-    md = project / "articles" / "10888" / "en.md"
+    md = project / "articles" / "party" / "en.md"
     md.write_text(md.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     build_ok(project)
     assert snapshot(victim) == before
     assert (
         not (public / "en").is_symlink()
-        and "One more line." in (public / "en/news/10888/index.html").read_text()
+        and "One more line." in (public / "en/news/party/index.html").read_text()
     )
 
 
@@ -354,5 +356,5 @@ def test_a_folder_in_place_of_the_journal_or_lock_is_kept_and_named(
     assert f"{name} beside it is a folder, not ushtil's" in result.stderr
     after = snapshot(parent)
     if name != ".public.lock":
-        after.pop("sample/.public.lock")  # ushtil's own lock, made before the journal is read
+        after.pop("portal/.public.lock")  # ushtil's own lock, made before the journal is read
     assert after == before

@@ -89,3 +89,52 @@ def test_a_category_without_articles_in_a_language_has_no_page_in_it(tmp_path: P
     assert 'hreflang="ru" href="https://example.kz/ru/category/site/"' in kazakh
     for page in public.rglob("*.html"):
         assert "/en/category/site/" not in page.read_text(encoding="utf-8"), page
+
+
+# --- the index itself, on the model (no pages rendered) ---------------------------------
+
+
+def test_the_related_index_takes_own_versions_newest_first_ties_by_id(tmp_path: Path) -> None:
+    from conftest import NOW
+
+    from ushtil.site.build import load_site
+    from ushtil.site.graph import SlotState, build_graph
+    from ushtil.site.related import RELATED, Related
+
+    project = make_project(tmp_path, "basic")
+    for name in ("a-full", "b-no-english", "c-draft-en", "d-future"):
+        for path in sorted((project / "articles" / name).iterdir()):
+            path.unlink()
+        (project / "articles" / name).rmdir()
+    article(project, "base", 1, "news", tags=("astana-heart",))
+    for name in ("same-b", "same-a", "same-c"):  # the same day: ordered by ID
+        article(project, name, 5, "news")
+    article(project, "newest", 9, "news")
+    article(project, "tagged", 3, "site", tags=("astana-heart",))
+    article(project, "ru-only", 8, "news", ("ru",), missing="fallback")
+    article(project, "unrelated", 7, "site", ("kk", "ru"))
+    site = load_site(project).site
+    assert site is not None
+    graph = build_graph(site, NOW)
+    related = Related(graph, site.config)
+    base = graph.links("base")
+    assert base is not None
+
+    def names(lang: str) -> list[str]:
+        found = related.of(base, lang)
+        assert all(slot.state == SlotState.OWN and slot.lang == lang for _, slot in found)
+        return [links.article.id for links, _ in found]
+
+    assert RELATED == 4
+    assert names("kk") == ["newest", "same-a", "same-b", "same-c"]  # ru-only: a fallback in kk
+    assert names("ru") == ["newest", "ru-only", "same-a", "same-b"]
+    tagged = graph.links("tagged")
+    assert tagged is not None
+    assert [links.article.id for links, _ in related.of(tagged, "en")] == ["base"]
+    # the categories with a page: an article shown in the language (a fallback counts)
+    assert [c.slug for c in related.categories("kk")] == ["news", "site"]
+    assert [c.slug for c in related.categories("en")] == ["news", "site"]
+    unrelated = graph.links("unrelated")
+    assert unrelated is not None
+    assert [links.article.id for links, _ in related.of(unrelated, "kk")] == ["tagged"]
+    assert names("en") == ["newest", "same-a", "same-b", "same-c"]  # ru-only: a fallback

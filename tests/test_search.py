@@ -65,7 +65,7 @@ def test_a_language_with_nothing_to_index(basic: Path) -> None:
 
 
 def test_two_builds_give_the_same_index(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+    project = make_project(tmp_path, "portal")
     first = build(project, tmp_path / "one", now=NOW, clean=True)
     second = build(project, tmp_path / "two", now=NOW, clean=True)
     assert first.ok and second.ok
@@ -76,7 +76,7 @@ def test_two_builds_give_the_same_index(tmp_path: Path) -> None:
 
 
 def test_the_index_is_made_again_only_when_its_language_changed(
-    sample: Path, monkeypatch: pytest.MonkeyPatch
+    portal: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made: list[str] = []
     real = ushtil.site.pagefind.make_index
@@ -86,22 +86,22 @@ def test_the_index_is_made_again_only_when_its_language_changed(
         return real(lang, pages)  # type: ignore[arg-type]  # what search.py gives it
 
     monkeypatch.setattr(ushtil.site.pagefind, "make_index", counting)
-    build_ok(sample)
+    build_ok(portal)
     assert sorted(made) == ["en", "kk", "ru"]
     made.clear()
-    edit(sample / "articles/10888/article.toml", 'tags = ["astana-heart"]', "tags = []")
-    build_ok(sample)  # the pages changed, but nothing the index holds
+    edit(portal / "articles/party/article.toml", 'tags = ["astana-heart"]', "tags = []")
+    build_ok(portal)  # the pages changed, but nothing the index holds
     assert made == []
-    edit(sample / "articles/10888/en.md", "Today, the new mayor", "Today, the newly elected mayor")
-    public = build_ok(sample)
+    edit(portal / "articles/party/en.md", "Today, the new mayor", "Today, the newly elected mayor")
+    public = build_ok(portal)
     assert made == ["en"]
-    assert "newly elected" in str(indexed(public, "en")["/en/news/10888/"]["content"])
-    clean = build(sample, sample / "clean", now=NOW, clean=True)
-    assert clean.ok and bundle(public) == bundle(sample / "clean")
+    assert "newly elected" in str(indexed(public, "en")["/en/news/party/"]["content"])
+    clean = build(portal, portal / "clean", now=NOW, clean=True)
+    assert clean.ok and bundle(public) == bundle(portal / "clean")
 
 
-def test_the_search_page_speaks_its_language(sample: Path) -> None:
-    public = build_ok(sample)
+def test_the_search_page_speaks_its_language(portal: Path) -> None:
+    public = build_ok(portal)
     for lang in ("kk", "ru", "en"):
         html = (public / lang / "search/index.html").read_text(encoding="utf-8")
         assert find(html, "html", lang=lang)
@@ -109,7 +109,7 @@ def test_the_search_page_speaks_its_language(sample: Path) -> None:
         section = find(html, "section", id="search")[0]
         assert section.get("data-bundles") == f"/{lang}/pagefind/base/"
         assert section.get("data-hidden") == ""  # no delta: nothing left out
-        page = (public / lang / "news/10888/index.html").read_text(encoding="utf-8")
+        page = (public / lang / "news/party/index.html").read_text(encoding="utf-8")
         forms = find(page, "form", role="search")
         assert len(forms) == 1 and forms[0].get("action") == f"/{lang}/search/"
     ru = (public / "ru/search/index.html").read_text(encoding="utf-8")
@@ -129,23 +129,23 @@ def test_the_search_page_speaks_its_language(sample: Path) -> None:
     assert "Ештеңе" not in ru and "ничего не найдено" in strings["none"]
 
 
-def test_search_can_be_turned_off(sample: Path) -> None:
-    with (sample / "site.toml").open("a", encoding="utf-8") as f:
+def test_search_can_be_turned_off(portal: Path) -> None:
+    with (portal / "site.toml").open("a", encoding="utf-8") as f:
         f.write("\n[search]\nenabled = false\n")
-    public = build_ok(sample)
+    public = build_ok(portal)
     assert not (public / "kk/search").exists()
     assert not (public / "kk/pagefind").exists()
-    page = (public / "kk/news/10888/index.html").read_text(encoding="utf-8")
+    page = (public / "kk/news/party/index.html").read_text(encoding="utf-8")
     assert find(page, "form", role="search") == []
 
 
-def test_unknown_search_keys_are_refused_with_their_line(sample: Path) -> None:
-    text = (sample / "site.toml").read_text(encoding="utf-8")
+def test_unknown_search_keys_are_refused_with_their_line(portal: Path) -> None:
+    text = (portal / "site.toml").read_text(encoding="utf-8")
     lines = text.count("\n")
-    (sample / "site.toml").write_text(
+    (portal / "site.toml").write_text(
         text + '\n[search]\nenable = false\nenabled = "no"\n', encoding="utf-8"
     )
-    report = build_report(sample)
+    report = build_report(portal)
     assert not report.ok
     shown = messages(report)
     assert any(m.startswith(f"site.toml:{lines + 3}: unknown key 'search.enable'") for m in shown)

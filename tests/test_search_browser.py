@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_ok(make_project(tmp_path_factory.mktemp("site")))
+    return build_ok(make_project(tmp_path_factory.mktemp("site"), "portal"))
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def search(tab: Tab, base: str, lang: str, query: str) -> list[str]:
     return hrefs
 
 
-# (language, a word of article 10888 in that language, a prefix of one of its forms)
+# (language, a word of article party in that language, a prefix of one of its forms)
 WORDS = [
     ("kk", "Исекешев", "әкім"),  # "әкімі" in the text; Kazakh has no stemmer
     ("ru", "Исекешев", "председател"),
@@ -71,7 +71,7 @@ def test_search_finds_the_language_own_version_only(
 ) -> None:
     for query in (word, prefix):
         found = search(tab, site, lang, query)
-        assert f"/{lang}/news/10888/" in found, (query, found)
+        assert f"/{lang}/news/party/" in found, (query, found)
         assert all(href.startswith(f"/{lang}/news/") for href in found), (query, found)
     page = tab.page
     result = page.locator(".search-results li").first
@@ -88,14 +88,14 @@ def test_count_and_no_results_come_from_the_catalogue(site: str, tab: Tab) -> No
     assert tab.page.locator(".search-status").inner_text() == (
         "По запросу «щщщжжж» ничего не найдено."
     )
-    assert search(tab, site, "ru", "Исекешев") == ["/ru/news/10888/"]
+    assert search(tab, site, "ru", "Исекешев") == ["/ru/news/party/"]
     assert tab.page.locator(".search-status").inner_text() == "1 результат"
     assert tab.errors == []
 
 
 def test_the_header_box_reaches_the_results(site: str, tab: Tab) -> None:
     page = tab.page
-    page.goto(f"{site}/kk/news/10888/")
+    page.goto(f"{site}/kk/news/party/")
     box = page.locator("header form[role=search] input[name=q]")
     box.fill("Астана")
     box.press("Enter")
@@ -105,10 +105,10 @@ def test_the_header_box_reaches_the_results(site: str, tab: Tab) -> None:
     hrefs = page.locator(".search-results li h2 a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
-    assert "/kk/news/10888/" in hrefs
+    assert "/kk/news/party/" in hrefs
     assert all(href.startswith("/kk/") for href in hrefs)
     page.locator(".search-results li h2 a", has_text="Исекешев").click()
-    page.wait_for_url(f"{site}/kk/news/10888/")
+    page.wait_for_url(f"{site}/kk/news/party/")
     assert tab.errors == []
 
 
@@ -120,7 +120,7 @@ def test_the_category_filter_narrows_the_results(site: str, tab: Tab) -> None:
     page.locator("#search-category").select_option(label="Сайт туралы")
     page.wait_for_function(
         "!Array.from(document.querySelectorAll('.search-results a'))"
-        ".some(a => a.getAttribute('href').includes('10888'))"
+        ".some(a => a.getAttribute('href').includes('party'))"
     )
     assert page.locator(".search-results li").count() < everything
     assert "category=" in page.url
@@ -141,23 +141,23 @@ def test_without_javascript_the_search_page_says_it_needs_it(browser: Any, site:
 def test_search_through_nginx(public: Path, tmp_path: Path, tab: Tab) -> None:
     with nginx(public, tmp_path) as base:
         found = search(tab, base, "kk", "әкім")
-        assert "/kk/news/10888/" in found
+        assert "/kk/news/party/" in found
         assert all(href.startswith("/kk/") for href in found)
     assert tab.errors == []
 
 
 @pytest.fixture(scope="module")
 def with_delta(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The sample site with a Kazakh version edited and another withdrawn after its index was
+    """The portal site with a Kazakh version edited and another withdrawn after its index was
     made: the base holds them as they were, the delta as they are."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(searchplan, "BOUND", 2)
-        project = make_project(tmp_path_factory.mktemp("delta"))
-        kk = project / "articles/10888/kk.md"
+        project = make_project(tmp_path_factory.mktemp("delta"), "portal")
+        kk = project / "articles/party/kk.md"
         kk.write_text(kk.read_text(encoding="utf-8") + "\nЗқзқескісөз.\n", encoding="utf-8")
         build_ok(project)
         edit(kk, "Зқзқескісөз", "Зқзқжаңасөз")
-        edit(project / "articles/site-languages/kk.md", "+++\ntitle", "+++\ndraft = true\ntitle")
+        edit(project / "articles/languages/kk.md", "+++\ntitle", "+++\ndraft = true\ntitle")
         public = build_ok(project)
     assert (public / "kk/pagefind/delta/pagefind-entry.json").is_file()
     with static_server(public) as base:
@@ -167,13 +167,13 @@ def with_delta(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_the_delta_is_searched_with_the_base(with_delta: str, site: str, tab: Tab) -> None:
     whole = search(tab, site, "kk", "басты")
     found = search(tab, with_delta, "kk", "басты")
-    assert {"/kk/news/10888/", "/kk/news/site-languages/"} <= set(whole)
-    assert set(found) == set(whole) - {"/kk/news/site-languages/"}  # withdrawn: left out
+    assert {"/kk/news/party/", "/kk/news/languages/"} <= set(whole)
+    assert set(found) == set(whole) - {"/kk/news/languages/"}  # withdrawn: left out
     assert tab.page.locator(".search-status").inner_text() == f"{len(found)} нәтиже"
     # the edited version is found by its new text, once, and no longer by its old one
-    assert search(tab, with_delta, "kk", "зқзқжаңасөз") == ["/kk/news/10888/"]
+    assert search(tab, with_delta, "kk", "зқзқжаңасөз") == ["/kk/news/party/"]
     assert search(tab, with_delta, "kk", "зқзқескісөз") == []
-    assert search(tab, with_delta, "kk", "Исекешев").count("/kk/news/10888/") == 1
+    assert search(tab, with_delta, "kk", "Исекешев").count("/kk/news/party/") == 1
     assert tab.errors == []
 
 

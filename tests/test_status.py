@@ -56,18 +56,18 @@ def test_each_state_is_recognised(status_site: Path) -> None:
     assert states(status_site) == EXPECTED
 
 
-def test_editing_a_source_outdates_exactly_its_translations(sample: Path) -> None:
-    before = states(sample)
-    assert before["10888"] == {"kk": "current", "ru": "current", "en": "source"}
+def test_editing_a_source_outdates_exactly_its_translations(portal: Path) -> None:
+    before = states(portal)
+    assert before["party"] == {"kk": "current", "ru": "current", "en": "source"}
     edit(
-        sample / "articles/10888/en.md",
+        portal / "articles/party/en.md",
         "have supported the proposed",
         "unanimously supported the proposed",
     )
-    after = states(sample)
-    assert after["10888"] == {"kk": "outdated", "ru": "outdated", "en": "source"}
-    assert {k: v for k, v in after.items() if k != "10888"} == {
-        k: v for k, v in before.items() if k != "10888"
+    after = states(portal)
+    assert after["party"] == {"kk": "outdated", "ru": "outdated", "en": "source"}
+    assert {k: v for k, v in after.items() if k != "party"} == {
+        k: v for k, v in before.items() if k != "party"
     }
 
 
@@ -80,8 +80,8 @@ def test_a_translated_source_outdates_its_own_translations_only(status_site: Pat
     assert after["current"] == {"kk": "source", "ru": "current", "en": "outdated"}
 
 
-def test_digest_ignores_changes_that_are_not_to_the_text(sample: Path) -> None:
-    path = sample / "articles/10888/en.md"
+def test_digest_ignores_changes_that_are_not_to_the_text(portal: Path) -> None:
+    path = portal / "articles/party/en.md"
     text = path.read_text(encoding="utf-8")
     head, title, summary, rest = text.split("\n", 3)
     reordered = "\n".join([head, summary, title, rest])  # front matter keys swapped
@@ -90,9 +90,9 @@ def test_digest_ignores_changes_that_are_not_to_the_text(sample: Path) -> None:
         ("\n" + reordered + "\n\n").replace("\n", "\r\n").encode("utf-8")[2:]
     )  # CRLF, blank end
     assert path.read_bytes().count(b"\r\n") > 5
-    assert states(sample)["10888"] == {"kk": "current", "ru": "current", "en": "source"}
+    assert states(portal)["party"] == {"kk": "current", "ru": "current", "en": "source"}
     edit(path, "Mukhtar Kul-Mukhammed has expressed", "Mukhtar Kul-Mukhammed expressed")
-    assert states(sample)["10888"]["kk"] == "outdated"
+    assert states(portal)["party"]["kk"] == "outdated"
 
 
 def test_status_table_and_fail_on(status_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -188,35 +188,35 @@ def test_change_time_comes_from_git_for_committed_files(status_site: Path) -> No
     assert ChangeTimes(status_site).of("articles/outdated/ru.md") == NOW
 
 
-def test_done_when_on_the_sample_site(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Change one English sentence of 10888; kk and ru go outdated; restamp kk after editing it."""
+def test_done_when_on_the_sample_site(portal: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Change one English sentence of party; kk and ru go outdated; restamp kk after editing it."""
     edit(
-        sample / "articles/10888/en.md",
+        portal / "articles/party/en.md",
         "The conference participants have supported",
         "The conference participants unanimously supported",
     )
-    code, out, _ = run(sample, "status", "--format", "json", "--fail-on", "outdated", capsys=capsys)
+    code, out, _ = run(portal, "status", "--format", "json", "--fail-on", "outdated", capsys=capsys)
     assert code == 1
-    versions = {a["id"]: a["versions"] for a in json.loads(out)["articles"]}["10888"]
+    versions = {a["id"]: a["versions"] for a in json.loads(out)["articles"]}["party"]
     assert (versions["kk"]["state"], versions["ru"]["state"]) == ("outdated", "outdated")
 
-    code, _, err = run(sample, "translate", "done", "10888", "kk", capsys=capsys)
+    code, _, err = run(portal, "translate", "done", "party", "kk", capsys=capsys)
     assert (
         code == 1
-        and "articles/10888/kk.md: en.md changed, but this version's text has not changed" in err
+        and "articles/party/kk.md: en.md changed, but this version's text has not changed" in err
     )
 
-    kk = sample / "articles/10888/kk.md"
+    kk = portal / "articles/party/kk.md"
     body_before = kk.read_text(encoding="utf-8").split("+++\n", 2)[2]
     edit(kk, "Конференцияға қатысушылар", "Конференцияға қатысушылар бірауыздан")
-    code, out, err = run(sample, "translate", "done", "10888", "kk", capsys=capsys)
+    code, out, err = run(portal, "translate", "done", "party", "kk", capsys=capsys)
     assert code == 0, err
     assert "now current with en.md (was outdated)" in out
-    assert states(sample)["10888"] == {"kk": "current", "ru": "outdated", "en": "source"}
+    assert states(portal)["party"] == {"kk": "current", "ru": "outdated", "en": "source"}
     assert kk.read_text(encoding="utf-8").split("+++\n", 2)[2] == body_before.replace(
         "Конференцияға қатысушылар", "Конференцияға қатысушылар бірауыздан"
     )
-    code, _, err = run(sample, "status", "--lang", "kk", "--fail-on", "outdated", capsys=capsys)
+    code, _, err = run(portal, "status", "--lang", "kk", "--fail-on", "outdated", capsys=capsys)
     assert code == 0, err
 
 

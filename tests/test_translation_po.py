@@ -20,7 +20,7 @@ from ushtil.project.model import Version
 from ushtil.site.build import load_site
 from ushtil.translation import segments
 
-PO = "i18n/articles/10888.kk.po"
+PO = "i18n/articles/party.kk.po"
 
 
 def msgfmt_and_msgcat(path: Path) -> None:
@@ -141,82 +141,82 @@ def test_translations_must_keep_the_source_markup(
 
 
 def test_done_when_export_fill_import_then_source_change(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    original = (sample / "articles/10888/kk.md").read_text(encoding="utf-8")
-    kk_text = {s.key: s.text for s in segments.split(article(sample, "10888").version("kk"))}
-    (sample / "articles/10888/kk.md").unlink()
+    original = (portal / "articles/party/kk.md").read_text(encoding="utf-8")
+    kk_text = {s.key: s.text for s in segments.split(article(portal, "party").version("kk"))}
+    (portal / "articles/party/kk.md").unlink()
 
     code, out, err = run(
-        sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys
+        portal, "translate", "export", "party", "--to", "kk", "--from", "ru", capsys=capsys
     )
     assert code == 0, err
     assert out.strip() == f"{PO}: 10 segments, 0 translated, 0 fuzzy"
-    path = sample / PO
+    path = portal / PO
     msgfmt_and_msgcat(path)
     po = polib.pofile(str(path))
     assert po.metadata["X-Ushtil-Source-Language"] == "ru" and po.metadata["Language"] == "kk"
-    first = po.find("10888/1", by="msgctxt")
+    first = po.find("party/1", by="msgctxt")
     assert first is not None and first.msgid.startswith(
         "Сегодня на внеочередной партийной конференции"
     )
     assert (
-        "article 10888: Асет Исекешев возглавил" in first.comment
-        and "paragraph 1 of 8, segment 10888/1" in first.comment
+        "article party: Асет Исекешев возглавил" in first.comment
+        and "paragraph 1 of 8, segment party/1" in first.comment
     )
 
     fill(path, kk_text)
-    code, out, err = run(sample, "translate", "import", PO, capsys=capsys)
+    code, out, err = run(portal, "translate", "import", PO, capsys=capsys)
     assert code == 0, err
-    assert out.strip() == "articles/10888/kk.md: written current (10/10 segments)"
-    written = (sample / "articles/10888/kk.md").read_text(encoding="utf-8")
+    assert out.strip() == "articles/party/kk.md: written current (10/10 segments)"
+    written = (portal / "articles/party/kk.md").read_text(encoding="utf-8")
     assert written.split("+++\n")[2] == original.split("+++\n")[2]  # the same body, block for block
     assert 'lang = "ru"' in written and "draft" not in written
     assert (
-        version_state(article(sample, "10888"), article(sample, "10888").version("kk")) == "current"
+        version_state(article(portal, "party"), article(portal, "party").version("kk")) == "current"
     )
-    assert "Әсет Исекешев" in read(build_ok(sample), "/kk/news/10888/")
+    assert "Әсет Исекешев" in read(build_ok(portal), "/kk/news/party/")
 
     edit(
-        sample / "articles/10888/ru.md",
+        portal / "articles/party/ru.md",
         "Участники конференции поддержали",
         "Участники конференции единогласно поддержали",
     )
     assert (
-        version_state(article(sample, "10888"), article(sample, "10888").version("kk"))
+        version_state(article(portal, "party"), article(portal, "party").version("kk"))
         == "outdated"
     )
     code, out, _ = run(
-        sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys
+        portal, "translate", "export", "party", "--to", "kk", "--from", "ru", capsys=capsys
     )
     assert out.strip() == f"{PO}: 10 segments, 9 translated, 1 fuzzy"
     msgfmt_and_msgcat(path)
     fuzzy = [e for e in polib.pofile(str(path)) if e.fuzzy]
-    assert [e.msgctxt for e in fuzzy] == ["10888/8"]
+    assert [e.msgctxt for e in fuzzy] == ["party/8"]
     assert fuzzy[0].previous_msgid == "Участники конференции поддержали предложенную кандидатуру."
     assert fuzzy[0].msgstr == "Конференцияға қатысушылар ұсынылған кандидатураны қолдады."
     # importing while a segment is still fuzzy is refused, with the entry's line
-    code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
-    fuzzy_mark = "segment 10888/8 (paragraph) is fuzzy: check it and clear the fuzzy mark"
+    code, _, err = run(portal, "translate", "import", PO, capsys=capsys)
+    fuzzy_mark = "segment party/8 (paragraph) is fuzzy: check it and clear the fuzzy mark"
     lines = path.read_text(encoding="utf-8").split("\n")
-    context = lines.index('msgctxt "10888/8"') + 1
+    context = lines.index('msgctxt "party/8"') + 1
     msgstr = next(n for n in range(context, len(lines) + 1) if lines[n - 1].startswith("msgstr"))
     # named from the project's folder (-C), at the line of the entry's msgstr
     assert code == 1 and f"{PO}:{msgstr}: {fuzzy_mark}" in err
     fill(path, {"8": "Конференцияға қатысушылар ұсынылған кандидатураны бірауыздан қолдады."})
-    code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
+    code, _, err = run(portal, "translate", "import", PO, capsys=capsys)
     assert code == 0, err
     assert (
-        version_state(article(sample, "10888"), article(sample, "10888").version("kk")) == "current"
+        version_state(article(portal, "party"), article(portal, "party").version("kk")) == "current"
     )
 
 
 def test_import_refuses_incomplete_files_and_changed_sources(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (sample / "articles/10888/kk.md").unlink()
-    run(sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys)
-    path = sample / PO
+    (portal / "articles/party/kk.md").unlink()
+    run(portal, "translate", "export", "party", "--to", "kk", "--from", "ru", capsys=capsys)
+    path = portal / PO
     fill(
         path,
         {
@@ -224,44 +224,44 @@ def test_import_refuses_incomplete_files_and_changed_sources(
             "1": "Бүгін [сілтеме][1] жоқ.",
         },
     )
-    code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
+    code, _, err = run(portal, "translate", "import", PO, capsys=capsys)
     assert code == 1
-    assert "segment 10888/summary (summary) is not translated" in err
-    assert "segment 10888/1 (paragraph): link [1] is not in the source" in err
+    assert "segment party/summary (summary) is not translated" in err
+    assert "segment party/1 (paragraph): link [1] is not in the source" in err
     assert (
         "1 of 10 segments usable (10%, at least 100% needed); "
         "nothing was written (use --draft to write a draft)"
     ) in err
-    assert not (sample / "articles/10888/kk.md").exists()
-    code, out, err = run(sample, "translate", "import", PO, "--draft", capsys=capsys)
+    assert not (portal / "articles/party/kk.md").exists()
+    code, out, err = run(portal, "translate", "import", PO, "--draft", capsys=capsys)
     assert code == 0 and "written as a draft (1/10 segments)" in out
-    draft = article(sample, "10888").version("kk")
+    draft = article(portal, "party").version("kk")
     assert draft is not None and draft.draft and draft.title.startswith("Әсет")
-    assert not (build_ok(sample) / "kk/news/10888").exists()  # drafts are never published
+    assert not (build_ok(portal) / "kk/news/party").exists()  # drafts are never published
 
     edit(
-        sample / "articles/10888/ru.md", "Участники конференции поддержали", "Участники поддержали"
+        portal / "articles/party/ru.md", "Участники конференции поддержали", "Участники поддержали"
     )
-    code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
+    code, _, err = run(portal, "translate", "import", PO, capsys=capsys)
     assert code == 1 and "ru.md changed since this file was exported; export it again" in err
 
     fill(
         path, {"title": "Әсет Исекешев «Нұр Oтан» партиясының елордалық филиалын басқарды "}
     )  # Latin O, a space
-    code, _, err = run(sample, "translate", "import", PO, "--draft", capsys=capsys)
+    code, _, err = run(portal, "translate", "import", PO, "--draft", capsys=capsys)
     assert code == 1
     assert "msgstr does not start and end with the same spaces and newlines as the source" in err
     assert "msgstr: 'Oтан' mixes Latin 'O' (meant 'О'?) into a Cyrillic word" in err
 
-    (sample / "broken.po").write_text('msgid "x\nmsgstr ""\n', encoding="utf-8")
-    code, _, err = run(sample, "translate", "import", "broken.po", capsys=capsys)
+    (portal / "broken.po").write_text('msgid "x\nmsgstr ""\n', encoding="utf-8")
+    code, _, err = run(portal, "translate", "import", "broken.po", capsys=capsys)
     assert code == 1 and "broken.po:1:" in err
 
 
-def test_memory_prefills_a_second_article(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    ru = article(sample, "10888").version("ru")
+def test_memory_prefills_a_second_article(portal: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ru = article(portal, "party").version("ru")
     paragraphs = [s.text for s in segments.split(ru)[2:]]
-    folder = sample / "articles/10901"
+    folder = portal / "articles/10901"
     folder.mkdir()
     (folder / "article.toml").write_text(
         'published = 2016-07-08T10:00:00+06:00\ncategory = "news"\n', encoding="utf-8"
@@ -272,17 +272,17 @@ def test_memory_prefills_a_second_article(sample: Path, capsys: pytest.CaptureFi
         "Совсем новый абзац о городе.\n",
         encoding="utf-8",
     )
-    code, out, err = run(sample, "tm", "stats", capsys=capsys)
+    code, out, err = run(portal, "tm", "stats", capsys=capsys)
     assert code == 0 and "ru → kk: " in out and "en → kk: " in out and "kk → ru: " in out
     code, out, _ = run(
-        sample, "tm", "lookup", paragraphs[0], "--from", "ru", "--to", "kk", capsys=capsys
+        portal, "tm", "lookup", paragraphs[0], "--from", "ru", "--to", "kk", capsys=capsys
     )
     assert (
-        code == 0 and out.startswith("100%  Бүгін партия төрағасының") and "(article 10888:" in out
+        code == 0 and out.startswith("100%  Бүгін партия төрағасының") and "(article party:" in out
     )
-    code, out, err = run(sample, "translate", "export", "10901", "--to", "kk", capsys=capsys)
+    code, out, err = run(portal, "translate", "export", "10901", "--to", "kk", capsys=capsys)
     assert code == 0, err
-    path = sample / "i18n/articles/10901.kk.po"
+    path = portal / "i18n/articles/10901.kk.po"
     msgfmt_and_msgcat(path)
     po = polib.pofile(str(path))
     exact = po.find("10901/1", by="msgctxt")
@@ -291,23 +291,23 @@ def test_memory_prefills_a_second_article(sample: Path, capsys: pytest.CaptureFi
     assert (
         exact.msgstr.startswith("Бүгін партия төрағасының") and exact.fuzzy
     )  # another article: a person confirms
-    assert "memory: 100% match, article 10888 (ru→kk)" in exact.comment
+    assert "memory: 100% match, article party (ru→kk)" in exact.comment
     assert close.fuzzy and close.msgstr.startswith("Әсет Исекешевті таныстыра отырып")
-    assert "% match, article 10888 (ru→kk): Представляя Асета Исекешева" in close.comment
+    assert "% match, article party (ru→kk): Представляя Асета Исекешева" in close.comment
     assert new.msgstr == "" and not new.fuzzy
-    interface = run(sample, "tm", "lookup", "Новости", "--from", "ru", "--to", "kk", capsys=capsys)[
+    interface = run(portal, "tm", "lookup", "Новости", "--from", "ru", "--to", "kk", capsys=capsys)[
         1
     ]
     assert interface.startswith("100%  Жаңалықтар") and "(interface:" in interface
 
 
 def test_pending_exports_every_missing_or_outdated_version(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    edit(sample / "articles/10888/en.md", "have supported", "unanimously supported")
-    out_dir = sample / "batch"
+    edit(portal / "articles/party/en.md", "have supported", "unanimously supported")
+    out_dir = portal / "batch"
     code, out, err = run(
-        sample,
+        portal,
         "translate",
         "export",
         "--to",
@@ -318,9 +318,9 @@ def test_pending_exports_every_missing_or_outdated_version(
         capsys=capsys,
     )
     assert code == 0, err
-    assert sorted(p.name for p in out_dir.iterdir()) == ["10888.ru.po", "2026-marathon.ru.po"]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["marathon.ru.po", "party.ru.po"]
     code, out, err = run(
-        sample,
+        portal,
         "translate",
         "export",
         "--to",
@@ -331,28 +331,26 @@ def test_pending_exports_every_missing_or_outdated_version(
         capsys=capsys,
     )
     assert sorted(p.name for p in out_dir.iterdir()) == [
-        "10888.ru.po",
-        "2026-bike-lanes.en.po",  # outdated
-        "2026-library-night.en.po",  # missing
-        "2026-marathon.ru.po",
-        "2026-new-year-tree.en.po",  # a draft
-        "2026-night-buses.en.po",
-        "2026-snow-removal.en.po",
-        "2026-water-works.en.po",
-        "site-languages.en.po",
+        "buses.en.po",  # missing
+        "languages.en.po",  # missing
+        "library.en.po",  # a draft
+        "marathon.ru.po",
+        "party.ru.po",
+        "snow.en.po",  # outdated
     ]
     # an outdated target pre-fills its old translation, fuzzy, for a person to check
-    po = polib.pofile(str(out_dir / "10888.ru.po"))
+    po = polib.pofile(str(out_dir / "party.ru.po"))
     assert all(e.fuzzy and e.msgstr for e in po)
     for path in out_dir.iterdir():
         msgfmt_and_msgcat(path)
     # and a folder imports in one go
-    po.save(str(out_dir / "10888.ru.po"))
-    fill(out_dir / "10888.ru.po", {e.msgctxt.split("/", 1)[1]: e.msgstr for e in po})
-    code, out, err = run(sample, "translate", "import", str(out_dir), capsys=capsys)
-    assert code == 1  # site-languages.en.po is still empty
-    assert "articles/10888/ru.md: written current (10/10 segments)" in out
-    assert "site-languages.en.po" in err
+    po.save(str(out_dir / "party.ru.po"))
+    fill(out_dir / "party.ru.po", {e.msgctxt.split("/", 1)[1]: e.msgstr for e in po})
+    code, out, err = run(portal, "translate", "import", str(out_dir), capsys=capsys)
+    assert code == 1 and out == ""  # languages.en.po is still empty: all or nothing
+    assert "languages.en.po" in err and "nothing was imported (all or nothing)" in err
+    code, out, err = run(portal, "translate", "import", str(out_dir / "party.ru.po"), capsys=capsys)
+    assert code == 0 and "articles/party/ru.md: written current (10/10 segments)" in out
 
 
 WORDS = (
@@ -410,95 +408,95 @@ def test_every_article_of_a_generated_site_round_trips(tmp_path: Path) -> None:
 
 
 def test_import_never_silently_replaces_an_edit_made_after_the_export(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    kk = sample / "articles/10888/kk.md"
-    kk_text = {s.key: s.text for s in segments.split(article(sample, "10888").version("kk"))}
+    kk = portal / "articles/party/kk.md"
+    kk_text = {s.key: s.text for s in segments.split(article(portal, "party").version("kk"))}
     code, _, err = run(
-        sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys
+        portal, "translate", "export", "party", "--to", "kk", "--from", "ru", capsys=capsys
     )
     assert code == 0, err
-    fill(sample / PO, kk_text)
+    fill(portal / PO, kk_text)
     edit(kk, "Әсет Исекешев", "Әсет Өрентайұлы Исекешев")  # an editor's fix, after the export
     edited = kk.read_bytes()
-    code, out, err = run(sample, "translate", "import", PO, capsys=capsys)
+    code, out, err = run(portal, "translate", "import", PO, capsys=capsys)
     assert code == 1 and out == ""
-    assert "articles/10888/kk.md was changed after this file was exported" in err
+    assert "articles/party/kk.md was changed after this file was exported" in err
     assert "import with --force to replace it" in err
     assert kk.read_bytes() == edited
     # the same file relabelled for another language is refused the same way
     text = (
-        (sample / PO).read_text(encoding="utf-8").replace('"Language: kk\\n"', '"Language: en\\n"')
+        (portal / PO).read_text(encoding="utf-8").replace('"Language: kk\\n"', '"Language: en\\n"')
     )
-    (sample / "i18n/articles/10888.en.po").write_text(text, encoding="utf-8")
-    english = (sample / "articles/10888/en.md").read_bytes()
-    code, _, err = run(sample, "translate", "import", "i18n/articles/10888.en.po", capsys=capsys)
-    assert code == 1 and "articles/10888/en.md was changed after this file was exported" in err
-    assert (sample / "articles/10888/en.md").read_bytes() == english
-    code, out, err = run(sample, "translate", "import", PO, "--force", capsys=capsys)
+    (portal / "i18n/articles/party.en.po").write_text(text, encoding="utf-8")
+    english = (portal / "articles/party/en.md").read_bytes()
+    code, _, err = run(portal, "translate", "import", "i18n/articles/party.en.po", capsys=capsys)
+    assert code == 1 and "articles/party/en.md was changed after this file was exported" in err
+    assert (portal / "articles/party/en.md").read_bytes() == english
+    code, out, err = run(portal, "translate", "import", PO, "--force", capsys=capsys)
     assert code == 0, err
     assert "Әсет Өрентайұлы" not in kk.read_text(encoding="utf-8")
 
 
 def test_import_refuses_a_link_and_never_writes_through_it(
-    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    kk_text = {s.key: s.text for s in segments.split(article(sample, "10888").version("kk"))}
-    run(sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys)
-    fill(sample / PO, kk_text)
+    kk_text = {s.key: s.text for s in segments.split(article(portal, "party").version("kk"))}
+    run(portal, "translate", "export", "party", "--to", "kk", "--from", "ru", capsys=capsys)
+    fill(portal / PO, kk_text)
     outside = tmp_path / "outside.po"
-    outside.write_bytes((sample / PO).read_bytes())
-    (sample / PO).unlink()
-    (sample / PO).symlink_to(outside)
+    outside.write_bytes((portal / PO).read_bytes())
+    (portal / PO).unlink()
+    (portal / PO).symlink_to(outside)
     before = outside.read_bytes()
-    kk = (sample / "articles/10888/kk.md").read_bytes()
-    code, _, err = run(sample, "translate", "import", PO, capsys=capsys)
+    kk = (portal / "articles/party/kk.md").read_bytes()
+    code, _, err = run(portal, "translate", "import", PO, capsys=capsys)
     assert code == 1 and f"{PO}: is a symbolic link; give the file itself" in err
-    assert outside.read_bytes() == before and (sample / "articles/10888/kk.md").read_bytes() == kk
+    assert outside.read_bytes() == before and (portal / "articles/party/kk.md").read_bytes() == kk
 
 
 def test_a_draft_import_never_unpublishes_a_translation(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    kk = sample / "articles/10888/kk.md"
-    run(sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys)
-    po = polib.pofile(str(sample / PO))
+    kk = portal / "articles/party/kk.md"
+    run(portal, "translate", "export", "party", "--to", "kk", "--from", "ru", capsys=capsys)
+    po = polib.pofile(str(portal / PO))
     for entry in po:  # nothing usable: every segment still fuzzy
         if "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")
-    po.save(str(sample / PO))
+    po.save(str(portal / PO))
     published = kk.read_bytes()
-    code, out, err = run(sample, "translate", "import", PO, "--draft", capsys=capsys)
+    code, out, err = run(portal, "translate", "import", PO, "--draft", capsys=capsys)
     assert code == 1 and out == ""
-    assert "articles/10888/kk.md is published; this file would replace it with a draft" in err
+    assert "articles/party/kk.md is published; this file would replace it with a draft" in err
     assert kk.read_bytes() == published
 
 
 def test_import_of_an_empty_folder_says_so(
-    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "empty").mkdir()
-    code, _, err = run(sample, "translate", "import", str(tmp_path / "empty"), capsys=capsys)
+    code, _, err = run(portal, "translate", "import", str(tmp_path / "empty"), capsys=capsys)
     assert code == 2 and "no .po files in this folder" in err
 
 
 def test_export_never_writes_into_what_the_build_reads(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for out in ("articles/today", "templates", "locales/x", "static/po"):
         code, _, err = run(
-            sample, "translate", "export", "10888", "--to", "ru", "--out", out, capsys=capsys
+            portal, "translate", "export", "party", "--to", "ru", "--out", out, capsys=capsys
         )
         assert code == 2 and "which the build reads; choose another folder" in err, out
-    assert not (sample / "articles/today").exists() and not (sample / "static/po").exists()
+    assert not (portal / "articles/today").exists() and not (portal / "static/po").exists()
 
 
-def test_a_reader_that_closes_the_pipe_early_is_no_internal_error(sample: Path) -> None:
+def test_a_reader_that_closes_the_pipe_early_is_no_internal_error(portal: Path) -> None:
     import subprocess
     import sys
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "ushtil", "-C", str(sample), "status", "--format", "json"],
+        [sys.executable, "-m", "ushtil", "-C", str(portal), "status", "--format", "json"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -509,19 +507,19 @@ def test_a_reader_that_closes_the_pipe_early_is_no_internal_error(sample: Path) 
 
 
 def test_import_keeps_what_the_version_says_about_its_images(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = article(sample, "10888").version("kk")
+    before = article(portal, "party").version("kk")
     assert [i.name for i in before.images] == ["lead.jpg"] and before.images[0].alt
     kk_text = {s.key: s.text for s in segments.split(before)}
     code, _, err = run(
-        sample, "translate", "export", "10888", "--to", "kk", "--from", "ru", capsys=capsys
+        portal, "translate", "export", "party", "--to", "kk", "--from", "ru", capsys=capsys
     )
     assert code == 0, err
-    fill(sample / PO, kk_text)
-    code, out, err = run(sample, "translate", "import", PO, capsys=capsys)
+    fill(portal / PO, kk_text)
+    code, out, err = run(portal, "translate", "import", PO, capsys=capsys)
     assert code == 0, err
-    after = article(sample, "10888").version("kk")
+    after = article(portal, "party").version("kk")
     assert after.translated_from.lang == "ru"  # rewritten from the file
     def texts(version: Version) -> list[tuple[str, str, str, str]]:
         return [(t.name, t.alt, t.caption, t.credit) for t in version.images]
@@ -530,52 +528,52 @@ def test_import_keeps_what_the_version_says_about_its_images(
 
 
 def test_a_new_translation_starts_from_the_source_s_image_texts(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(sample, "translate", "new", "2026-library-night", "--to", "en",
+    code, _, err = run(portal, "translate", "new", "languages", "--to", "en",
                        capsys=capsys)
     assert code == 0, err
-    source = article(sample, "2026-library-night").version("kk")
-    draft = article(sample, "2026-library-night").version("en")
+    source = article(portal, "languages").version("kk")
+    draft = article(portal, "languages").version("en")
     def texts(version: Version) -> list[tuple[str, str, str, str]]:
         return [(t.name, t.alt, t.caption, t.credit) for t in version.images]
 
     assert draft.draft and texts(draft) == texts(source)  # to translate, like the text
-    assert draft.images[0].alt.startswith("Кешкі қала")
+    assert draft.images[0].alt.startswith("Экранында түрлі түсті")
 
 
 def test_an_imported_new_version_takes_no_photo_texts_of_another_language(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = article(sample, "2026-night-buses").version("ru")
-    assert source.images and article(sample, "2026-night-buses").version("en") is None
+    source = article(portal, "buses").version("ru")
+    assert source.images and article(portal, "buses").version("en") is None
     code, _, err = run(
-        sample, "translate", "export", "2026-night-buses", "--to", "en", "--from", "ru",
+        portal, "translate", "export", "buses", "--to", "en", "--from", "ru",
         capsys=capsys,
     )
     assert code == 0, err
-    po = sample / "i18n/articles/2026-night-buses.en.po"
+    po = portal / "i18n/articles/buses.en.po"
     fill(po, {s.key: f"Night bus {s.key}." for s in segments.split(source)})
-    code, _, err = run(sample, "translate", "import", str(po), capsys=capsys)
+    code, _, err = run(portal, "translate", "import", str(po), capsys=capsys)
     assert code == 0, err
-    text = (sample / "articles/2026-night-buses/en.md").read_text(encoding="utf-8")
+    text = (portal / "articles/buses/en.md").read_text(encoding="utf-8")
     assert "[images." not in text and source.images[0].alt not in text
-    code, _, err = run(sample, "check", capsys=capsys)  # the editor is told what is missing
-    assert "articles/2026-night-buses/en.md" in err and "has no alt text" in err
+    code, _, err = run(portal, "check", capsys=capsys)  # the editor is told what is missing
+    assert "articles/buses/en.md" in err and "has no alt text" in err
 
 
 def test_an_outdated_version_whose_source_gained_a_paragraph_is_offered_as_fuzzy(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    en = sample / "articles/10888/en.md"  # the Kazakh version was made from it
+    en = portal / "articles/party/en.md"  # the Kazakh version was made from it
     en.write_text(en.read_text(encoding="utf-8") + "\nA new last paragraph.\n", encoding="utf-8")
-    kk = article(sample, "10888").version("kk")
+    kk = article(portal, "party").version("kk")
     assert kk.translated_from.lang == "en"
     code, _, err = run(
-        sample, "translate", "export", "10888", "--to", "kk", "--from", "en", capsys=capsys
+        portal, "translate", "export", "party", "--to", "kk", "--from", "en", capsys=capsys
     )
     assert code == 0, err
-    po = polib.pofile(str(sample / PO))
+    po = polib.pofile(str(portal / PO))
     offered = {e.msgctxt.split("/", 1)[1]: e for e in po}
     mine = {s.key: s.text for s in segments.split(kk)}
     # every block of the Kazakh version is offered where it lines up, fuzzy; the new one empty

@@ -17,14 +17,14 @@ def command_in(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("out", [None, "inside", "outside folder"])
 def test_the_when_done_line_works_as_written_from_the_project_root(
-    sample: Path,
+    portal: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     out: str | None,
 ) -> None:
-    monkeypatch.chdir(sample)
-    args = ["translate", "export", "10888", "--from", "ru", "--to", "kk"]
+    monkeypatch.chdir(portal)
+    args = ["translate", "export", "party", "--from", "ru", "--to", "kk"]
     if out == "inside":
         args += ["--out", "today"]
     elif out is not None:
@@ -36,19 +36,19 @@ def test_the_when_done_line_works_as_written_from_the_project_root(
     code = main(argv[1:])
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    assert "articles/10888/kk.md: written current (10/10 segments)" in captured.out
+    assert "articles/party/kk.md: written current (10/10 segments)" in captured.out
 
 
 def test_an_entry_that_is_no_segment_is_named_at_its_msgctxt(
-    sample: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["-C", str(sample), "translate", "export", "10888", "--from", "ru",
+    assert main(["-C", str(portal), "translate", "export", "party", "--from", "ru",
                  "--to", "kk"]) == 0  # fmt: skip
-    path = sample / "i18n/articles/10888.kk.po"
-    text = path.read_text(encoding="utf-8").replace('msgctxt "10888/3"', 'msgctxt "10888/99"')
+    path = portal / "i18n/articles/party.kk.po"
+    text = path.read_text(encoding="utf-8").replace('msgctxt "party/3"', 'msgctxt "party/99"')
     path.write_text(text, encoding="utf-8")
-    line = text.split("\n").index('msgctxt "10888/99"') + 1
+    line = text.split("\n").index('msgctxt "party/99"') + 1
     capsys.readouterr()
-    assert main(["-C", str(sample), "translate", "import", str(path)]) == 1
+    assert main(["-C", str(portal), "translate", "import", str(path)]) == 1
     err = capsys.readouterr().err
-    assert f"i18n/articles/10888.kk.po:{line}: msgctxt '10888/99' is not a segment" in err
+    assert f"i18n/articles/party.kk.po:{line}: msgctxt 'party/99' is not a segment" in err

@@ -100,12 +100,12 @@ def written_by_ushtil(project: Path, capsys: pytest.CaptureFixture[str]) -> list
     for args in (("i18n", "extract"), ("i18n", "update"), ("i18n", "init", "de")):
         code, out, err = run(project, *args, capsys=capsys)
         assert code == 0, err
-    for article, source, target in (("10888", "ru", "kk"), ("site-languages", "kk", "en")):
+    for article, source, target in (("party", "ru", "kk"), ("languages", "kk", "en")):
         code, out, err = run(project, "translate", "export", article, "--from", source, "--to",
                              target, capsys=capsys)  # fmt: skip
         assert code == 0, err
-    edit(project / "articles/10888/ru.md", "Сегодня на внеочередной", "Сегодня на очередной")
-    code, out, err = run(project, "translate", "export", "10888", "--from", "ru", "--to", "kk",
+    edit(project / "articles/party/ru.md", "Сегодня на внеочередной", "Сегодня на очередной")
+    code, out, err = run(project, "translate", "export", "party", "--from", "ru", "--to", "kk",
                          capsys=capsys)  # fmt: skip
     files = [project / "i18n/messages.pot", *sorted(project.glob("locales/*/LC_MESSAGES/*.po"))]
     files += sorted((project / "i18n/articles").glob("*.po"))
@@ -116,9 +116,9 @@ def written_by_ushtil(project: Path, capsys: pytest.CaptureFixture[str]) -> list
 
 
 def test_every_po_ushtil_writes_survives_a_translate_toolkit_load_and_save(
-    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    portal: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    files = written_by_ushtil(sample, capsys)
+    files = written_by_ushtil(portal, capsys)
     for path in files:
         store = tt_po.pofile.parsefile(str(path))
         saved = tmp_path / path.name
@@ -178,13 +178,13 @@ def plant(path: Path) -> None:
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_pofilter_finds_nothing_that_i18n_check_misses(
-    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+    portal: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
 ) -> None:
-    catalogue = sample / f"locales/{lang}/LC_MESSAGES/messages.po"
+    catalogue = portal / f"locales/{lang}/LC_MESSAGES/messages.po"
     assert pofilter_findings(catalogue, tmp_path, lang) <= ushtil_findings(
-        sample, catalogue, capsys
+        portal, catalogue, capsys
     )
     plant(catalogue)
     found = pofilter_findings(catalogue, tmp_path, lang)
     assert {"Page %(page)s of %(pages)s", "Page not found"} <= found
-    assert found <= ushtil_findings(sample, catalogue, capsys)
+    assert found <= ushtil_findings(portal, catalogue, capsys)

@@ -39,6 +39,11 @@ def cmd_build(args: argparse.Namespace, place: Place) -> int:
         print("build failed: nothing was written", file=sys.stderr)
     elif report.written:
         print(f"built {report.written} files into {place.show(out)}")
+    elif report.foreign:  # what ushtil made is up to date, but the folder holds more
+        print(
+            f"{place.show(out)}: nothing to rebuild, but it holds {len(report.foreign)} "
+            f"file(s) ushtil did not write (named above)"
+        )
     else:
         print(f"{place.show(out)} is up to date ({report.pages} files)")
     if args.stats:  # one "name count" line per counter, always all of them, in one order

@@ -21,7 +21,6 @@ from ushtil.cli.parsing import Parser, Subcommands
 from ushtil.cli.place import Place
 from ushtil.cli.tmx import imported_memory, project_memory
 from ushtil.project import layout
-from ushtil.project.problems import UshtilError
 
 if TYPE_CHECKING:
     from ushtil.translation.memory import Memory
@@ -142,7 +141,7 @@ def cmd_import(args: argparse.Namespace, place: Place) -> int:
     root = place.project
     files = []
     for name in args.files:
-        path = place.given(name)  # a link is not followed: import_file refuses one
+        path = place.given(name)  # a link is not followed: check_file refuses one
         if path.is_dir() and not path.is_symlink():
             found = sorted(path.glob("*.po"))
             if not found:
@@ -150,32 +149,37 @@ def cmd_import(args: argparse.Namespace, place: Place) -> int:
             files += found
         else:
             files.append(path)
-    failed = False
     glossary, problems = read_glossary(root)
     memory, more = imported_memory(root)  # the TMX files: translations to be consistent with
     print_diagnostics(place, problems + more)
-    for path in files:
-        try:
-            done, problems = poimport.import_file(
-                root,
-                path,
-                draft=args.draft,
-                threshold=args.threshold,
-                force=args.force,
-                glossary=glossary,
-                strict=args.strict,
-                memory=memory,
+    batch = poimport.import_files(
+        root,
+        files,
+        draft=args.draft,
+        threshold=args.threshold,
+        force=args.force,
+        glossary=glossary,
+        strict=args.strict,
+        memory=memory,
+    )
+    for _, _, problems in batch.checked:
+        print_diagnostics(place, problems)  # a refused file's problems, the others' warnings
+    print_diagnostics(place, batch.problems)
+    if not batch.written:
+        good = [place.show(path) for path, done, _ in batch.checked if done is not None]
+        if len(batch.checked) > 1 and good:
+            note(
+                f"nothing was imported (all or nothing): {', '.join(good)} "
+                f"{'was' if len(good) == 1 else 'were'} not written either; "
+                "import again when the problems above are corrected"
             )
-        except UshtilError as exc:  # the file could not be written
-            done, problems = None, list(exc.diagnostics)
-        if done is None:
-            print_diagnostics(place, problems)
-            failed = True
-            continue
-        print_diagnostics(place, problems)  # warnings
-        state = "as a draft" if done.draft else "current"
-        print(f"{place.show(done.path)}: written {state} ({done.translated}/{done.total} segments)")
-    return Exit.PROBLEMS if failed else Exit.OK
+        return Exit.PROBLEMS
+    for _, done, _ in batch.checked:
+        if done is not None:  # every one, when written
+            state = "as a draft" if done.draft else "current"
+            shown = place.show(done.path)
+            print(f"{shown}: written {state} ({done.translated}/{done.total} segments)")
+    return Exit.OK
 
 
 def cmd_tm_stats(args: argparse.Namespace, place: Place) -> int:

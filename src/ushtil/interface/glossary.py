@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,13 +30,12 @@ import polib
 
 from ushtil.interface.posyntax import keyword_lines, parse_po
 from ushtil.project import layout
-from ushtil.project.articles import split_front_matter
+from ushtil.project.articles import read_body
 from ushtil.project.languages import KNOWN
 from ushtil.project.lookalikes import WORD, is_cyrillic
 from ushtil.project.model import Site, Version
 from ushtil.project.problems import Diagnostic, Location, Severity, error, warning
 from ushtil.project.safexml import read_tree
-from ushtil.project.text import read_text
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_ELEMENTS = 200_000
@@ -252,63 +251,80 @@ def catalogue_problems(root: Path, codes: tuple[str, ...], glossary: Glossary) -
     left to the catalogue checks, which report it)."""
     problems: list[Diagnostic] = []
     for lang in codes:
-        path = layout.catalogue(root, lang)
-        if not path.is_file() or path.is_symlink():
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        po, _ = parse_po(text)
-        if po is None:
-            continue
-        shown = path.relative_to(root).as_posix()
-        problems += po_problems(po, text, shown, glossary)
+        found = catalogue_text(root, lang)
+        if found is not None:
+            problems += catalogue_text_problems(*found, glossary)
     return problems
 
 
-def version_problems(
-    site: Site, glossary: Glossary, count: Callable[[str, int], None] | None = None
-) -> list[Diagnostic]:
+def catalogue_text(root: Path, lang: str) -> tuple[str, str] | None:
+    """The catalogue of ``lang`` as its path (relative to the project) and text; None when
+    there is none or it cannot be read."""
+    path = layout.catalogue(root, lang)
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return path.relative_to(root).as_posix(), text
+
+
+def catalogue_text_problems(shown: str, text: str, glossary: Glossary) -> list[Diagnostic]:
+    """:func:`po_problems` of one catalogue's text (none when it is no catalogue)."""
+    po, _ = parse_po(text)
+    return [] if po is None else po_problems(po, text, shown, glossary)
+
+
+def version_problems(site: Site, glossary: Glossary) -> list[Diagnostic]:
     """Current translated versions that lack a glossary term's approved translation of a
     term of their source: a warning at the line of the translation where the paragraph
     (or title, summary) stands, paragraph by paragraph when both have as many. A version
-    the build remembered without its body is read again. ``count``: told of each version
-    checked (``glossary_checks``) and each read again (``glossary_reads``)."""
+    the build remembered without its body is read again."""
     problems: list[Diagnostic] = []
+    for source, target in translated_pairs(site):
+        problems += pair_problems(site.config.root, glossary, source, target) or []
+    return problems
+
+
+def translated_pairs(site: Site) -> Iterator[tuple[Version, Version]]:
+    """(source, translation) of every current translation that is not a draft: the pairs
+    the glossary check compares."""
     for article in site.articles:
         for version in article.versions:
             made_from = version.translated_from
             if made_from is None or version.draft:
                 continue
             source = article.version(made_from.lang)
-            if source is None or source.digest != made_from.digest:
-                continue
-            if count is not None:
-                count("glossary_checks", 1)
-                count("glossary_reads", source.body_elided + version.body_elided)
-            source, target = _whole(source, site), _whole(version, site)
-            if source is None or target is None:
-                continue
-            for line, source_text, target_text in _aligned_parts(source, target):
-                where = Location(target.location.path, line)
-                for message in missing(glossary, source_text, source.lang, target_text,
-                                       target.lang):  # fmt: skip
-                    problems.append(warning(where, GLOSSARY_CODE, message))
+            if source is not None and source.digest == made_from.digest:
+                yield source, version
+
+
+def pair_problems(
+    root: Path, glossary: Glossary, source: Version, target: Version
+) -> list[Diagnostic] | None:
+    """:func:`version_problems` of one pair; None when a body the build remembered without
+    it could not be read back as it was."""
+    whole_source, whole_target = _whole(source, root), _whole(target, root)
+    if whole_source is None or whole_target is None:
+        return None
+    problems: list[Diagnostic] = []
+    for line, source_text, target_text in _aligned_parts(whole_source, whole_target):
+        where = Location(target.location.path, line)
+        for message in missing(glossary, source_text, source.lang, target_text, target.lang):
+            problems.append(warning(where, GLOSSARY_CODE, message))
     return problems
 
 
-def _whole(version: Version, site: Site) -> Version | None:
+def _whole(version: Version, root: Path) -> Version | None:
     """``version`` with its body: a version the build remembered without it (its file
-    unchanged since) gets it back from the file, split from the front matter only."""
+    unchanged since) gets it back from the file, if the file still holds that very body."""
     if not version.body_elided:
         return version
-    shown = version.location.path
-    text, _ = read_text(site.config.root / shown, shown)
-    parts = split_front_matter(text, shown)[0] if text is not None else None
-    if parts is None:
+    body = read_body(root / version.location.path, version.body_hash)
+    if body is None:
         return None
-    return dataclasses.replace(version, body=parts[1], body_elided=False)
+    return dataclasses.replace(version, body=body, body_elided=False)
 
 
 def _aligned_parts(source: Version, target: Version) -> list[tuple[int, str, str]]:

@@ -6,13 +6,18 @@ versions, exported ``.po`` files) goes through :func:`write_text`. A checkout is
 untrusted: a link where a file is to be written could point anywhere, so the target
 must not be a link, the folder it goes into must lead (links followed) to a folder
 inside the project, and the file is written beside its target and renamed over it, so
-nothing is ever half-written. (The site's output folder has its own writer, ``write``.)
+nothing is ever half-written. Files that belong together (a version, its stamp record,
+the header of the file it was imported from) go through :func:`write_all`: every one is
+checked before the first is written, and all are written or none. (The site's output
+folder has its own writer, ``write``.)
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ushtil.project import layout
@@ -50,8 +55,9 @@ def check_writable(root: Path, path: Path, *, within: Path | None = None) -> Non
         raise _refuse(root, path, "outside", message)
 
 
-def _make_folders(root: Path, path: Path) -> None:
-    """Create the missing folders above ``path`` one by one, none through a link."""
+def _missing_folders(root: Path, path: Path) -> list[Path]:
+    """The folders above ``path`` that are not there yet, nearest first; raise
+    :class:`UshtilError` if one of them cannot be made (a link or a file is in its place)."""
     missing: list[Path] = []
     folder = path.parent
     while not folder.is_dir():
@@ -61,7 +67,12 @@ def _make_folders(root: Path, path: Path) -> None:
             raise _refuse(root, path, "folder", message)
         missing.append(folder)
         folder = folder.parent
-    for folder in reversed(missing):
+    return missing
+
+
+def _make_folders(root: Path, path: Path) -> None:
+    """Create the missing folders above ``path`` one by one, none through a link."""
+    for folder in reversed(_missing_folders(root, path)):
         os.mkdir(folder)
 
 
@@ -88,6 +99,91 @@ def write_text(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A file a command is to write: ``text`` into ``path``, as :func:`write_text` does."""
+
+    path: Path
+    text: str
+    create: bool = False  # a new file: one that is already there is refused
+    within: Path | None = None  # see check_writable
+
+
+def plan_problems(root: Path, planned: Sequence[Planned]) -> list[Diagnostic]:
+    """Why any of ``planned`` could not be written (a link or a folder in its place, a
+    folder that leads out of the project or cannot be made, a new file that is already
+    there): every one, found before anything is written."""
+    problems: list[Diagnostic] = []
+    for plan in planned:
+        try:
+            check_writable(root, plan.path, within=plan.within)
+            if plan.create and plan.path.exists():
+                raise _refuse(root, plan.path, "exists", "already exists; nothing was changed")
+            _missing_folders(root, plan.path)
+        except UshtilError as exc:
+            problems += exc.diagnostics
+    return problems
+
+
+def write_all(root: Path, planned: Sequence[Planned]) -> None:
+    """Write every one of ``planned``, or none: all are checked (:func:`plan_problems`)
+    before the first is written, and if one still cannot be written (a full disk, a link
+    put in its place meanwhile, Ctrl-C), those already written are put back as they were
+    (bytes, mode and modification time; a file that was not there removed again). Raise
+    :class:`UshtilError` saying what was not written and what was put back."""
+    problems = plan_problems(root, planned)
+    if problems:
+        raise UshtilError(problems)
+    done: list[tuple[Planned, tuple[bytes, os.stat_result] | None]] = []
+    plan = None
+    try:
+        for plan in planned:
+            old = (plan.path.read_bytes(), plan.path.stat()) if plan.path.exists() else None
+            write_text(root, plan.path, plan.text, create=plan.create, within=plan.within)
+            done.append((plan, old))
+    except BaseException as exc:
+        left = [p.path for p, old in reversed(done) if not _put_back(root, p, old)]
+        if not isinstance(exc, OSError | UshtilError) or plan is None:
+            raise
+        found = list(exc.diagnostics) if isinstance(exc, UshtilError) else []
+        if isinstance(exc, OSError):
+            reason = f"cannot write: {exc.strerror or exc}"
+            found.append(error(Location(display_path(plan.path, root)), "write", reason))
+        back = [display_path(p.path, root) for p, _ in done if p.path not in left]
+        summary = "nothing was written"
+        if back:
+            summary += f" ({', '.join(back)} undone)"
+        if left:
+            summary = f"{', '.join(display_path(p, root) for p in left)} written, and could "
+            summary += "not be put back as it was; the rest was not written"
+        found.append(error(Location(display_path(plan.path, root)), "not-written", summary))
+        raise UshtilError(found) from None
+
+
+def _put_back(root: Path, plan: Planned, old: tuple[bytes, os.stat_result] | None) -> bool:
+    """``plan.path`` as it was before it was written (``old``; None: it was not there)."""
+    path = plan.path
+    try:
+        check_writable(root, path, within=plan.within)
+        if old is None:
+            path.unlink(missing_ok=True)  # made a moment ago by write_all
+            return True
+        data, info = old
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, info.st_mode & 0o7777)
+            os.utime(tmp, ns=(info.st_atime_ns, info.st_mtime_ns))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except (OSError, UshtilError):
+        return False
+    return True
 
 
 def links_out(root: Path) -> list[Diagnostic]:

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 from ushtil.project import layout
 from ushtil.project.model import Page, Site
 from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
+from ushtil.site import inventory
 from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build
 from ushtil.site.cache import load as load_cache
 from ushtil.site.changes import as_walked, restat, signature
-from ushtil.site.counters import Counters
-from ushtil.site.outfolder import output_lock, refuse_output
+from ushtil.site.counters import CountedMemory, Counters
+from ushtil.site.outfolder import MARKER, output_lock, read_marker, refuse_output
 from ushtil.site.write import Spool, remove_leftovers, write_changes, write_site
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class Loaded:
     site: Site | None
     catalogs: dict[str, Catalog] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    checked: tuple[str, ...] = ()  # the files the glossary checked (not taken from memory)
 
 
 @dataclass
@@ -48,6 +50,9 @@ class BuildReport:
     search_pending: tuple[str, ...] = ()  # languages whose search index is out of date
     changed: tuple[str, ...] = ()  # the output's files (re)written by this build, by path
     removed: tuple[str, ...] = ()  # and removed from it
+    foreign: tuple[str, ...] = ()  # in the output, not written by ushtil ("name/": a folder)
+    foreign_removed: tuple[str, ...] = ()  # such files this build removed with the old folder
+    checked: tuple[str, ...] = ()  # the files the glossary checked, its verdict not remembered
     counters: Counters = field(default_factory=Counters)  # the work it did (--stats)
 
     @property
@@ -69,13 +74,14 @@ def load_site(
     """Read the whole project (config, articles, catalogues); collect every problem (with
     ``strict``, a catalogue problem ``i18n check`` calls an error is one). The glossary's
     checks are counted in ``counters``."""
-    from ushtil.interface.glossary import catalogue_problems, read_glossary, version_problems
+    from ushtil.interface.glossary import read_glossary
     from ushtil.interface.translator import load_catalogs
     from ushtil.project.articles import load_articles
     from ushtil.project.config import read_config
     from ushtil.project.files import links_out
     from ushtil.project.lookalikes import strictly
     from ushtil.project.problems import error
+    from ushtil.site.verdicts import glossary_check
 
     outside = links_out(root)
     if outside:
@@ -83,7 +89,10 @@ def load_site(
     config, problems = read_config(root)
     if config is None:
         return Loaded(None, diagnostics=problems)
-    articles, diagnostics = load_articles(config, cache)
+    if cache is None or counters is None:
+        articles, diagnostics = load_articles(config, cache)
+    else:  # the folders loaded and the files parsed are counted
+        articles, diagnostics = load_articles(config, CountedMemory(cache, counters))
     if strict:  # look-alike letters and invisible characters in articles are errors
         diagnostics = strictly(diagnostics)
     catalogs, catalog_diagnostics = load_catalogs(config, strict=strict)
@@ -91,11 +100,12 @@ def load_site(
     site = Site(config, tuple(articles))
     glossary, glossary_problems = read_glossary(root)
     diagnostics += glossary_problems
+    checked: tuple[str, ...] = ()
     if glossary is not None:  # a missing approved term is a warning (an error with strict)
-        found = version_problems(site, glossary, counters.add if counters is not None else None)
-        found += catalogue_problems(root, config.codes, glossary)
+        verdict = glossary_check(site, glossary, cache, counters)  # remembered per content
+        found, checked = verdict.diagnostics, tuple(verdict.checked)
         diagnostics += [error(d.location, d.code, d.message) for d in found] if strict else found
-    return Loaded(site, catalogs, diagnostics)
+    return Loaded(site, catalogs, diagnostics, checked)
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,7 @@ class Rendering:
     pages: list[Page]
     graph: Graph
     search_pending: tuple[str, ...] = ()
+    checked: tuple[str, ...] = ()  # by the glossary (Loaded.checked)
 
 
 def render(
@@ -163,7 +174,7 @@ def render(
         render_diagnostics = list(dict.fromkeys([*render_diagnostics, *reused]))
         cache.record(fp, rendered.recorded, render_diagnostics)
     diagnostics += render_diagnostics
-    rendering = Rendering(rendered.pages, graph, rendered.search_pending)
+    rendering = Rendering(rendered.pages, graph, rendered.search_pending, loaded.checked)
     return rendering, sorted(set(diagnostics), key=sort_key)
 
 
@@ -192,6 +203,33 @@ def _unchanged(
     if any(path + os.sep == folder or folder.startswith(path + os.sep) for path in walked):
         articles.clear()  # articles/ itself, or a folder holding it
     return articles
+
+
+def _take_stock(
+    report: BuildReport,
+    out: Path,
+    named: str | None,
+    files: frozenset[str],
+    foreign: tuple[str, ...],
+    found: inventory.Survey | None,
+    replaced: bool,
+) -> None:
+    """Record what the output holds now that the build wrote it: the files ushtil did not
+    write went with the old folder when it was ``replaced``, else they are still there
+    (but for any a file of the site replaced)."""
+    kept: tuple[str, ...] = ()
+    seen: inventory.Folders | None = None
+    touched = (*report.changed, *report.removed)
+    if replaced:
+        report.foreign_removed = foreign
+    else:  # listed again only when a file of the site may have taken the place of one
+        kept = inventory.walk(out, files).foreign if foreign and touched else foreign
+        seen = found.folders if found is not None else None
+    now_named = read_marker(out).id
+    inventory.save(now_named, inventory.settle(out, files, kept, seen, touched))
+    if now_named != named:
+        inventory.forget(named)
+    report.foreign = kept
 
 
 @contextmanager
@@ -231,8 +269,8 @@ def build(
         rendering, diagnostics = render(
             root, now=now, strict=strict, jobs=jobs, search_later=True, counters=counters
         )  # no search index either: nothing would keep it
-        count = len(rendering.pages) if rendering else 0
-        return BuildReport(diagnostics, count, out=out, counters=counters)
+        made, checked = (len(rendering.pages), rendering.checked) if rendering else (0, ())
+        return BuildReport(diagnostics, made, out=out, checked=checked, counters=counters)
     report = BuildReport(refuse_output(root, out), out=out, counters=counters)
     if not report.ok:
         return report
@@ -240,6 +278,9 @@ def build(
     try:
         with output_lock(out), _discarding(spool):
             recovered = remove_leftovers(out)  # completes an update a killed build began
+            named = read_marker(out).id
+            record = inventory.read(named)  # what the last build left in the output
+            found = inventory.survey(out, record) if record is not None else None
             moment = now or now_utc()
             fp = fingerprint(root)
             kept, memory_cache = (memory.stats, memory.cache) if memory else (None, None)
@@ -258,10 +299,18 @@ def build(
                 and out.is_dir()
                 and moment.timestamp() < last.due
                 and recovered == []
-            ):
+                and record is not None
+                and found is not None
+                and found.intact
+            ):  # nothing changed (but files may have been added to the output)
+                if (found.folders, found.foreign) != (record.folders, record.foreign):
+                    kept_record = inventory.Record(record.files, found.folders, found.foreign)
+                    inventory.save(named, kept_record)
+                diagnostics = [*last.diagnostics, *inventory.problems(out, found.foreign, ())]
                 return BuildReport(
-                    list(last.diagnostics), last.pages, 0, out, counters=counters
-                )  # nothing changed
+                    diagnostics, last.pages, 0, out, foreign=found.foreign, counters=counters
+                )
+            foreign = found.foreign if found is not None else ()
             trusted = not clean and recovered is not None  # None: the output is not to be trusted
             if memory_cache is not None and trusted and memory_cache.state.out == str(out):
                 cache = memory_cache
@@ -288,23 +337,33 @@ def build(
                 search_later=search_later,
                 counters=counters,
             )
-            pages_made = len(rendering.pages) if rendering else 0
-            report = BuildReport(diagnostics, pages_made, out=out, counters=counters)
+            made = len(rendering.pages) if rendering else 0
+            report = BuildReport(diagnostics, made, out=out, counters=counters)
+            report.checked = rendering.checked if rendering else ()
             if rendering is None or not report.ok:
+                report.foreign = foreign  # named even when nothing is written
+                report.diagnostics += inventory.problems(out, foreign, ())
                 return report
             pages, graph = rendering.pages, rendering.graph
             previous = set(cache.state.written) if cache.state.out == str(out) else set()
             previous |= set(recovered or [])  # written by the killed update: ushtil's too
+            files = frozenset({MARKER, *(p.path for p in pages)})
             if spool.path is not None:
                 report.written = write_site(pages, out, staging=spool.path, counters=counters)
                 spool.path = None  # swapped in
                 paths = {p.path for p in pages}
                 report.changed = tuple(sorted(paths))
                 report.removed = tuple(sorted(previous - paths))
+                replaced = True
             else:
+                before = record.files if record is not None else frozenset(previous)
+                if not files <= before:  # recorded before they are written, in case of a kill
+                    inventory.save(named, inventory.Record(before | files, None, foreign))
                 changes = write_changes(pages, out, previous, counters)
                 report.written = len(changes.written)
                 report.changed, report.removed = changes.written, changes.removed
+                replaced = changes.replaced
+            _take_stock(report, out, named, files, foreign, found, replaced)
             cache.dirty = cache.dirty or report.written > 0
             future = [a.published.timestamp() for a in graph.site_articles if a.published > moment]
             report.search_pending = rendering.search_pending
@@ -318,8 +377,11 @@ def build(
                 tuple(report.diagnostics),
                 report.pages,
             )
+            report.diagnostics += inventory.problems(out, report.foreign, report.foreign_removed)
             if cache.finish(done, [p.path for p in pages]) and not cache.save():
                 return report  # the site is written; the next build is merely a clean one
+            if cache.verdicts is not None:  # rows that prove themselves: saved on their own
+                cache.verdicts.save()
             if memory is not None:
                 memory.cache, memory.stats = cache, stats
     except UshtilError as exc:

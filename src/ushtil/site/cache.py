@@ -1,6 +1,6 @@
 """What a build remembers for the next one.
 
-- **sources**: each article file's parse, keyed by its path, size and modification time,
+- **sources**: each article file's parse, keyed by its path, size and change time,
   so unchanged files are not read or parsed again;
 - **outputs**: for every file of the last output, the key of everything it was made from
   (and its sitemap entry), so a page whose inputs did not change is taken over from the
@@ -37,10 +37,12 @@ from ushtil.project import layout
 from ushtil.project.model import Facts, Version
 from ushtil.project.problems import Diagnostic
 from ushtil.site import store
+from ushtil.site.changes import file_key
 
 if TYPE_CHECKING:
     from ushtil.project.articles import LoadedArticle
     from ushtil.site.outputs import Indexed
+    from ushtil.site.verdicts import Verdicts
 
 FORMAT = store.FORMAT
 PRUNE_FROM = 1000  # bodies no version has any more, kept before they are worth removing
@@ -130,9 +132,9 @@ class LastBuild:
 @dataclass(frozen=True)
 class Parsed:
     """A source file's parse (None if it failed) and its problems, remembered while the
-    file keeps its modification time and size."""
+    file keeps its change time and size (``changes.file_key``)."""
 
-    mtime: int
+    changed: int
     size: int
     value: Version | Facts | None
     problems: tuple[Diagnostic, ...]
@@ -145,7 +147,7 @@ class Parsed:
         else:
             kind, value = "none", None
         return [
-            self.mtime,
+            self.changed,
             self.size,
             kind,
             value,
@@ -154,7 +156,7 @@ class Parsed:
 
     @classmethod
     def from_json(cls, data: store.Json) -> Parsed:
-        mtime, size, kind, value, problems = data
+        changed, size, kind, value, problems = data
         parsed = (
             store.version(value)
             if kind == "version"
@@ -162,11 +164,11 @@ class Parsed:
             if kind == "facts"
             else None
         )
-        return cls(int(mtime), int(size), parsed, tuple(store.diagnostics(problems)))
+        return cls(int(changed), int(size), parsed, tuple(store.diagnostics(problems)))
 
 
 Recorded = tuple[str, "Indexed | None"]  # an output's key and its sitemap entry
-# an image's probe while the file keeps its (mtime, size): digest, width, height, type, alpha
+# an image's probe while the file keeps its file_key: digest, width, height, type, alpha
 ImageMemo = tuple[int, int, str, int, int, str, bool]
 
 
@@ -202,6 +204,7 @@ class BuildCache:
     _sources_changed: set[str] = field(default_factory=set)
     _wipe: bool = False  # the database held what could not be read: everything is replaced
     articles: dict[str, LoadedArticle] | None = None  # whole folders' articles (serve's builds)
+    verdicts: Verdicts | None = None  # the glossary's, by content (site/verdicts.py)
 
     def start(self, fp: str) -> None:
         """Forget every parse and output key made under another fingerprint."""
@@ -228,7 +231,6 @@ class BuildCache:
     def remember_article(self, name: str, loaded: LoadedArticle) -> None:
         """Kept when articles are (by ``serve``), unless it shows an image (which may
         vanish without its folder changing: a link)."""
-        self.db.counters.add("articles_loaded")
         if self.articles is not None and (loaded[0] is None or not loaded[0].pictures):
             self.articles[name] = (loaded[0], list(loaded[1]))
 
@@ -259,22 +261,20 @@ class BuildCache:
         if seen is not None:
             return seen
         try:
-            stat = path.stat()
+            return file_key(path.stat())
         except OSError:
             return None
-        return stat.st_mtime_ns, stat.st_size
 
     def source(self, path: Path, shown: str) -> Parsed | None:
         stat = self._stat(path)
         found = self.state.sources.get(shown)
-        if stat is not None and found is not None and (found.mtime, found.size) == stat:
+        if stat is not None and found is not None and (found.changed, found.size) == stat:
             return found
         return None
 
     def remember_source(
         self, path: Path, shown: str, value: Version | Facts | None, problems: list[Diagnostic]
     ) -> None:
-        self.db.counters.add("sources_parsed")  # called for each file parsed
         stat = self._stat(path)
         if stat is None:
             return

@@ -9,12 +9,20 @@ what one batch added back with the batch (:meth:`Counters.since`), which the bui
 ``tests/test_work_counters.py`` builds one generated site at 200 articles and one at
 2,000 and requires the same counts for the same edit, files stat'ed apart.
 
-This module imports nothing of ushtil's: it is the engine's, whatever the pages are.
+This module imports nothing of ushtil's to run (the project's types only to be checked):
+it is the engine's, whatever the pages are.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ushtil.project.articles import LoadedArticle, ParseMemory, Remembered
+    from ushtil.project.model import Facts, Version
+    from ushtil.project.problems import Diagnostic
 
 
 @dataclass
@@ -27,8 +35,8 @@ class Counters:
     sources_parsed: int = 0  # article.toml and <lang>.md files read and parsed
     memory_rows_read: int = 0  # rows read from the build memory's database
     memory_rows_written: int = 0  # rows written to it (or deleted from it)
-    glossary_checks: int = 0  # translated versions checked against the glossary
-    glossary_reads: int = 0  # versions read from disk again for that check
+    glossary_checks: int = 0  # translations and catalogues checked against the glossary
+    glossary_reads: int = 0  # versions read from disk again for those checks
     photos_checked: int = 0  # published photos stat'ed and looked up in the memory
     photos_probed: int = 0  # photos read and hashed (their header read)
     outputs_keyed: int = 0  # outputs whose key was computed and compared with the last build's
@@ -62,3 +70,29 @@ class Counters:
         """Add what another process counted (see :meth:`since`)."""
         for name, n in counts.items():
             self.add(name, n)
+
+
+class CountedMemory:
+    """A parse memory (the build's cache, as ``project.articles`` reads through it) that
+    counts what is loaded and parsed into it: each article folder made into an article
+    (``articles_loaded``) and each file parsed (``sources_parsed``)."""
+
+    def __init__(self, memory: ParseMemory, counters: Counters) -> None:
+        self.memory = memory
+        self.counters = counters
+
+    def source(self, path: Path, shown: str) -> Remembered | None:
+        return self.memory.source(path, shown)
+
+    def remember_source(
+        self, path: Path, shown: str, value: Version | Facts | None, problems: list[Diagnostic]
+    ) -> None:
+        self.counters.add("sources_parsed")  # told of each file parsed
+        self.memory.remember_source(path, shown, value, problems)
+
+    def article(self, name: str) -> LoadedArticle | None:
+        return self.memory.article(name)
+
+    def remember_article(self, name: str, loaded: LoadedArticle) -> None:
+        self.counters.add("articles_loaded")  # told of each folder loaded
+        self.memory.remember_article(name, loaded)

@@ -40,8 +40,10 @@ def read_journal(journal: Path, out: Path) -> Plan | None:
     believed (and not acted on)."""
     secret = private.key()
     try:
-        fd = os.open(journal, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = os.open(journal, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
             mac = handle.readline().rstrip(b"\n").decode("ascii")
             data = handle.read()
         if secret is None or not private.verify(secret, JOURNAL_TAG + data, mac):

@@ -1,8 +1,8 @@
 """The articles' images as outputs of the build, and what templates know of them.
 
 Every image of a published article is probed (:func:`ushtil.site.images.probe`; the
-probe is remembered in the build cache while the file keeps its size and modification
-time) and becomes one :class:`~ushtil.site.ledger.Output`: its variants, keyed by the
+probe is remembered in the build cache while the file keeps its size and change time)
+and becomes one :class:`~ushtil.site.ledger.Output`: its variants, keyed by the
 image's content, so the ledger takes them over from the previous build while the image
 is unchanged. A file that cannot be published is an error naming it.
 """
@@ -22,6 +22,7 @@ from ushtil.project.model import Article
 from ushtil.project.pictures import EXTENSIONS, links_out
 from ushtil.project.problems import Diagnostic, Location, error
 from ushtil.site.cache import BuildCache, ImageMemo, digest
+from ushtil.site.changes import file_key
 from ushtil.site.counters import Counters
 from ushtil.site.graph import Graph
 from ushtil.site.images import (
@@ -120,7 +121,8 @@ def _probe(
     problems: list[Diagnostic],
     counters: Counters,
 ) -> Probe | None:
-    """The image's probe: remembered while its size and time are unchanged, else read."""
+    """The image's probe: remembered while its size and change time are unchanged, else
+    read."""
     path = os.path.join(folder, name)
     try:
         stat = os.stat(path, follow_symlinks=False)
@@ -138,7 +140,7 @@ def _probe(
         return None
     if cache is not None:
         kept = cache.state.images.get(remembered_as)
-        if kept is not None and kept[:2] == (stat.st_mtime_ns, stat.st_size) and _sound(kept):
+        if kept is not None and kept[:2] == file_key(stat) and _sound(kept):
             memo[remembered_as] = kept
             _, _, hexdigest, width, height, kind, alpha = kept
             return Probe(hexdigest, width, height, kind, alpha)
@@ -149,8 +151,7 @@ def _probe(
         problems.append(error(Location(shown), "image", str(exc)))
         return None
     memo[remembered_as] = (
-        stat.st_mtime_ns,
-        stat.st_size,
+        *file_key(stat),
         found.digest,
         found.width,
         found.height,

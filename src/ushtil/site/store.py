@@ -34,7 +34,7 @@ from ushtil.site.counters import Counters
 if TYPE_CHECKING:
     from ushtil.site.outputs import Indexed
 
-FORMAT = 4  # of the tables and of the JSON in them
+FORMAT = 5  # of the tables and of the JSON in them
 TABLES = {
     "meta": "name TEXT PRIMARY KEY, value TEXT NOT NULL",
     "sources": "path TEXT PRIMARY KEY, value TEXT NOT NULL",
@@ -42,6 +42,7 @@ TABLES = {
     "written": "path TEXT PRIMARY KEY",
     "bodies": "key TEXT PRIMARY KEY, html TEXT NOT NULL",
     "rows": "key TEXT PRIMARY KEY, html TEXT NOT NULL",
+    "checks": "path TEXT PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL",
 }
 
 Json = Any  # what json.loads returns

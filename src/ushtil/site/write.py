@@ -4,10 +4,10 @@ Everything is written into a temporary folder beside the output, which replaces 
 output only when every file is written; a failure leaves the previous site as it was.
 Which folders may be written, and the lock per output, are :mod:`ushtil.site.outfolder`'s.
 Staging folders carry ushtil's marker, so leftovers are removed only when ushtil made
-them. Nothing outside the output folder and its own staging siblings is removed or
-renamed; the journal of an interrupted update is believed only for paths inside the
-output, and the journal and the output's files are opened without following symbolic
-links.
+them (found by their exact names, never by a pattern made of the output's name). Nothing
+outside the output folder and its own staging siblings is removed or renamed; the
+journal of an interrupted update is believed only for paths inside the output, and the
+journal and the output's files are opened without following symbolic links.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import filecmp
 import os
+import re
 import shutil
 import signal
 import stat
@@ -57,8 +58,13 @@ def remove_leftovers(out: Path) -> list[str] | None:
     failed): then nothing in the output may be taken for what the last build wrote."""
     journal = journal_path(out)
     touched: list[str] | None = []
-    if os.path.isdir(journal) and not os.path.islink(journal):  # not ushtil's: never removed
-        where = f"{journal.name} beside it is a folder, not ushtil's journal; remove it"
+    try:
+        kind = stat.S_IFMT(os.lstat(journal).st_mode)
+    except OSError:
+        kind = stat.S_IFREG
+    if kind not in (stat.S_IFREG, stat.S_IFLNK):  # not ushtil's: never removed (nor read)
+        what = "a folder, not ushtil's journal" if kind == stat.S_IFDIR else "not a file"
+        where = f"{journal.name} beside it is {what}; remove it"
         raise UshtilError(
             [error(Location(str(out)), "write", f"cannot write the output folder: {where}")]
         )
@@ -72,10 +78,22 @@ def remove_leftovers(out: Path) -> list[str] | None:
             except OSError:
                 pass  # the staging folder goes; the build writes the whole site again
         journal.unlink(missing_ok=True)
-    for stale in (*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")):
+    for stale in staging_leftovers(out):
         if is_ours(stale):
             shutil.rmtree(stale, ignore_errors=True)
     return touched
+
+
+def staging_leftovers(out: Path) -> list[Path]:
+    """The folders beside ``out`` named as its staging folders are (``.<name>.new-…``,
+    ``.<name>.old-…``), compared as names: no character of ``out``'s name is a pattern, so
+    another output's folders are never among them."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(?:new|old)-[A-Za-z0-9_]+")
+    try:
+        with os.scandir(out.parent) as entries:
+            return [Path(e.path) for e in entries if pattern.fullmatch(e.name)]
+    except OSError:
+        return []
 
 
 class Spool:
@@ -142,7 +160,7 @@ def _new_staging(out: Path) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-        mark(staging, out)
+        mark(staging)
         return staging
     except OSError as exc:
         raise UshtilError(
@@ -207,6 +225,7 @@ class Changes:
 
     written: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    replaced: bool = False  # the whole folder was replaced (nothing else in it is left)
 
 
 def write_changes(
@@ -226,13 +245,13 @@ def write_changes(
         or len(changed) + len(removed) > SMALL_CHANGE * max(len(pages), 1)
     ):
         write_site(pages, out, counters=counters)
-        return Changes(tuple(p.path for p in pages), tuple(removed))
+        return Changes(tuple(p.path for p in pages), tuple(removed), replaced=True)
     changed = [p for p in changed if not _same(p, out)]
     if not changed and not removed:
         return Changes()
     if not all(real_folder_inside(out, path) for path in (*(p.path for p in changed), *removed)):
         write_site(pages, out, counters=counters)  # a link inside the output: all replaced
-        return Changes(tuple(p.path for p in pages), tuple(removed))
+        return Changes(tuple(p.path for p in pages), tuple(removed), replaced=True)
     staging = _new_staging(out)
     plan = Plan(staging=staging.name, changed=[p.path for p in changed], removed=removed)
     journal = journal_path(out)

@@ -5,11 +5,14 @@ of the site other than the source's, an existing article, every entry a segment 
 The catalogues' rule list then judges the translations (as ``i18n check`` does for an
 article file), each segment must keep its source's inline markup, and the source must
 be the text the file was exported from. The version is rebuilt with the source's block
-structure, stamped current with that source, and read back before it is written.
+structure, stamped current with that source, and read back before it is written. What it
+writes (the version, its stamp record, the export's header) is checked before the first
+file is written, every file of an import at once: all are written, or none.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,10 +24,17 @@ from ushtil.interface.report import check as check_catalogue
 from ushtil.project import layout
 from ushtil.project.articles import ARTICLE_ID, parse_version
 from ushtil.project.config import read_config
-from ushtil.project.files import is_within, write_text
+from ushtil.project.files import Planned, is_within, plan_problems, write_all
 from ushtil.project.markdown import inline_problems
 from ushtil.project.model import SiteConfig, Version
-from ushtil.project.problems import Diagnostic, Location, display_path, error, warning
+from ushtil.project.problems import (
+    Diagnostic,
+    Location,
+    UshtilError,
+    display_path,
+    error,
+    warning,
+)
 from ushtil.project.text import text_digest
 from ushtil.translation.memory import Memory
 from ushtil.translation.poexport import (
@@ -35,7 +45,7 @@ from ushtil.translation.poexport import (
     NO_TARGET,
 )
 from ushtil.translation.segments import rebuild, split, structure, unescape_plain
-from ushtil.translation.stamps import write_stamp
+from ushtil.translation.stamps import planned_stamp
 from ushtil.translation.versionfile import (
     ID_RULE,
     front_matter,
@@ -53,6 +63,16 @@ class Imported:
     translated: int
     total: int
     draft: bool
+    writes: tuple[Planned, ...] = ()  # the version, its stamp record, the file's own header
+
+
+@dataclass(frozen=True)
+class Batch:
+    """``translate import`` of several files: all are written, or none is."""
+
+    checked: list[tuple[Path, Imported | None, list[Diagnostic]]]  # each file, in order
+    written: bool
+    problems: list[Diagnostic]  # of the files together: one version twice, a failed write
 
 
 def _header_line(text: str, field: str) -> int:
@@ -177,7 +197,56 @@ def _memory_problems(
     return problems
 
 
-def import_file(
+def import_files(
+    root: Path,
+    po_paths: Sequence[Path],
+    *,
+    draft: bool = False,
+    threshold: float = 100.0,
+    force: bool = False,
+    glossary: Glossary | None = None,
+    strict: bool = False,
+    memory: Memory | None = None,
+) -> Batch:
+    """Write ``<lang>.md`` from each translated export, or nothing at all: every file is
+    checked (:func:`check_file`), and two files for one version are refused, before the
+    first is written."""
+    checked: list[tuple[Path, Imported | None, list[Diagnostic]]] = []
+    for path in po_paths:
+        try:
+            done, problems = check_file(
+                root,
+                path,
+                draft=draft,
+                threshold=threshold,
+                force=force,
+                glossary=glossary,
+                strict=strict,
+                memory=memory,
+            )
+        except UshtilError as exc:
+            done, problems = None, list(exc.diagnostics)
+        checked.append((path, done, problems))
+    files: dict[Path, list[Path]] = {}
+    for path, done, _ in checked:
+        if done is not None:
+            files.setdefault(done.path, []).append(path)
+    twice = []
+    for target, sources in files.items():
+        for path in sources if len(sources) > 1 else []:
+            others = ", ".join(display_path(p, root) for p in sources if p != path)
+            also = f"{display_path(target, root)} is written by {others} too: import one of them"
+            twice += refused(display_path(path, root), "same-version", also)
+    if twice or any(done is None for _, done, _ in checked):
+        return Batch(checked, False, twice)
+    try:
+        write_all(root, [w for _, done, _ in checked if done is not None for w in done.writes])
+    except UshtilError as exc:
+        return Batch(checked, False, list(exc.diagnostics))
+    return Batch(checked, True, [])
+
+
+def check_file(
     root: Path,
     po_path: Path,
     *,
@@ -188,12 +257,14 @@ def import_file(
     strict: bool = False,
     memory: Memory | None = None,
 ) -> tuple[Imported | None, list[Diagnostic]]:
-    """Write ``<lang>.md`` from a translated export. Refused, with nothing written, when
-    the file is not a complete, clean translation of the source as it is now, or when the
-    version it would replace was edited after the export (unless ``force``). A glossary
-    term whose approved translation is missing is a warning returned with the result (an
-    error that refuses the file with ``strict``), and so is a segment that ``memory`` (the
-    imported TMX files) translates otherwise."""
+    """What importing a translated export writes (``<lang>.md``, its stamp record, the
+    file's own header), every check made and nothing written. Refused when the file is
+    not a complete, clean translation of the source as it is now, when the version it
+    would replace was edited after the export (unless ``force``), or when one of the
+    files it writes cannot be (a link, a folder in its place). A glossary term whose
+    approved translation is missing is a warning returned with the result (an error that
+    refuses the file with ``strict``), and so is a segment that ``memory`` (the imported
+    TMX files) translates otherwise."""
     shown = display_path(po_path, root)
     read, problems = _read(po_path, shown)
     if read is None:
@@ -298,15 +369,16 @@ def import_file(
         )
         return None, check + refused(shown, "rebuild", changed)
     target = root / target_shown
-    write_text(root, target, content, create=not target.exists())
-    write_stamp(root, article_id, lang, source)
+    writes = [Planned(target, content, create=not target.exists())]
+    writes += planned_stamp(root, article_id, lang, source)
     if recorded is not None and recorded != version.digest:  # the file now knows what it wrote
         field = f'"{HEADER_TARGET}: {recorded}\\n"'
         within = None if is_within(po_path, root) else po_path.parent
-        write_text(
-            root,
-            po_path,
-            text.replace(field, f'"{HEADER_TARGET}: {version.digest}\\n"', 1),
-            within=within,
-        )
-    return Imported(target, len(translations), len(segments), is_draft), terms
+        header = text.replace(field, f'"{HEADER_TARGET}: {version.digest}\\n"', 1)
+        writes.append(Planned(po_path, header, within=within))
+    problems = plan_problems(root, writes)
+    if problems:
+        names = ", ".join(display_path(w.path, root) for w in writes)
+        message = f"nothing was written: {names} left as they were"
+        return None, problems + refused(shown, "not-written", message)
+    return Imported(target, len(translations), len(segments), is_draft, tuple(writes)), terms

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from ushtil.project import layout
 from ushtil.project.articles import FRONT_MATTER, parse_version
-from ushtil.project.files import write_text
+from ushtil.project.files import Planned, write_all
 from ushtil.project.freshness import CURRENT, DRAFT, OUTDATED, version_state
 from ushtil.project.model import Article, SiteConfig, Version
 from ushtil.project.problems import Diagnostic, Location, error
-from ushtil.translation.stamps import write_stamp
+from ushtil.translation.stamps import planned_stamp
 from ushtil.translation.versionfile import (
     front_matter,
     image_lines,
@@ -65,8 +65,10 @@ def scaffold(
     )
     if problems:
         return None, problems
-    write_text(root, root / shown, text, create=True)
-    write_stamp(root, article_id, to, source)
+    write_all(
+        root,
+        [Planned(root / shown, text, create=True), *planned_stamp(root, article_id, to, source)],
+    )
     return Outcome(
         shown,
         True,
@@ -192,8 +194,8 @@ def _stamp(root: Path, config: SiteConfig, version: Version, source: Version) ->
         source=source,
     )
     if not problems:
-        write_text(root, root / shown, new_text)
-        write_stamp(root, version.article_id, version.lang, source)
+        stamp = planned_stamp(root, version.article_id, version.lang, source)
+        write_all(root, [Planned(root / shown, new_text), *stamp])  # both, or neither
     return problems
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ushtil.project import layout
-from ushtil.project.files import write_text
+from ushtil.project.files import Planned
 from ushtil.project.model import Version
 from ushtil.project.problems import Diagnostic, Location, warning
 from ushtil.project.tomlfields import parse_toml
@@ -39,8 +39,8 @@ def stamp_path(root: Path, article_id: str, lang: str) -> Path:
     return root / layout.STAMPS / f"{article_id}.{lang}.toml"
 
 
-def write_stamp(root: Path, article_id: str, lang: str, source: Version) -> None:
-    """Record ``source`` as the text ``lang`` is now a translation of."""
+def stamp_text(article_id: str, lang: str, source: Version) -> str:
+    """The stamp record of ``lang`` as a translation of ``source``."""
     lines = [
         f"# The segments of {source.lang}.md when {layout.version_file(article_id, lang)} "
         "was last stamped current.",
@@ -56,10 +56,21 @@ def write_stamp(root: Path, article_id: str, lang: str, source: Version) -> None
             f"kind = {toml_string(segment.kind)}",
             f"text = {toml_string(segment.text)}",
         ]
-    text = "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n"
+
+
+def planned_stamp(root: Path, article_id: str, lang: str, source: Version) -> list[Planned]:
+    """The stamp record to write with the version it stamps (none when it already says
+    that); a link in its place is not read, and refused when it is written."""
+    text = stamp_text(article_id, lang, source)
     path = stamp_path(root, article_id, lang)
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        write_text(root, path, text)
+    if not path.is_symlink() and path.is_file():
+        try:
+            if path.stat().st_size <= MAX_BYTES and path.read_text(encoding="utf-8") == text:
+                return []
+        except (OSError, UnicodeDecodeError):
+            pass  # written over
+    return [Planned(path, text)]
 
 
 def read_stamp(root: Path, article_id: str, lang: str) -> tuple[Stamp | None, list[Diagnostic]]:
