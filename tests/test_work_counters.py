@@ -94,29 +94,33 @@ def measured_search(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Count
 
 
 # (edit, counter) → what it was at each size when it was marked. Every build loads every
-# article folder (from its remembered parses), reads the whole build memory, stats every
-# photo and computes every output's key; a new article changes every list page
-# (pagination from the newest) and every page of its category (related news are the
-# category's newest).
+# article folder (from its remembered parses), reads the whole build memory, looks up
+# the glossary's verdict on every translation, stats every photo and computes every
+# output's key; a new article changes every list page (pagination from the newest) and
+# every page of its category (related news are the category's newest).
 GROWS: dict[tuple[str, str], str] = {
     ("body", "articles_loaded"): "200 at 200, 2,000 at 2,000",
     ("body", "memory_rows_read"): "3,370 at 200, 33,244 at 2,000",
+    ("body", "glossary_keyed"): "401 at 200, 4,001 at 2,000",
     ("body", "photos_checked"): "20 at 200, 200 at 2,000",
     ("body", "outputs_keyed"): "756 at 200, 7,413 at 2,000",
     ("body", "outputs_reused"): "748 at 200, 7,405 at 2,000",
     ("caption", "articles_loaded"): "200 at 200, 2,000 at 2,000",
     ("caption", "memory_rows_read"): "2,767 at 200, 27,241 at 2,000",
+    ("caption", "glossary_keyed"): "401 at 200, 4,001 at 2,000",
     ("caption", "photos_checked"): "20 at 200, 200 at 2,000",
     ("caption", "outputs_keyed"): "756 at 200, 7,413 at 2,000",
     ("caption", "outputs_reused"): "755 at 200, 7,412 at 2,000",
     ("glossary", "articles_loaded"): "200 at 200, 2,000 at 2,000",
     ("glossary", "memory_rows_read"): "2,768 at 200, 27,242 at 2,000",
+    ("glossary", "glossary_keyed"): "401 at 200, 4,001 at 2,000",
     ("glossary", "photos_checked"): "20 at 200, 200 at 2,000",
     ("glossary", "outputs_keyed"): "756 at 200, 7,413 at 2,000",
     ("glossary", "outputs_reused"): "751 at 200, 7,408 at 2,000",
     ("new article", "articles_loaded"): "201 at 200, 2,001 at 2,000",
     ("new article", "memory_rows_read"): "3,408 at 200, 33,417 at 2,000",
     ("new article", "memory_rows_written"): "119 at 200, 812 at 2,000",
+    ("new article", "glossary_keyed"): "403 at 200, 4,003 at 2,000",
     ("new article", "photos_checked"): "21 at 200, 201 at 2,000",
     ("new article", "outputs_keyed"): "763 at 200, 7,423 at 2,000",
     ("new article", "outputs_reused"): "670 at 200, 6,640 at 2,000",
@@ -126,6 +130,7 @@ GROWS: dict[tuple[str, str], str] = {
 SEARCH_GROWS: dict[tuple[str, str], str] = {  # and every record's digest is computed again
     ("body, search on", "articles_loaded"): "250 at 250, 500 at 500",
     ("body, search on", "memory_rows_read"): "5,758 at 250, 11,414 at 500",
+    ("body, search on", "glossary_keyed"): "501 at 250, 1,001 at 500",
     ("body, search on", "photos_checked"): "25 at 250, 50 at 500",
     ("body, search on", "outputs_keyed"): "947 at 250, 1,872 at 500",
     ("body, search on", "outputs_reused"): "938 at 250, 1,863 at 500",

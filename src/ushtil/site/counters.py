@@ -35,6 +35,7 @@ class Counters:
     sources_parsed: int = 0  # article.toml and <lang>.md files read and parsed
     memory_rows_read: int = 0  # rows read from the build memory's database
     memory_rows_written: int = 0  # rows written to it (or deleted from it)
+    glossary_keyed: int = 0  # translations and catalogues whose verdict was looked up
     glossary_checks: int = 0  # translations and catalogues checked against the glossary
     glossary_reads: int = 0  # versions read from disk again for those checks
     photos_checked: int = 0  # published photos stat'ed and looked up in the memory

@@ -151,6 +151,7 @@ def glossary_check(
             rows[shown] = (key, text)
 
     for source, target in translated_pairs(site):
+        counters.add("glossary_keyed")
         shown = target.location.path
         key = digest(base, shown, *_text(target), target.body_line, *_text(source)) if base else ""
         found = verdict(shown, key) if memory is not None else None
@@ -170,6 +171,7 @@ def glossary_check(
         if catalogue is None:
             continue
         shown, text = catalogue
+        counters.add("glossary_keyed")
         key = digest(base, shown, text) if base else ""
         found = verdict(shown, key) if memory is not None else None
         if found is None:
