@@ -4,9 +4,9 @@ One generated site of 200 articles and one of 2,000 (``counted_site``: short bod
 small photo in every tenth article, a one-term glossary, search off) are built, then
 edited the same way in turn: nothing, the original's body of one article (its
 translations become outdated), a photo's caption, a translation that loses the
-glossary's term, a new article (the newest, with a photo, in the small category). After each build
-every counter of ``build --stats`` but ``files_statted`` (the walk that finds what
-changed) must be the same at both sizes. A second pair (250 and 500 articles, both above
+glossary's term, a new article (the newest, with a photo, in the small category). After
+each build every counter of ``build --stats`` but ``files_statted`` (the walk that finds
+what changed) must be the same at both sizes. A second pair (250 and 500 articles, both above
 the search index's bound) does the same for a body edit with search on.
 
 Today several counters grow with the archive: each such (edit, counter) case is marked
@@ -199,7 +199,7 @@ def test_worker_processes_send_their_counts_back(tmp_path: Path) -> None:
     one = build(project, tmp_path / "one", now=NOW, jobs=1).counters
     two = build(project, tmp_path / "two", now=NOW, jobs=2).counters
     assert one.outputs_rendered >= PARALLEL_FROM  # enough for the workers
-    feeds = 10 * 3  # feed_size entries in each language
+    feeds = 10 * 3  # feed_size entries in each language: made twice only if workers ran
     twice = {"bodies_rendered": one.bodies_rendered + feeds, "bodies_read": one.bodies_read + feeds}
     assert two == dataclasses.replace(one, **twice)
 
