@@ -37,8 +37,7 @@ def cmd_build(args: argparse.Namespace, place: Place) -> int:
     print_diagnostics(place, report.diagnostics)
     if not report.ok:
         print("build failed: nothing was written", file=sys.stderr)
-        return Exit.PROBLEMS
-    if report.written:
+    elif report.written:
         print(f"built {report.written} files into {place.show(out)}")
     elif report.foreign:  # what ushtil made is up to date, but the folder holds more
         print(
@@ -47,7 +46,10 @@ def cmd_build(args: argparse.Namespace, place: Place) -> int:
         )
     else:
         print(f"{place.show(out)} is up to date ({report.pages} files)")
-    return Exit.OK
+    if args.stats:  # one "name count" line per counter, always all of them, in one order
+        for name, count in report.counters.items():
+            print(f"{name} {count}")
+    return Exit.OK if report.ok else Exit.PROBLEMS
 
 
 def cmd_serve(args: argparse.Namespace, place: Place) -> int:
@@ -174,6 +176,11 @@ def add_commands(sub: Subcommands) -> None:
     )
     b.add_argument(
         "--jobs", type=_jobs, help="processes rendering article pages (default: one per core)"
+    )
+    b.add_argument(
+        "--stats",
+        action="store_true",
+        help="then print what the build did, one 'name count' line per counter",
     )
     b.set_defaults(func=cmd_build)
 

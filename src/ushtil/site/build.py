@@ -20,6 +20,7 @@ from ushtil.site import inventory
 from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build
 from ushtil.site.cache import load as load_cache
 from ushtil.site.changes import as_walked, restat, signature
+from ushtil.site.counters import CountedMemory, Counters
 from ushtil.site.outfolder import MARKER, output_lock, read_marker, refuse_output
 from ushtil.site.write import Spool, remove_leftovers, write_changes, write_site
 
@@ -52,6 +53,7 @@ class BuildReport:
     foreign: tuple[str, ...] = ()  # in the output, not written by ushtil ("name/": a folder)
     foreign_removed: tuple[str, ...] = ()  # such files this build removed with the old folder
     checked: tuple[str, ...] = ()  # the files the glossary checked, its verdict not remembered
+    counters: Counters = field(default_factory=Counters)  # the work it did (--stats)
 
     @property
     def ok(self) -> bool:
@@ -62,9 +64,16 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = False) -> Loaded:
+def load_site(
+    root: Path,
+    cache: BuildCache | None = None,
+    *,
+    strict: bool = False,
+    counters: Counters | None = None,
+) -> Loaded:
     """Read the whole project (config, articles, catalogues); collect every problem (with
-    ``strict``, a catalogue problem ``i18n check`` calls an error is one)."""
+    ``strict``, a catalogue problem ``i18n check`` calls an error is one). The glossary's
+    checks are counted in ``counters``."""
     from ushtil.interface.glossary import read_glossary
     from ushtil.interface.translator import load_catalogs
     from ushtil.project.articles import load_articles
@@ -80,7 +89,10 @@ def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = Fal
     config, problems = read_config(root)
     if config is None:
         return Loaded(None, diagnostics=problems)
-    articles, diagnostics = load_articles(config, cache)
+    if cache is None or counters is None:
+        articles, diagnostics = load_articles(config, cache)
+    else:  # the folders loaded and the files parsed are counted
+        articles, diagnostics = load_articles(config, CountedMemory(cache, counters))
     if strict:  # look-alike letters and invisible characters in articles are errors
         diagnostics = strictly(diagnostics)
     catalogs, catalog_diagnostics = load_catalogs(config, strict=strict)
@@ -90,7 +102,7 @@ def load_site(root: Path, cache: BuildCache | None = None, *, strict: bool = Fal
     diagnostics += glossary_problems
     checked: tuple[str, ...] = ()
     if glossary is not None:  # a missing approved term is a warning (an error with strict)
-        verdict = glossary_check(site, glossary, cache)  # remembered per content
+        verdict = glossary_check(site, glossary, cache, counters)  # remembered per content
         found, checked = verdict.diagnostics, tuple(verdict.checked)
         diagnostics += [error(d.location, d.code, d.message) for d in found] if strict else found
     return Loaded(site, catalogs, diagnostics, checked)
@@ -118,10 +130,12 @@ def render(
     spool: Spool | None = None,
     fp: str | None = None,
     search_later: bool = False,
+    counters: Counters | None = None,
 ) -> tuple[Rendering | None, list[Diagnostic]]:
     """Everything but the write: the site's files (None when the project could not be
     read) and every problem, sorted. With a ``cache`` whose outputs are in ``out``,
-    unchanged files are taken from there instead of rendered."""
+    unchanged files are taken from there instead of rendered. The work is counted in
+    ``counters``."""
     from ushtil.project.freshness import ChangeTimes, compute_status
     from ushtil.project.validate import validate_site
     from ushtil.site.graph import build_graph
@@ -132,7 +146,7 @@ def render(
     fp = (fp or fingerprint(root)) if cache is not None else ""
     if cache is not None:
         cache.start(fp)
-    loaded = load_site(root, cache, strict=strict)
+    loaded = load_site(root, cache, strict=strict, counters=counters)
     diagnostics = list(loaded.diagnostics)
     if loaded.site is None:
         return None, sorted(diagnostics, key=sort_key)
@@ -153,6 +167,7 @@ def render(
         progress=progress,
         spool=spool if previous_out is None else None,  # everything renders: straight to disk
         search_later=search_later,
+        counters=counters,
     )
     if cache is not None:
         reused = cache.state.diagnostics if previous_out else []  # of the files taken over
@@ -249,16 +264,17 @@ def build(
     ``memory`` (``serve``'s) keeps what a build read for the next one; with it, ``changed``
     (the paths a watcher saw change since the last build) spares walking the sources."""
     out = (out if out is not None else root / layout.OUTPUT).absolute()
+    counters = Counters()  # this build's work, whatever it finds to do
     if not write:  # a check: no lock, no cache, nothing on disk
         rendering, diagnostics = render(
-            root, now=now, strict=strict, jobs=jobs, search_later=True
+            root, now=now, strict=strict, jobs=jobs, search_later=True, counters=counters
         )  # no search index either: nothing would keep it
         made, checked = (len(rendering.pages), rendering.checked) if rendering else (0, ())
-        return BuildReport(diagnostics, made, out=out, checked=checked)
-    report = BuildReport(refuse_output(root, out), out=out)
+        return BuildReport(diagnostics, made, out=out, checked=checked, counters=counters)
+    report = BuildReport(refuse_output(root, out), out=out, counters=counters)
     if not report.ok:
         return report
-    spool = Spool(out)
+    spool = Spool(out, counters)
     try:
         with output_lock(out), _discarding(spool):
             recovered = remove_leftovers(out)  # completes an update a killed build began
@@ -273,9 +289,9 @@ def build(
             walked = None
             if kept is not None and changed is not None and memory_cache is not None:
                 walked = as_walked(root, changed)
-                seen, stats = "", restat(kept, walked)  # "" is no signature: never equal
+                seen, stats = "", restat(kept, walked, counters)  # "" is no signature: never equal
             else:
-                seen, stats = signature(root, out, fp)
+                seen, stats = signature(root, out, fp, counters)
             last = None if clean or memory is not None else last_build(root, out)  # serve: warm up
             if (
                 last is not None
@@ -292,7 +308,7 @@ def build(
                     inventory.save(named, kept_record)
                 diagnostics = [*last.diagnostics, *inventory.problems(out, found.foreign, ())]
                 return BuildReport(
-                    diagnostics, pages=last.pages, written=0, out=out, foreign=found.foreign
+                    diagnostics, last.pages, 0, out, foreign=found.foreign, counters=counters
                 )
             foreign = found.foreign if found is not None else ()
             trusted = not clean and recovered is not None  # None: the output is not to be trusted
@@ -301,6 +317,8 @@ def build(
                 cache.dirty = False
             else:
                 cache = load_cache(root, out, clean=not trusted)
+                counters.merge(cache.db.counters.snapshot())  # the rows reading it took
+            cache.db.counters = counters  # what the cache does from here on is this build's
             if memory is not None:  # whole articles kept while nothing in their folder changes
                 cache.articles = _unchanged(cache.articles, root, walked, cache is memory_cache)
             cache.stats = stats
@@ -317,8 +335,10 @@ def build(
                 spool=spool,
                 fp=fp,
                 search_later=search_later,
+                counters=counters,
             )
-            report = BuildReport(diagnostics, len(rendering.pages) if rendering else 0, out=out)
+            made = len(rendering.pages) if rendering else 0
+            report = BuildReport(diagnostics, made, out=out, counters=counters)
             report.checked = rendering.checked if rendering else ()
             if rendering is None or not report.ok:
                 report.foreign = foreign  # named even when nothing is written
@@ -329,7 +349,7 @@ def build(
             previous |= set(recovered or [])  # written by the killed update: ushtil's too
             files = frozenset({MARKER, *(p.path for p in pages)})
             if spool.path is not None:
-                report.written = write_site(pages, out, staging=spool.path)
+                report.written = write_site(pages, out, staging=spool.path, counters=counters)
                 spool.path = None  # swapped in
                 paths = {p.path for p in pages}
                 report.changed = tuple(sorted(paths))
@@ -339,7 +359,7 @@ def build(
                 before = record.files if record is not None else frozenset(previous)
                 if not files <= before:  # recorded before they are written, in case of a kill
                     inventory.save(named, inventory.Record(before | files, None, foreign))
-                changes = write_changes(pages, out, previous)
+                changes = write_changes(pages, out, previous, counters)
                 report.written = len(changes.written)
                 report.changed, report.removed = changes.written, changes.removed
                 replaced = changes.replaced

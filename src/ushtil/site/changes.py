@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ushtil.project import git, layout
+from ushtil.site.counters import Counters
 
 Stats = dict[str, tuple[int, int]]  # path as walked → its file_key
 
@@ -28,7 +29,9 @@ def file_key(info: os.stat_result) -> tuple[int, int]:
 
 
 
-def signature(root: Path, out: Path, fp: str) -> tuple[str, Stats]:
+def signature(
+    root: Path, out: Path, fp: str, counters: Counters | None = None
+) -> tuple[str, Stats]:
     """What every input of the build is, from its metadata (``lstat``: what a path is, a
     file, a folder or a link, its inode, size, modification and change times; nothing
     read), with ``fp`` (the templates', catalogues' and ushtil's own :func:`fingerprint`)
@@ -37,7 +40,7 @@ def signature(root: Path, out: Path, fp: str) -> tuple[str, Stats]:
     :data:`layout.BUILD_INPUTS`, each walked without following a link in it (a link is an
     input as it is: the build refuses or skips it, and what it names is in ``fp`` when the
     build reads it). Also the :func:`file_key` of every file it looked at, so it is not
-    asked twice."""
+    asked twice; those files are counted in ``counters``."""
     h = hashlib.blake2b(digest_size=16)
     h.update(fp.encode() + b"\0" + str(out).encode())
     stats: Stats = {}
@@ -72,6 +75,8 @@ def signature(root: Path, out: Path, fp: str) -> tuple[str, Stats]:
                     continue
                 lines.append(_line(entry.path, info))
                 stats[entry.path] = file_key(info)
+    if counters is not None:
+        counters.add("files_statted", len(stats))
     lines.sort()  # one order, whatever order the folders were listed in
     h.update("".join(lines).encode("utf-8", "surrogateescape"))
     h.update(git.head(root))
@@ -89,12 +94,14 @@ def _line(path: str, info: os.stat_result) -> str:
     return f"{kind}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\n"
 
 
-def restat(stats: Stats, changed: Iterable[str]) -> Stats:
+def restat(stats: Stats, changed: Iterable[str], counters: Counters | None = None) -> Stats:
     """``stats`` brought up to date for the ``changed`` paths alone: a file's key asked
     again, a folder's files walked, a path that is gone forgotten with all under it."""
     for path in changed:
         for known in [k for k in stats if k == path or k.startswith(path + os.sep)]:
             del stats[known]
+        if counters is not None:
+            counters.add("files_statted")
         try:
             info = os.stat(path, follow_symlinks=False)
         except OSError:
@@ -102,7 +109,7 @@ def restat(stats: Stats, changed: Iterable[str]) -> Stats:
         if stat_module.S_ISDIR(info.st_mode):
             for folder, _, files in os.walk(path):
                 for name in files:
-                    restat(stats, [os.path.join(folder, name)])
+                    restat(stats, [os.path.join(folder, name)], counters)
         else:
             stats[path] = file_key(info)
     return stats

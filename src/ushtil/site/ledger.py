@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ushtil.project.model import Page
 from ushtil.site.cache import Recorded
+from ushtil.site.counters import Counters
 from ushtil.site.outputs import Indexed
 from ushtil.site.write import Spool
 
@@ -49,14 +50,20 @@ class Ledger:
     """What this build made of each output, and what the last one left to reuse."""
 
     def __init__(
-        self, previous: dict[str, Recorded], previous_out: Path | None, spool: Spool | None
+        self,
+        previous: dict[str, Recorded],
+        previous_out: Path | None,
+        spool: Spool | None,
+        counters: Counters | None = None,
     ) -> None:
         """``previous``: the key and sitemap entry of every file the last build wrote into
         ``previous_out`` (nothing is reused without it); ``spool``: where rendered files
-        go at once, instead of staying in memory."""
+        go at once, instead of staying in memory; ``counters``: the build's, where outputs
+        keyed, reused and rendered are counted."""
         self.previous = previous if previous_out is not None else {}
         self.previous_root = os.fspath(previous_out) if previous_out is not None else ""
         self.spool = spool
+        self.counters = counters if counters is not None else Counters()
         self.recorded: dict[str, Recorded] = {}  # path → (key, sitemap entry), for the next build
 
     def produce(self, output: Output) -> list[Page]:
@@ -67,6 +74,7 @@ class Ledger:
     def reuse(self, output: Output) -> list[Page] | None:
         """The previous output's files, if the last build recorded ``output.key`` for every
         one of them and each is still there; else None (nothing is recorded)."""
+        self.counters.add("outputs_keyed")
         if not output.paths:
             return None
         found: list[tuple[str, Recorded]] = []
@@ -82,10 +90,12 @@ class Ledger:
                 return None
             pages.append(Page(path, source=old))
         self.recorded.update(found)
+        self.counters.add("outputs_reused")
         return pages
 
     def make(self, output: Output) -> list[Page]:
         """Render the output's files, record them and put them where they go."""
+        self.counters.add("outputs_rendered")
         files = output.make()
         if files is None:
             return []
@@ -104,8 +114,9 @@ class Ledger:
 
     def fresh(self) -> Ledger:
         """A ledger that writes where this one does, with nothing recorded and nothing to
-        reuse: a worker process's, for one batch of outputs to make."""
-        return Ledger({}, None, self.spool)
+        reuse: a worker process's, for one batch of outputs to make (counted in the same
+        counters: the worker's copy of the build's)."""
+        return Ledger({}, None, self.spool, self.counters)
 
     def indexed(self) -> list[Indexed]:
         """Every page search engines may index, by URL: what the sitemap lists."""

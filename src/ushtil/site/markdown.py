@@ -15,6 +15,7 @@ from ushtil.project.articles import read_body
 from ushtil.project.markdown import BodyRenderer
 from ushtil.project.model import Site, SiteConfig, Version
 from ushtil.site.cache import BuildCache, digest
+from ushtil.site.counters import Counters
 
 # What trusted raw HTML in a body may keep: document structure and media, never scripts,
 # styles, forms, frames, event handlers or javascript: URLs.
@@ -136,9 +137,12 @@ class Bodies:
     worker process sends back to the build that started it). A worker process (see
     :meth:`in_worker`) keeps nothing past a batch: its build remembers what it sends."""
 
-    def __init__(self, config: SiteConfig, cache: BuildCache | None) -> None:
+    def __init__(
+        self, config: SiteConfig, cache: BuildCache | None, counters: Counters | None = None
+    ) -> None:
         self.config = config
         self.cache = cache
+        self.counters = counters if counters is not None else Counters()
         self.md = BodyRenderer(config.raw_html)
         self.made: dict[str, str] = {}  # cache key → HTML, rendered by this process
         self._html: dict[tuple[str, str], Markup] = {}
@@ -156,6 +160,7 @@ class Bodies:
             html = self.cache.body(key) if self.cache is not None else None
             if html is None:
                 html = body_html(self.md, self._text(version))
+                self.counters.add("bodies_rendered")
                 self.made[key] = html
                 if self.cache is not None and self._remember:
                     self.cache.remember_body(key, html)
@@ -180,6 +185,7 @@ class Bodies:
         """The Markdown of a version; one remembered without it is read again."""
         if not version.body_elided:
             return version.body
+        self.counters.add("bodies_read")
         again = read_body(self.config.root / version.location.path, version.body_hash)
         if again is None:
             raise RuntimeError(f"{version.location.path} changed while the site was being built")

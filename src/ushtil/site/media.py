@@ -23,6 +23,7 @@ from ushtil.project.pictures import EXTENSIONS, links_out
 from ushtil.project.problems import Diagnostic, Location, error
 from ushtil.site.cache import BuildCache, ImageMemo, digest
 from ushtil.site.changes import file_key
+from ushtil.site.counters import Counters
 from ushtil.site.graph import Graph
 from ushtil.site.images import (
     DIGEST_SIZE,
@@ -66,14 +67,19 @@ Report = Callable[[Iterable[Diagnostic]], None]
 
 
 def plan_media(
-    graph: Graph, root: Path, report: Report, cache: BuildCache | None = None
+    graph: Graph,
+    root: Path,
+    report: Report,
+    cache: BuildCache | None = None,
+    counters: Counters | None = None,
 ) -> tuple[Media, list[Output]]:
     """The images of every article that has a page, and the outputs that make their
     variants, keyed by the image and :func:`~ushtil.site.images.code_version` (not by
     the templates: a template's edit makes no photo again). An image whose header is
     wrong is in ``Media.problems``; one that cannot be decoded goes to ``report`` when
     its output is made (maybe in a worker process: the templates' problems travel back
-    from there)."""
+    from there). Photos checked and probed are counted in ``counters``."""
+    counters = counters if counters is not None else Counters()
     media = Media()
     version = code_version()
     outputs: list[Output] = []
@@ -87,7 +93,9 @@ def plan_media(
         for name in article.pictures:
             shown = f"{layout.ARTICLES}/{article.id}/{name}"
             path = os.path.join(folder, name)
-            found = _probe(folder, name, f"{version}:{shown}", shown, cache, memo, media.problems)
+            counters.add("photos_checked")
+            memo_key = f"{version}:{shown}"
+            found = _probe(folder, name, memo_key, shown, cache, memo, media.problems, counters)
             if found is None:
                 continue
             picture = variants(article.id, name, found)
@@ -111,6 +119,7 @@ def _probe(
     cache: BuildCache | None,
     memo: dict[str, ImageMemo],
     problems: list[Diagnostic],
+    counters: Counters,
 ) -> Probe | None:
     """The image's probe: remembered while its size and change time are unchanged, else
     read."""
@@ -135,6 +144,7 @@ def _probe(
             memo[remembered_as] = kept
             _, _, hexdigest, width, height, kind, alpha = kept
             return Probe(hexdigest, width, height, kind, alpha)
+    counters.add("photos_probed")
     try:
         found = probe(Path(path))
     except ImageProblem as exc:

@@ -62,6 +62,7 @@ class Batch:
     recorded: dict[str, Recorded]
     bodies: dict[str, str]
     diagnostics: list[Diagnostic]
+    counts: dict[str, int]  # the work it did, by counter (see ushtil.site.counters)
 
 
 # What a worker sends for a batch: its number, and the batch or why it failed (the
@@ -145,6 +146,7 @@ def make_in_processes(
         ledger.adopt(batch.recorded)
         bodies.adopt(batch.bodies)
         templates.problems.adopt(batch.diagnostics)
+        ledger.counters.merge(batch.counts)
     return pages
 
 
@@ -172,8 +174,10 @@ def _work(shop: Workshop, counter: Synchronized[int], writer: Connection) -> Non
 def _message(shop: Workshop, number: int) -> bytes:
     try:
         ledger = shop.ledger.fresh()
+        before = ledger.counters.snapshot()  # the worker's copy of the build's counters
         pages = [page for i in shop.batches[number] for page in ledger.make(shop.outputs[i])]
-        batch = Batch(pages, ledger.recorded, shop.bodies.take_made(), shop.templates.diagnostics)
+        made, problems = shop.bodies.take_made(), shop.templates.diagnostics
+        batch = Batch(pages, ledger.recorded, made, problems, ledger.counters.since(before))
         return pickle.dumps((number, batch, None))
     except UshtilError as exc:  # its diagnostics travel; the exception would not pickle whole
         return pickle.dumps((number, None, list(exc.diagnostics)))

@@ -22,6 +22,7 @@ from ushtil.project.freshness import Status
 from ushtil.project.model import Page, Site
 from ushtil.project.problems import Diagnostic
 from ushtil.site.cache import BuildCache, Recorded
+from ushtil.site.counters import Counters
 from ushtil.site.dashboard import status_outputs
 from ushtil.site.feeds import feed_output
 from ushtil.site.graph import Graph
@@ -71,19 +72,22 @@ def render_site(
     progress: Callable[[int, int], None] | None = None,
     spool: Spool | None = None,
     search_later: bool = False,
+    counters: Counters | None = None,
 ) -> tuple[RenderedSite, list[Diagnostic]]:
     """Every file of the site. With a ``cache`` whose outputs are in ``previous_out``,
     files whose key is unchanged are taken from there; ``spool``: where rendered files
     go at once; ``jobs``: processes for article pages; ``search_later``: a search index
-    that changed is left as it was (named in ``search_pending``)."""
+    that changed is left as it was (named in ``search_pending``); ``counters``: the
+    build's, where the work done is counted."""
     config = site.config
+    counters = counters if counters is not None else Counters()
     templates = Templates(config, graph.urls, catalogs, compiled=cache is not None)
-    media, images = plan_media(graph, config.root, templates.problems.adopt, cache)
-    kit = Kit(config, graph, templates, Bodies(config, cache), fingerprint, media)
+    media, images = plan_media(graph, config.root, templates.problems.adopt, cache, counters)
+    kit = Kit(config, graph, templates, Bodies(config, cache, counters), fingerprint, media)
     for code in config.codes:  # the navigation shows only categories with a page
         templates.envs[code].globals["menu"] = kit.related.categories(code)
     previous = cache.state.outputs if cache is not None else {}
-    ledger = Ledger(previous, previous_out, spool)
+    ledger = Ledger(previous, previous_out, spool, counters)
     others = list(_site_outputs(kit))
     if status is not None:
         others += status_outputs(kit, status, cache)

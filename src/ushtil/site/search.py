@@ -38,6 +38,7 @@ from ushtil.project.languages import date_format
 from ushtil.project.model import Page, Version
 from ushtil.site import pagefind, searchplan
 from ushtil.site.cache import digest
+from ushtil.site.counters import Counters
 from ushtil.site.graph import ArticleLinks, SlotState
 from ushtil.site.ledger import File, Ledger, Output
 from ushtil.site.pages import Kit, PageInfo, SwitchItem
@@ -199,6 +200,7 @@ def _previous(ledger: Ledger, folder: str) -> tuple[tuple[str, ...], str] | None
 def _language(kit: Kit, ledger: Ledger, lang: str) -> _Language:
     own = own_versions(kit, lang)
     rows = row_digests(kit, lang, own)
+    ledger.counters.add("search_rows_digested", len(rows))
     previous_base = _previous(ledger, bundle_folder(lang, "base"))
     base = None
     if previous_base is not None:
@@ -276,7 +278,7 @@ def _make(kit: Kit, ledger: Ledger, todo: list[_Language]) -> list[Page]:
     """Every delta and base to make, on every core; a delta whose records the search page
     could not tell from the base's makes a new base instead."""
     pages: list[Page] = []
-    made = make_indexes(_wanted(kit, todo), kit.urls.prefix)
+    made = make_indexes(_wanted(kit, todo), kit.urls.prefix, ledger.counters)
     again = []
     for found in todo:
         if found.plan.compact or found.base is None:
@@ -292,7 +294,7 @@ def _make(kit: Kit, ledger: Ledger, todo: list[_Language]) -> list[Page]:
         key = delta_key(found.base, found.rows, found.plan)
         pages += _record(ledger, bundle_folder(found.lang, "delta"), key, _delta(files, hidden))
         found.parts += ("delta",)
-    made.update(make_indexes(_wanted(kit, again), kit.urls.prefix))
+    made.update(make_indexes(_wanted(kit, again), kit.urls.prefix, ledger.counters))
     for found in todo:
         if not found.plan.compact or (found.lang, "base") not in made:
             continue
@@ -348,10 +350,12 @@ def _in_bundle(folder: str, path: str) -> bool:
 
 
 def make_indexes(
-    wanted: dict[tuple[str, str], list[Record]], prefix: str
+    wanted: dict[tuple[str, str], list[Record]], prefix: str, counters: Counters | None = None
 ) -> dict[tuple[str, str], dict[str, bytes]]:
     """Each (language, part)'s bundle, made by Pagefind from its records, on every core:
-    its files by path inside it."""
+    its files by path inside it (the records counted in ``counters``)."""
+    if counters is not None:
+        counters.add("search_records", sum(len(records) for records in wanted.values()))
 
     def index(lang: str, part: str) -> dict[str, bytes]:
         pages = ((r.url[len(prefix) :], r.html(lang)) for r in wanted[(lang, part)])

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ushtil.project import private
 from ushtil.project.model import Facts, ImageText, MissingPolicy, Provenance, Version
 from ushtil.project.problems import Diagnostic, Location, Severity
+from ushtil.site.counters import Counters
 
 if TYPE_CHECKING:
     from ushtil.site.outputs import Indexed
@@ -70,10 +71,12 @@ def database_path(root: Path, out: Path) -> Path | None:
 
 
 class Database:
-    """The database of one project and output folder, opened on first use."""
+    """The database of one project and output folder, opened on first use; the rows it
+    reads and writes are counted in ``counters`` (the build's, once it has begun)."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, counters: Counters | None = None) -> None:
         self.path = path
+        self.counters = counters if counters is not None else Counters()
         self._db: sqlite3.Connection | None = None
         self._pid = 0
 
@@ -140,9 +143,11 @@ class Database:
         if db is None:
             return []
         try:
-            return db.execute(query, args).fetchall()
+            rows = db.execute(query, args).fetchall()
         except sqlite3.Error:
             return []
+        self.counters.add("memory_rows_read", len(rows))
+        return rows
 
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection | None]:
@@ -157,10 +162,14 @@ class Database:
     def put(self, db: sqlite3.Connection, table: str, rows: Iterable[tuple[object, ...]]) -> None:
         columns = TABLES[table].count(",") + 1
         marks = ", ".join("?" * columns)
+        rows = list(rows)
         db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)
+        self.counters.add("memory_rows_written", len(rows))
 
     def delete(self, db: sqlite3.Connection, table: str, column: str, keys: Iterable[str]) -> None:
-        db.executemany(f"DELETE FROM {table} WHERE {column} = ?", ((k,) for k in keys))
+        gone = [(k,) for k in keys]
+        db.executemany(f"DELETE FROM {table} WHERE {column} = ?", gone)
+        self.counters.add("memory_rows_written", len(gone))
 
 
 @contextmanager

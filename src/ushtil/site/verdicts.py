@@ -32,6 +32,7 @@ from ushtil.project.model import Site, Version
 from ushtil.project.problems import Diagnostic
 from ushtil.site import store
 from ushtil.site.cache import digest, ushtil_sources
+from ushtil.site.counters import Counters
 
 if TYPE_CHECKING:
     from ushtil.interface.glossary import Glossary
@@ -111,9 +112,15 @@ class Checked:
     checked: list[str] = field(default_factory=list)
 
 
-def glossary_check(site: Site, glossary: Glossary, cache: BuildCache | None = None) -> Checked:
+def glossary_check(
+    site: Site,
+    glossary: Glossary,
+    cache: BuildCache | None = None,
+    counters: Counters | None = None,
+) -> Checked:
     """The glossary's warnings on every current translation and every catalogue of the
-    site; with a ``cache``, a verdict whose inputs did not change is taken from it."""
+    site; with a ``cache``, a verdict whose inputs did not change is taken from it. What
+    is checked (and the versions read again for it) is counted in ``counters``."""
     from ushtil.interface.glossary import (
         catalogue_text,
         catalogue_text_problems,
@@ -122,6 +129,7 @@ def glossary_check(site: Site, glossary: Glossary, cache: BuildCache | None = No
     )
 
     root = site.config.root
+    counters = counters if counters is not None else Counters()
     memory = verdicts(cache) if cache is not None else None
     kept = memory.kept() if memory is not None else {}
     base = digest(glossary, code_digest()) if memory is not None else ""
@@ -143,10 +151,13 @@ def glossary_check(site: Site, glossary: Glossary, cache: BuildCache | None = No
             rows[shown] = (key, text)
 
     for source, target in translated_pairs(site):
+        counters.add("glossary_keyed")
         shown = target.location.path
         key = digest(base, shown, *_text(target), target.body_line, *_text(source)) if base else ""
         found = verdict(shown, key) if memory is not None else None
         if found is None:
+            counters.add("glossary_checks")
+            counters.add("glossary_reads", source.body_elided + target.body_elided)
             found = pair_problems(root, glossary, source, target)
             if found is None:  # a body not read back as it was: not remembered, not reported
                 result.checked.append(shown)
@@ -160,9 +171,11 @@ def glossary_check(site: Site, glossary: Glossary, cache: BuildCache | None = No
         if catalogue is None:
             continue
         shown, text = catalogue
+        counters.add("glossary_keyed")
         key = digest(base, shown, text) if base else ""
         found = verdict(shown, key) if memory is not None else None
         if found is None:
+            counters.add("glossary_checks")
             found = catalogue_text_problems(shown, text, glossary)
             remember(shown, key, found)
         else:

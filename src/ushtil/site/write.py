@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ushtil.project.model import Page
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error
+from ushtil.site.counters import Counters
 from ushtil.site.journal import (
     Plan,
     apply_plan,
@@ -102,10 +103,12 @@ class Spool:
 
     Each folder is made once (the spool remembers which it made; a forked worker its own
     share), and a file costs three system calls when ``out`` does not exist yet: there is
-    no earlier file to compare it with."""
+    no earlier file to compare it with. Files written and linked are counted in
+    ``counters`` (a forked worker's copy sends its share back with its batch)."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, counters: Counters | None = None) -> None:
         self.out = out
+        self.counters = counters if counters is not None else Counters()
         self.path: Path | None = None
         self._folders: set[str] = set()
         self._previous = True  # whether ``out`` may hold an earlier copy of a file
@@ -127,9 +130,10 @@ class Spool:
                 _make_folder(folder)
                 self._folders.add(folder)
             if self._previous:
-                _write_or_keep(target, content, os.path.join(self.out, *parts))
+                _write_or_keep(target, content, os.path.join(self.out, *parts), self.counters)
             else:
                 _write_file(target, content)
+                self.counters.add("files_written")
         except OSError as exc:
             raise UshtilError([_write_error(self.out, exc)]) from None
         return target
@@ -179,14 +183,19 @@ def _write_error(out: Path, exc: OSError) -> Diagnostic:
     )
 
 
-def write_site(pages: Iterable[Page], out: Path, staging: Path | None = None) -> int:
+def write_site(
+    pages: Iterable[Page],
+    out: Path,
+    staging: Path | None = None,
+    counters: Counters | None = None,
+) -> int:
     """Write ``pages`` as the new content of ``out``; return how many files were written.
     ``staging`` already holds the pages whose source is in it (a :class:`Spool`).
 
     Call with :func:`output_lock` held."""
     staging = staging if staging is not None else _new_staging(out)
     with _until_swapped(staging, out):
-        count = _stage(pages, staging, out)
+        count = _stage(pages, staging, out, counters if counters is not None else Counters())
         os.chmod(staging, 0o755)
         _swap(staging, out)
     return count
@@ -219,7 +228,9 @@ class Changes:
     replaced: bool = False  # the whole folder was replaced (nothing else in it is left)
 
 
-def write_changes(pages: list[Page], out: Path, previous: set[str]) -> Changes:
+def write_changes(
+    pages: list[Page], out: Path, previous: set[str], counters: Counters | None = None
+) -> Changes:
     """Bring ``out`` (which holds ``previous``) to ``pages`` by replacing only what
     changed. Changed files are staged beside ``out`` first; then a journal is written
     and the staged files are renamed into place with Ctrl-C and SIGTERM held back, so a
@@ -233,19 +244,19 @@ def write_changes(pages: list[Page], out: Path, previous: set[str]) -> Changes:
         or not previous
         or len(changed) + len(removed) > SMALL_CHANGE * max(len(pages), 1)
     ):
-        write_site(pages, out)
+        write_site(pages, out, counters=counters)
         return Changes(tuple(p.path for p in pages), tuple(removed), replaced=True)
     changed = [p for p in changed if not _same(p, out)]
     if not changed and not removed:
         return Changes()
     if not all(real_folder_inside(out, path) for path in (*(p.path for p in changed), *removed)):
-        write_site(pages, out)  # a link inside the output: the whole folder is replaced
+        write_site(pages, out, counters=counters)  # a link inside the output: all replaced
         return Changes(tuple(p.path for p in pages), tuple(removed), replaced=True)
     staging = _new_staging(out)
     plan = Plan(staging=staging.name, changed=[p.path for p in changed], removed=removed)
     journal = journal_path(out)
     with _until_swapped(staging, out):
-        _stage(changed, staging, out)
+        _stage(changed, staging, out, counters if counters is not None else Counters())
         write_journal(journal, plan)
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
@@ -283,7 +294,7 @@ def _same(page: Page, out: Path) -> bool:
         return False
 
 
-def _stage(pages: Iterable[Page], staging: Path, out: Path) -> int:
+def _stage(pages: Iterable[Page], staging: Path, out: Path, counters: Counters) -> int:
     """Write ``pages`` under ``staging``; unchanged ones are links to ``out``'s copies."""
     made: set[str] = set()
     count = 0
@@ -304,18 +315,21 @@ def _stage(pages: Iterable[Page], staging: Path, out: Path) -> int:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
         if page.source is None:
-            _write_or_keep(target, page.content, os.path.join(out, *parts))
+            _write_or_keep(target, page.content, os.path.join(out, *parts), counters)
         elif Path(page.source).parent.is_relative_to(out):
             _link(Path(page.source), Path(target))  # unchanged since the last build
+            counters.add("files_linked")
         elif _same(page, out):
             os.link(os.path.join(out, *parts), target)  # the same bytes: the same file
+            counters.add("files_linked")
         else:
             shutil.copyfile(page.source, target)  # a file of the project: never linked
+            counters.add("files_written")
         count += 1
     return count
 
 
-def _write_or_keep(path: str, content: bytes, previous: str) -> None:
+def _write_or_keep(path: str, content: bytes, previous: str, counters: Counters) -> None:
     """``content`` as ``path``; when the previous output's file ``previous`` has exactly
     these bytes, it is linked instead, so a file whose bytes did not change keeps its
     inode (and a deploy tool comparing inodes or times sees no change)."""
@@ -325,10 +339,12 @@ def _write_or_keep(path: str, content: bytes, previous: str) -> None:
             with open(previous, "rb") as handle:
                 if handle.read() == content:
                     os.link(previous, path)
+                    counters.add("files_linked")
                     return
     except OSError:
         pass
     _write_file(path, content)
+    counters.add("files_written")
 
 
 def _write_file(path: str, content: bytes) -> None:
