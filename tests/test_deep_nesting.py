@@ -41,8 +41,36 @@ def test_deep_front_matter(project: Path, run: Run, value: str) -> None:
     kk.write_text(text, encoding="utf-8")
     code, _, err = run("-C", str(project), "build")
     assert code == 1
-    message = f"arrays and tables nested more than {tomlfields.MAX_NESTING} deep"
+    message = f"arrays, tables and dotted keys nested more than {tomlfields.MAX_NESTING} deep"
     assert f"articles/a-full/kk.md:3: {message}" in err, err
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["a" + ".a" * 50_000 + " = 1", "[" + "a." * 50_000 + "a]", "x = {" + "a." * 40 + "a = 1}"],
+)
+def test_deep_dotted_keys(project: Path, run: Run, line: str) -> None:
+    """A dotted key nests a table for each dot: 50,000 of them took tomllib minutes."""
+    kk = project / "articles/a-full/kk.md"
+    text = kk.read_text(encoding="utf-8").replace("+++\n", f"+++\nsummary2 = 1\n{line}\n", 1)
+    kk.write_text(text, encoding="utf-8")
+    code, _, err = run("-C", str(project), "build")
+    assert code == 1
+    message = f"arrays, tables and dotted keys nested more than {tomlfields.MAX_NESTING} deep"
+    assert f"articles/a-full/kk.md:3: {message}" in err, err
+
+
+def test_dots_that_nest_nothing_are_read() -> None:
+    """Numbers, times, quoted keys, strings and comments carry dots that are no tables."""
+    text = (
+        "x = [" + ", ".join(["1.5"] * 100) + "]\n"
+        "t = 1979-05-27T07:32:00.999\ny = 1.5e3\n"
+        'q."' + "a." * 100 + '" = 1\n'
+        "s = '" + "a." * 100 + "'\n# " + "a." * 100 + "\n"
+        "a.b.c = 1\n"
+    )
+    data, problems = parse_toml(text, "x.toml")
+    assert problems == [] and data is not None and data["a"] == {"b": {"c": 1}}
 
 
 def test_deep_article_toml(project: Path, run: Run) -> None:
@@ -50,7 +78,8 @@ def test_deep_article_toml(project: Path, run: Run) -> None:
     facts.write_text(facts.read_text(encoding="utf-8") + "x = " + "{a=" * DEEP, encoding="utf-8")
     code, _, err = run("-C", str(project), "check")
     assert code == 1
-    assert "articles/a-full/article.toml:4: arrays and tables nested more than" in err, err
+    message = "arrays, tables and dotted keys nested more than"
+    assert f"articles/a-full/article.toml:4: {message}" in err, err
 
 
 def test_nesting_within_the_limit_is_read() -> None:
@@ -70,7 +99,7 @@ def test_nesting_within_the_limit_is_read() -> None:
     deeper = "a = 1\nb = " + "[" * (tomlfields.MAX_NESTING + 1) + "]" * (tomlfields.MAX_NESTING + 1)
     data, problems = parse_toml(deeper, "x.toml", first_line=10)
     assert data is None and [str(d) for d in problems] == [
-        f"x.toml:11: arrays and tables nested more than {tomlfields.MAX_NESTING} deep"
+        f"x.toml:11: arrays, tables and dotted keys nested more than {tomlfields.MAX_NESTING} deep"
     ]
 
 
@@ -84,7 +113,8 @@ def test_deep_stamp_record(project: Path, run: Run) -> None:
     code, out, err = run("-C", str(project), "translate", "export", "a-full", "--to", "en")
     assert code == 0, err
     assert "a-full.en.po" in out
-    assert "i18n/stamps/a-full.en.toml:3: warning: arrays and tables nested more than" in err
+    message = "arrays, tables and dotted keys nested more than"
+    assert f"i18n/stamps/a-full.en.toml:3: warning: {message}" in err
 
 
 def test_deep_glossary(project: Path, run: Run) -> None:

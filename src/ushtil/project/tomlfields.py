@@ -27,7 +27,10 @@ EARLIEST_YEAR, LATEST_YEAR = 1970, 2999
 # two levels. Deeper is refused before tomllib reads it, the same on any stack.
 MAX_NESTING = 32
 # What opens or closes a level, and what hides brackets from it as TOML reads it: strings
-# (multi-line ones first; an unterminated one runs to the end) and comments.
+# (multi-line ones first; an unterminated one runs to the end) and comments. A dotted key
+# (`a.b.c = 1`, `[a.b.c]`) nests a table for each dot: a run of key characters, strings
+# and dots counts its dots until `=`, `,`, `:`, a bracket or a line's end (a number or a
+# time has one dot at most).
 _NESTING = re.compile(
     r'"""(?:[^"\\]|\\[\s\S]?|"{1,2}(?!"))*(?:"{3,5}|\Z)'
     r"|'''(?:[^']|'{1,2}(?!'))*(?:'{3,5}|\Z)"
@@ -35,6 +38,7 @@ _NESTING = re.compile(
     r"|'[^'\n]*'?"
     r"|#[^\n]*"
     r"|([\[{])|[\]}]"
+    r"|(\.)|[=,:\n]"
 )
 
 
@@ -42,11 +46,11 @@ def parse_toml(
     text: str, path: str, first_line: int = 1
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     """Parse TOML; on a syntax error, the diagnostic names the line in the file. The one
-    way ushtil reads TOML from a project: arrays and tables nested more than
+    way ushtil reads TOML from a project: arrays, tables and dotted keys nested more than
     :data:`MAX_NESTING` deep are refused at the line where they go too deep."""
     deep = too_deep(text)
     if deep is not None:
-        message = f"arrays and tables nested more than {MAX_NESTING} deep"
+        message = f"arrays, tables and dotted keys nested more than {MAX_NESTING} deep"
         return None, [error(Location(path, first_line + deep - 1), "toml-nesting", message)]
     try:
         return tomllib.loads(text), []
@@ -66,17 +70,26 @@ def parse_toml(
 
 
 def too_deep(text: str) -> int | None:
-    """The line (from 1) where arrays and inline tables nest more than
+    """The line (from 1) where arrays, tables and dotted keys nest more than
     :data:`MAX_NESTING` deep, outside strings and comments; None when they do not."""
-    if text.count("[") + text.count("{") <= MAX_NESTING:
+    if text.count("[") + text.count("{") + text.count(".") <= MAX_NESTING:
         return None
-    depth = 0
+    depth = dots = 0
     for found in _NESTING.finditer(text):
+        token = found.group()
+        if found.group(2):
+            dots += 1
+            if depth + dots > MAX_NESTING:
+                return text.count("\n", 0, found.start()) + 1
+            continue
+        if token[0] in "\"'":
+            continue  # a quoted key between dots, or a value
+        dots = 0
         if found.group(1):
             depth += 1
             if depth > MAX_NESTING:
                 return text.count("\n", 0, found.start()) + 1
-        elif found.group() in ("]", "}"):
+        elif token in ("]", "}"):
             depth = max(depth - 1, 0)
     return None
 
