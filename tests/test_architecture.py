@@ -16,8 +16,9 @@ ALLOWED = {
     "project": {"project"},
     "interface": {"project", "interface"},
     "translation": {"project", "interface", "translation"},
-    "site": {"project", "interface", "site"},
-    "cli": {"project", "interface", "translation", "site", "cli"},
+    "engine": {"project", "engine", "site"},  # site: until outputs reach it as opaque values
+    "site": {"project", "interface", "engine", "site"},
+    "cli": {"project", "interface", "translation", "engine", "site", "cli"},
 }
 
 

@@ -18,7 +18,7 @@ from conftest import (
     resolves,
 )
 
-from ushtil.site.outfolder import MARKER
+from ushtil.engine.outfolder import MARKER
 
 FOOTERS = {
     "kk": (

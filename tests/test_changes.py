@@ -1,4 +1,4 @@
-"""site/changes.py: the no-change signature, from file-system metadata alone, is the same for
+"""engine/changes.py: the no-change signature, from file-system metadata alone, is the same for
 the same sources and changes with any of them; `restat` brings remembered sizes and times
 up to date from a watcher's list of paths, as a fresh walk would find them."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ushtil.site.changes import as_walked, restat, signature
+from ushtil.engine.changes import as_walked, restat, signature
 
 
 def touch(path: Path, text: str, ns: int) -> None:

@@ -18,9 +18,9 @@ import pytest
 from conftest import NOW, edit, make_project
 
 from ushtil.cli.main import main
+from ushtil.engine.changes import signature
 from ushtil.project import git
 from ushtil.project.freshness import ChangeTimes
-from ushtil.site.changes import signature
 
 GIT = shutil.which("git")
 needs_git = pytest.mark.skipif(GIT is None, reason="needs git")

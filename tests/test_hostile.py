@@ -17,9 +17,9 @@ import pytest
 from conftest import build_ok, build_report, edit, find, messages, parse, read
 from generated import generate
 
-import ushtil.site.write
+import ushtil.engine.write
 from ushtil.cli.main import main
-from ushtil.site.outfolder import MARKER, output_lock
+from ushtil.engine.outfolder import MARKER, output_lock
 
 A = "articles/a-full"
 FACTS = 'published = 2024-01-10T09:00:00+05:00\ncategory = "news"\n'
@@ -280,7 +280,7 @@ def test_a_failing_write_leaves_the_old_site(
     before = tree(public)
     edit(basic / A / "kk.md", "Саябақта", "Жаңа саябақта")
     written = 0
-    real = ushtil.site.write._write_file
+    real = ushtil.engine.write._write_file
 
     def fail_after_five(path: str, data: bytes) -> None:
         nonlocal written
@@ -289,7 +289,7 @@ def test_a_failing_write_leaves_the_old_site(
             raise failure
         real(path, data)
 
-    monkeypatch.setattr(ushtil.site.write, "_write_file", fail_after_five)
+    monkeypatch.setattr(ushtil.engine.write, "_write_file", fail_after_five)
     code = main(["-C", str(basic), "build"])
     monkeypatch.undo()
     err = capsys.readouterr().err
@@ -304,7 +304,7 @@ def test_ctrl_c_in_the_middle_of_writing(
     public = build_ok(basic)
     before = tree(public)
     edit(basic / A / "kk.md", "Саябақта", "Жаңа саябақта")
-    real = ushtil.site.write._write_file
+    real = ushtil.engine.write._write_file
     calls = 0
 
     def interrupted(path: str, data: bytes) -> None:
@@ -314,7 +314,7 @@ def test_ctrl_c_in_the_middle_of_writing(
             raise KeyboardInterrupt
         real(path, data)
 
-    monkeypatch.setattr(ushtil.site.write, "_write_file", interrupted)
+    monkeypatch.setattr(ushtil.engine.write, "_write_file", interrupted)
     code = main(["-C", str(basic), "build"])
     monkeypatch.undo()
     assert code == 130
@@ -327,7 +327,7 @@ def test_ctrl_c_in_the_middle_of_writing(
 
 PAUSED_BUILD = """
 import os, signal, sys, time
-import ushtil.site.write
+import ushtil.engine.write
 project, ready, phase = sys.argv[1:]
 main_process = os.getpid()
 held = {signal.SIGINT, signal.SIGTERM}
@@ -339,7 +339,7 @@ def announce() -> None:
 
 
 if phase == "staging":  # stop after the first new file, and wait for the signal
-    real_write = ushtil.site.write._write_file
+    real_write = ushtil.engine.write._write_file
 
     def paused(path, data):
         real_write(path, data)
@@ -348,9 +348,9 @@ if phase == "staging":  # stop after the first new file, and wait for the signal
             for _ in range(6000):
                 time.sleep(0.01)  # the signal's handler raises here
 
-    ushtil.site.write._write_file = paused
+    ushtil.engine.write._write_file = paused
 else:  # stop where the staged files are about to be renamed (signals held back)
-    real_apply = ushtil.site.write.apply_plan
+    real_apply = ushtil.engine.write.apply_plan
 
     def paused(out, plan):
         announce()
@@ -360,7 +360,7 @@ else:  # stop where the staged files are about to be renamed (signals held back)
             time.sleep(0.01)
         real_apply(out, plan)
 
-    ushtil.site.write.apply_plan = paused
+    ushtil.engine.write.apply_plan = paused
 from ushtil.cli.main import main
 sys.exit(main(["-C", project, "build"]))
 """

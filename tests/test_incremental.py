@@ -13,8 +13,8 @@ import pytest
 from conftest import NOW, edit
 from generated import generate
 
+from ushtil.engine.outfolder import MARKER
 from ushtil.site.build import build
-from ushtil.site.outfolder import MARKER
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -199,7 +199,7 @@ def test_nothing_changed_writes_nothing(tmp_path: Path) -> None:
 
 def database(project: Path) -> Path:
     """Where the builds of ``project`` into its ``public/`` are remembered."""
-    from ushtil.site.store import database_path
+    from ushtil.engine.store import database_path
 
     found = database_path(project, (project / "public").absolute())
     assert found is not None
@@ -253,7 +253,7 @@ def test_an_article_coming_due_is_published_without_any_edit(tmp_path: Path) -> 
 
 KILLED_MID_UPDATE = """
 import os, sys
-import ushtil.site.write
+import ushtil.engine.write
 real = os.replace
 done = 0
 def replace(src, dst):
@@ -262,7 +262,7 @@ def replace(src, dst):
         os._exit(9)  # as if killed: nothing runs after this
     done += 1
     real(src, dst)
-ushtil.site.write.os.replace = replace
+ushtil.engine.write.os.replace = replace
 from ushtil.site.build import build
 from conftest import NOW
 build(__import__("pathlib").Path(sys.argv[1]), now=NOW, jobs=1)
@@ -318,8 +318,8 @@ def test_an_update_killed_half_way_is_completed_by_the_next_build(tmp_path: Path
     assert killed.returncode == 9, killed.stderr
     assert (project / ".public.journal").is_file()  # the update was under way
     assert tree(project / "public") != clean_build(project, tmp_path / "clean")  # half-way
-    from ushtil.site.outfolder import output_lock
-    from ushtil.site.write import remove_leftovers
+    from ushtil.engine.outfolder import output_lock
+    from ushtil.engine.write import remove_leftovers
 
     with output_lock(project / "public"):
         remove_leftovers(project / "public")  # what every build does first: completes it
@@ -403,7 +403,7 @@ def test_the_fingerprint_covers_every_module_of_ushtil(tmp_path: Path) -> None:
     project = tmp_path / "site"
     generate(project, n=2)
     show = (
-        "import sys, pathlib, ushtil.site.cache as c; "
+        "import sys, pathlib, ushtil.engine.cache as c; "
         "print(c.fingerprint(pathlib.Path(sys.argv[1])))"
     )
 
@@ -435,10 +435,10 @@ def test_every_output_is_reused_or_rendered_the_same_way(
     are taken over while their key is unchanged, rendered (into the spool, when there is
     one) when it changed, and recorded for the next build."""
     import ushtil.site.render
+    from ushtil.engine.cache import load as load_cache
+    from ushtil.engine.write import Spool
     from ushtil.project.problems import has_errors
     from ushtil.site.build import render
-    from ushtil.site.cache import load as load_cache
-    from ushtil.site.write import Spool
 
     monkeypatch.setattr(ushtil.site.render, "PARALLEL_FROM", 10)
     project = tmp_path / "site"
@@ -503,18 +503,18 @@ def test_a_worker_that_dies_stops_the_build_with_an_error(
 ) -> None:
     """A killed worker process (the out-of-memory killer, say) is an error of the build,
     which writes nothing, not a build waiting for ever for the pages it was making."""
-    import ushtil.site.pool
+    import ushtil.engine.pool
     import ushtil.site.render
 
     monkeypatch.setattr(ushtil.site.render, "PARALLEL_FROM", 10)
-    real = ushtil.site.pool._message
+    real = ushtil.engine.pool._message
 
-    def dies_on_the_second_batch(shop: ushtil.site.pool.Workshop, number: int) -> bytes:
+    def dies_on_the_second_batch(shop: ushtil.engine.pool.Workshop, number: int) -> bytes:
         if number == 1:
             os._exit(9)
         return real(shop, number)
 
-    monkeypatch.setattr(ushtil.site.pool, "_message", dies_on_the_second_batch)
+    monkeypatch.setattr(ushtil.engine.pool, "_message", dies_on_the_second_batch)
     project = tmp_path / "site"
     generate(project, n=60)
     report = build(project, now=NOW, jobs=2)

@@ -1,4 +1,4 @@
-"""site/journal.py: the journal of an update in place is believed only when this user's
+"""engine/journal.py: the journal of an update in place is believed only when this user's
 ushtil signed it and it names ushtil's own staging folder and plain paths inside the
 output; applying it moves exactly what it names and never follows a link out."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import build_ok
 
-from ushtil.site.journal import (
+from ushtil.engine.journal import (
     Plan,
     apply_plan,
     is_plain,
@@ -20,7 +20,7 @@ from ushtil.site.journal import (
     real_folder_inside,
     write_journal,
 )
-from ushtil.site.write import Spool
+from ushtil.engine.write import Spool
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""site/ledger.py: an output is reused only when the last build recorded the same key for
+"""engine/ledger.py: an output is reused only when the last build recorded the same key for
 every one of its files and they are all still there; otherwise it is rendered. Either
 way each file's key and sitemap entry are recorded for the next build."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ushtil.site.ledger import File, Ledger, Output
+from ushtil.engine.ledger import File, Ledger, Output
 from ushtil.site.outputs import Indexed
 
 BASE = "https://example.kz"

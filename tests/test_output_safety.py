@@ -15,8 +15,8 @@ import jinja2
 import pytest
 from conftest import NOW, build_ok, make_project
 
+from ushtil.engine.outfolder import MARKER
 from ushtil.site.build import build
-from ushtil.site.outfolder import MARKER
 
 EXIT_USAGE = 2
 

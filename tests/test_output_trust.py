@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import NOW, make_project
 
+from ushtil.engine.outfolder import MARKER
 from ushtil.site.build import build
-from ushtil.site.outfolder import MARKER
 
 EXIT_USAGE = 2
 OLD_MARKER = b"This folder is made by ushtil build, which replaces everything in it.\n"

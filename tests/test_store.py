@@ -1,4 +1,4 @@
-"""site/store.py: the build cache's database lives in the user's own folder, one for each
+"""engine/store.py: the build cache's database lives in the user's own folder, one for each
 project and output folder; a damaged one or one of another format is begun anew; a
 transaction is all or nothing; and every value goes through JSON and back unchanged."""
 
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from ushtil.engine import store
 from ushtil.project.model import Facts, ImageText, MissingPolicy, Provenance, Version
 from ushtil.project.problems import Diagnostic, Location, Severity
-from ushtil.site import store
 from ushtil.site.outputs import Indexed
 
 

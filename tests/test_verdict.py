@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from conftest import NOW, make_project
 
+from ushtil.engine.cache import fingerprint, last_build
+from ushtil.engine.changes import signature
 from ushtil.project import layout
 from ushtil.site.build import BuildReport, build
-from ushtil.site.cache import fingerprint, last_build
-from ushtil.site.changes import signature
 
 OVERSIZED = 4 * 1024 * 1024 + 1024  # past the limit of 4 MiB (the glossary's, a stamp's)
 COPIES = ".verdict-copies"  # inside the project, but not an input of the build

@@ -28,8 +28,8 @@ from conftest import NOW, edit
 from counted_site import TERM, article_id, generate, write_article
 
 from ushtil.cli.main import main
+from ushtil.engine.counters import Counters
 from ushtil.site.build import build
-from ushtil.site.counters import Counters
 from ushtil.site.render import PARALLEL_FROM
 from ushtil.site.searchplan import BOUND
 

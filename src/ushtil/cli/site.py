@@ -11,11 +11,11 @@ from ushtil.cli.fixes import fix_lookalikes
 from ushtil.cli.output import Exit, print_diagnostics, terminal_progress, usage
 from ushtil.cli.parsing import Subcommands
 from ushtil.cli.place import Place
+from ushtil.engine.write import refuse_output
 from ushtil.project import layout
 from ushtil.project.freshness import FAILABLE, ChangeTimes, Freshness, Status, compute_status
 from ushtil.project.problems import has_errors
 from ushtil.site.build import build, load_site, now_utc
-from ushtil.site.write import refuse_output
 
 
 def cmd_build(args: argparse.Namespace, place: Place) -> int:

@@ -66,7 +66,7 @@ SOURCES = (CONFIG, ARTICLES, TEMPLATES, LOCALES, STATIC, I18N, ".git", CACHE)
 # What a build reads: each a file, or a folder and everything in it (``i18n/`` holds the
 # glossary, and the paths the build checks for links out of the project; its memories and
 # stamps are there too). Every file that can change a page or a problem of a build is one
-# of these, so the decision that nothing changed since the last build (site/changes.py)
+# of these, so the decision that nothing changed since the last build (engine/changes.py)
 # looks at every one of them, links and all; `ushtil serve` watches them.
 BUILD_INPUTS = (CONFIG, ARTICLES, TEMPLATES, STATIC, LOCALES, I18N)
 WATCHED = BUILD_INPUTS

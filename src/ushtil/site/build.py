@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ushtil.engine import inventory
+from ushtil.engine.cache import BuildCache, LastBuild, fingerprint, last_build
+from ushtil.engine.cache import load as load_cache
+from ushtil.engine.changes import as_walked, restat, signature
+from ushtil.engine.counters import CountedMemory, Counters
+from ushtil.engine.outfolder import MARKER, output_lock, read_marker, refuse_output
+from ushtil.engine.write import Spool, remove_leftovers, write_changes, write_site
 from ushtil.project import layout
 from ushtil.project.model import Page, Site
 from ushtil.project.problems import Diagnostic, UshtilError, has_errors, sort_key
-from ushtil.site import inventory
-from ushtil.site.cache import BuildCache, LastBuild, fingerprint, last_build
-from ushtil.site.cache import load as load_cache
-from ushtil.site.changes import as_walked, restat, signature
-from ushtil.site.counters import CountedMemory, Counters
-from ushtil.site.outfolder import MARKER, output_lock, read_marker, refuse_output
-from ushtil.site.write import Spool, remove_leftovers, write_changes, write_site
 
 if TYPE_CHECKING:
     from ushtil.interface.translator import Catalog
@@ -136,10 +136,10 @@ def render(
     read) and every problem, sorted. With a ``cache`` whose outputs are in ``out``,
     unchanged files are taken from there instead of rendered. The work is counted in
     ``counters``."""
+    from ushtil.engine.pool import default_jobs
     from ushtil.project.freshness import ChangeTimes, compute_status
     from ushtil.project.validate import validate_site
     from ushtil.site.graph import build_graph
-    from ushtil.site.pool import default_jobs
     from ushtil.site.render import render_site
 
     now = now or now_utc()

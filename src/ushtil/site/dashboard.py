@@ -1,5 +1,5 @@
 """The editors' dashboard: ``_status/{lang}/`` in each language, and ``_status/`` (the same
-page as the default language's), as outputs for the :class:`~ushtil.site.ledger.Ledger`.
+page as the default language's), as outputs for the :class:`~ushtil.engine.ledger.Ledger`.
 
 The matrix has a row per article, rendered by the ``status_row`` macro of
 ``_status_row.html``; a row is remembered in the build cache and reused while its data
@@ -13,10 +13,10 @@ from functools import partial
 import jinja2
 from markupsafe import Markup
 
+from ushtil.engine.cache import BuildCache
+from ushtil.engine.ledger import File, Output
 from ushtil.project.freshness import Coverage, Freshness, Row, Status
-from ushtil.site.cache import BuildCache
 from ushtil.site.graph import ArticleLinks, SlotState
-from ushtil.site.ledger import File, Output
 from ushtil.site.pages import Kit, PageInfo, SwitchItem
 from ushtil.site.templating import RENDER_ERRORS
 

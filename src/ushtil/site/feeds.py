@@ -1,4 +1,4 @@
-"""The Atom feed of each language, as an output for the :class:`~ushtil.site.ledger.Ledger`:
+"""The Atom feed of each language, as an output for the :class:`~ushtil.engine.ledger.Ledger`:
 the latest articles that have their own version in the language, each with its lead image.
 """
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from ushtil.engine.ledger import File, Output
 from ushtil.site.graph import ArticleLinks, Slot, SlotState
-from ushtil.site.ledger import File, Output
 from ushtil.site.outputs import FeedEntry, FeedImage, atom_feed
 from ushtil.site.pages import Kit
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import nh3
 from markupsafe import Markup
 
+from ushtil.engine.cache import BuildCache, digest
+from ushtil.engine.counters import Counters
 from ushtil.project.articles import read_body
 from ushtil.project.markdown import BodyRenderer
 from ushtil.project.model import Site, SiteConfig, Version
-from ushtil.site.cache import BuildCache, digest
-from ushtil.site.counters import Counters
 
 # What trusted raw HTML in a body may keep: document structure and media, never scripts,
 # styles, forms, frames, event handlers or javascript: URLs.

@@ -2,7 +2,7 @@
 
 Every image of a published article is probed (:func:`ushtil.site.images.probe`; the
 probe is remembered in the build cache while the file keeps its size and change time)
-and becomes one :class:`~ushtil.site.ledger.Output`: its variants, keyed by the
+and becomes one :class:`~ushtil.engine.ledger.Output`: its variants, keyed by the
 image's content, so the ledger takes them over from the previous build while the image
 is unchanged. A file that cannot be published is an error naming it.
 """
@@ -17,13 +17,14 @@ from functools import partial
 from pathlib import Path
 from stat import S_ISREG
 
+from ushtil.engine.cache import BuildCache, ImageMemo, digest
+from ushtil.engine.changes import file_key
+from ushtil.engine.counters import Counters
+from ushtil.engine.ledger import File, Output
 from ushtil.project import layout
 from ushtil.project.model import Article
 from ushtil.project.pictures import EXTENSIONS, links_out
 from ushtil.project.problems import Diagnostic, Location, error
-from ushtil.site.cache import BuildCache, ImageMemo, digest
-from ushtil.site.changes import file_key
-from ushtil.site.counters import Counters
 from ushtil.site.graph import Graph
 from ushtil.site.images import (
     DIGEST_SIZE,
@@ -35,7 +36,6 @@ from ushtil.site.images import (
     probe,
     variants,
 )
-from ushtil.site.ledger import File, Output
 
 DIGEST = re.compile(f"[0-9a-f]{{{2 * DIGEST_SIZE}}}\\Z")
 

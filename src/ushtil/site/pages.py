@@ -1,4 +1,4 @@
-"""The site's pages, kind by kind, as outputs for the :class:`~ushtil.site.ledger.Ledger`.
+"""The site's pages, kind by kind, as outputs for the :class:`~ushtil.engine.ledger.Ledger`.
 
 Each planner says which pages of its kind exist, the parts of each page's key (the
 digest of everything the page is made from, with the fingerprint of templates,
@@ -15,11 +15,11 @@ import math
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
+from ushtil.engine.cache import digest
+from ushtil.engine.ledger import File, Output
 from ushtil.project.freshness import Freshness, version_state
 from ushtil.project.model import Language, SiteConfig
-from ushtil.site.cache import digest
 from ushtil.site.graph import ArticleLinks, Graph, Slot, SlotState, Urls
-from ushtil.site.ledger import File, Output
 from ushtil.site.markdown import Bodies
 from ushtil.site.media import Media
 from ushtil.site.outputs import Indexed, robots_txt, sitemap_pages

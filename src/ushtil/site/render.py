@@ -1,11 +1,11 @@
 """Building the site: the model and the language graph → the site's files, as :class:`Page` values.
 
 Every page kind is planned in :mod:`ushtil.site.pages` (the dashboard in
-:mod:`ushtil.site.dashboard`) and made through one :class:`~ushtil.site.ledger.Ledger`:
+:mod:`ushtil.site.dashboard`) and made through one :class:`~ushtil.engine.ledger.Ledger`:
 taken over from the previous output while its key is unchanged, else rendered, and
 recorded for the next build. Article pages of a large site are made on worker processes
-(:mod:`ushtil.site.pool`). In a build that renders everything, pages go straight into
-the staging folder (a :class:`~ushtil.site.write.Spool`) rather than staying in memory;
+(:mod:`ushtil.engine.pool`). In a build that renders everything, pages go straight into
+the staging folder (a :class:`~ushtil.engine.write.Spool`) rather than staying in memory;
 nothing reaches the published folder from here.
 """
 
@@ -16,17 +16,19 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from ushtil.engine.cache import BuildCache, Recorded
+from ushtil.engine.counters import Counters
+from ushtil.engine.ledger import Ledger, Output
+from ushtil.engine.pool import make_in_processes
+from ushtil.engine.write import Spool
 from ushtil.interface.translator import Catalog
 from ushtil.project import layout
 from ushtil.project.freshness import Status
 from ushtil.project.model import Page, Site
 from ushtil.project.problems import Diagnostic
-from ushtil.site.cache import BuildCache, Recorded
-from ushtil.site.counters import Counters
 from ushtil.site.dashboard import status_outputs
 from ushtil.site.feeds import feed_output
 from ushtil.site.graph import Graph
-from ushtil.site.ledger import Ledger, Output
 from ushtil.site.markdown import Bodies, body_keys
 from ushtil.site.media import plan_media
 from ushtil.site.pages import (
@@ -39,10 +41,8 @@ from ushtil.site.pages import (
     robots_output,
     sitemap_output,
 )
-from ushtil.site.pool import make_in_processes
 from ushtil.site.search import search_pages
 from ushtil.site.templating import Templates
-from ushtil.site.write import Spool
 
 __all__ = ["PARALLEL_FROM", "RenderedSite", "render_site", "static_pages"]
 

@@ -34,13 +34,13 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date
 
+from ushtil.engine.cache import digest
+from ushtil.engine.counters import Counters
+from ushtil.engine.ledger import File, Ledger, Output
 from ushtil.project.languages import date_format
 from ushtil.project.model import Page, Version
 from ushtil.site import pagefind, searchplan
-from ushtil.site.cache import digest
-from ushtil.site.counters import Counters
 from ushtil.site.graph import ArticleLinks, SlotState
-from ushtil.site.ledger import File, Ledger, Output
 from ushtil.site.pages import Kit, PageInfo, SwitchItem
 from ushtil.site.searchplan import Base, Plan, fragments
 

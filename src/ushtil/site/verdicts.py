@@ -4,7 +4,7 @@ The glossary check compares every current translation with its source, paragraph
 paragraph, and every catalogue with its msgids. Its verdict on a translation depends on
 nothing but the two versions' text (and the line the translation's body starts at), the
 glossary and ushtil itself; on a catalogue, on the catalogue's text. So each verdict is
-kept in the build memory (:mod:`ushtil.site.store`, table ``checks``: one row per
+kept in the build memory (:mod:`ushtil.engine.store`, table ``checks``: one row per
 translation or catalogue, its path, the digest of all it depends on, its warnings) and
 reported again while that digest is unchanged: a version whose verdict is remembered is
 not read. The rows are read in one query, the first time a build asks; a build writes
@@ -28,15 +28,15 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 from ushtil import __version__
+from ushtil.engine import store
+from ushtil.engine.cache import digest, ushtil_sources
+from ushtil.engine.counters import Counters
 from ushtil.project.model import Site, Version
 from ushtil.project.problems import Diagnostic
-from ushtil.site import store
-from ushtil.site.cache import digest, ushtil_sources
-from ushtil.site.counters import Counters
 
 if TYPE_CHECKING:
+    from ushtil.engine.cache import BuildCache
     from ushtil.interface.glossary import Glossary
-    from ushtil.site.cache import BuildCache
 
 Row = tuple[str, str]  # the key of what the verdict was made from, its warnings as JSON
 NONE = "[]"  # the verdict of most: no warning

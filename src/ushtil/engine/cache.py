@@ -14,7 +14,7 @@ read is ignored (the build is then a clean one); ``ushtil build --clean`` ignore
 purpose. The output is byte-identical either way.
 
 It is kept in the user's own folder, never in the project (which is untrusted input),
-in an SQLite database read and written by the piece (:mod:`ushtil.site.store`): a build
+in an SQLite database read and written by the piece (:mod:`ushtil.engine.store`): a build
 that changes one article writes a few rows, not the whole cache. Values are JSON rebuilt
 into ushtil's own value types by explicit converters, so nothing in it can run code.
 Without a trusted folder of the user's own nothing is cached.
@@ -33,11 +33,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ushtil import __version__
+from ushtil.engine import store
+from ushtil.engine.changes import file_key
 from ushtil.project import layout
 from ushtil.project.model import Facts, Version
 from ushtil.project.problems import Diagnostic
-from ushtil.site import store
-from ushtil.site.changes import file_key
 
 if TYPE_CHECKING:
     from ushtil.project.articles import LoadedArticle

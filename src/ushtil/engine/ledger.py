@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ushtil.engine.cache import Recorded
+from ushtil.engine.counters import Counters
+from ushtil.engine.write import Spool
 from ushtil.project.model import Page
-from ushtil.site.cache import Recorded
-from ushtil.site.counters import Counters
 from ushtil.site.outputs import Indexed
-from ushtil.site.write import Spool
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ process target. With the fork start method a child gets its target and arguments
 the parent's very objects, never pickled, so no module-level variable has to carry the
 build's state, and nothing but numbers goes out to a worker. A worker takes batch
 numbers from a shared counter until none are left, makes each batch through the same
-:meth:`~ushtil.site.ledger.Ledger.make` the build itself uses (into the spool when the
+:meth:`~ushtil.engine.ledger.Ledger.make` the build itself uses (into the spool when the
 build has one), and sends back, on a pipe of its own, the pages, what it recorded, the
 bodies it rendered and the problems it met. The build adopts the batches in order, so
 the result does not depend on which worker was faster.
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.sharedctypes import Synchronized
 
+from ushtil.engine.cache import Recorded
+from ushtil.engine.ledger import Ledger, Output
 from ushtil.project.model import Page
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error
-from ushtil.site.cache import Recorded
-from ushtil.site.ledger import Ledger, Output
 from ushtil.site.markdown import Bodies
 from ushtil.site.templating import Templates
 
@@ -62,7 +62,7 @@ class Batch:
     recorded: dict[str, Recorded]
     bodies: dict[str, str]
     diagnostics: list[Diagnostic]
-    counts: dict[str, int]  # the work it did, by counter (see ushtil.site.counters)
+    counts: dict[str, int]  # the work it did, by counter (see ushtil.engine.counters)
 
 
 # What a worker sends for a batch: its number, and the batch or why it failed (the

@@ -2,7 +2,7 @@
 
 Everything is written into a temporary folder beside the output, which replaces the
 output only when every file is written; a failure leaves the previous site as it was.
-Which folders may be written, and the lock per output, are :mod:`ushtil.site.outfolder`'s.
+Which folders may be written, and the lock per output, are :mod:`ushtil.engine.outfolder`'s.
 Staging folders carry ushtil's marker, so leftovers are removed only when ushtil made
 them (found by their exact names, never by a pattern made of the output's name). Nothing
 outside the output folder and its own staging siblings is removed or renamed; the
@@ -25,10 +25,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ushtil.project.model import Page
-from ushtil.project.problems import Diagnostic, Location, UshtilError, error
-from ushtil.site.counters import Counters
-from ushtil.site.journal import (
+from ushtil.engine.counters import Counters
+from ushtil.engine.journal import (
     Plan,
     apply_plan,
     journal_path,
@@ -36,7 +34,9 @@ from ushtil.site.journal import (
     real_folder_inside,
     write_journal,
 )
-from ushtil.site.outfolder import is_ours, mark, refuse_output
+from ushtil.engine.outfolder import is_ours, mark, refuse_output
+from ushtil.project.model import Page
+from ushtil.project.problems import Diagnostic, Location, UshtilError, error
 
 # refuse_output is outfolder's; the command line takes it from here
 __all__ = [

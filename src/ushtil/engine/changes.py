@@ -15,8 +15,8 @@ import stat as stat_module
 from collections.abc import Iterable
 from pathlib import Path
 
+from ushtil.engine.counters import Counters
 from ushtil.project import git, layout
-from ushtil.site.counters import Counters
 
 Stats = dict[str, tuple[int, int]]  # path as walked → its file_key
 

@@ -26,10 +26,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ushtil.engine.counters import Counters
 from ushtil.project import private
 from ushtil.project.model import Facts, ImageText, MissingPolicy, Provenance, Version
 from ushtil.project.problems import Diagnostic, Location, Severity
-from ushtil.site.counters import Counters
 
 if TYPE_CHECKING:
     from ushtil.site.outputs import Indexed

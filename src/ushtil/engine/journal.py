@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import TypedDict
 
+from ushtil.engine.outfolder import is_ours
 from ushtil.project import private
-from ushtil.site.outfolder import is_ours
 
 JOURNAL_TAG = b"ushtil-journal\0"
 
