@@ -1,6 +1,7 @@
 """engine/ledger.py: an output is reused only when the last build recorded the same key for
 every one of its files and they are all still there; otherwise it is rendered. Either
-way each file's key and sitemap entry are recorded for the next build."""
+way each file's key and entry (the site's own JSON value: a sitemap entry) are recorded
+for the next build."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ import datetime as dt
 from pathlib import Path
 
 from ushtil.engine.ledger import File, Ledger, Output
-from ushtil.site.outputs import Indexed
+from ushtil.engine.store import Json
+from ushtil.site.outputs import Indexed, indexed
 
 BASE = "https://example.kz"
 
 
-def entry(path: str) -> Indexed:
+def entry(path: str) -> Json:
     return Indexed(
         f"{BASE}/{path}", (("kk", f"{BASE}/{path}"),), dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    )
+    ).to_json()
 
 
 class Renderer:
@@ -51,7 +53,7 @@ def test_an_unchanged_key_reuses_the_previous_files(tmp_path: Path) -> None:
         ("kk/feed.xml", str(out / "kk/feed.xml")),
     ]
     assert ledger.recorded == recorded  # carried over to the next build
-    assert ledger.indexed() == [entry("kk/")]
+    assert ledger.entries() == [entry("kk/")]
 
 
 def test_a_changed_key_a_missing_record_or_a_missing_file_renders_again(
@@ -89,7 +91,7 @@ def test_a_changed_key_a_missing_record_or_a_missing_file_renders_again(
 def test_a_failed_render_records_nothing(tmp_path: Path) -> None:
     ledger = Ledger({}, previous_build(tmp_path), None)
     assert ledger.produce(Output(("kk/index.html",), "k", Renderer(None))) == []
-    assert ledger.recorded == {} and ledger.indexed() == []
+    assert ledger.recorded == {} and ledger.entries() == []
 
 
 def test_a_worker_s_ledger_and_the_sitemap_entries(tmp_path: Path) -> None:
@@ -108,6 +110,8 @@ def test_a_worker_s_ledger_and_the_sitemap_entries(tmp_path: Path) -> None:
     assert render.calls == 1
     ledger.adopt(worker.recorded)
     ledger.produce(Output((), "feed", Renderer([File("kk/feed.xml", b"f")])))
-    # sorted by URL, files without an entry (a feed) left out
-    assert [e.loc for e in ledger.indexed()] == [f"{BASE}/kk/news/a/", f"{BASE}/kk/news/b/"]
+    # files without an entry (a feed) left out; the sitemap's pages sorted by URL
+    assert ledger.entries() == [entry("kk/news/b/"), entry("kk/news/a/")]
+    pages = indexed(ledger.entries())
+    assert [e.loc for e in pages] == [f"{BASE}/kk/news/a/", f"{BASE}/kk/news/b/"]
     assert ledger.previous_paths(lambda p: p.startswith("kk/")) == ("kk/index.html",)

@@ -3,7 +3,8 @@
 - **sources**: each article file's parse, keyed by its path, size and change time,
   so unchanged files are not read or parsed again;
 - **outputs**: for every file of the last output, the key of everything it was made from
-  (and its sitemap entry), so a page whose inputs did not change is taken over from the
+  (and its entry, what the site recorded of it: a JSON value the engine keeps as it
+  is), so a page whose inputs did not change is taken over from the
   previous output (a hard link) instead of being rendered again;
 - **bodies**: the HTML of every article body, keyed by its text, read one by one when a
   page must be rendered.
@@ -41,7 +42,6 @@ from ushtil.project.problems import Diagnostic
 
 if TYPE_CHECKING:
     from ushtil.project.articles import LoadedArticle
-    from ushtil.site.outputs import Indexed
     from ushtil.site.verdicts import Verdicts
 
 FORMAT = store.FORMAT
@@ -167,7 +167,7 @@ class Parsed:
         return cls(int(changed), int(size), parsed, tuple(store.diagnostics(problems)))
 
 
-Recorded = tuple[str, "Indexed | None"]  # an output's key and its sitemap entry
+Recorded = tuple[str, store.Json]  # an output's key and its entry (the site's JSON value)
 # an image's probe while the file keeps its file_key: digest, width, height, type, alpha
 ImageMemo = tuple[int, int, str, int, int, str, bool]
 
@@ -178,7 +178,7 @@ class State:
 
     fingerprint: str = ""
     sources: dict[str, Parsed] = field(default_factory=dict)
-    outputs: dict[str, Recorded] = field(default_factory=dict)  # path → (key, sitemap entry)
+    outputs: dict[str, Recorded] = field(default_factory=dict)  # path → (key, entry)
     diagnostics: list[Diagnostic] = field(default_factory=list)  # render warnings of reused pages
     out: str = ""  # the output folder these outputs are in
     written: list[str] = field(default_factory=list)  # every file of that output
@@ -360,7 +360,7 @@ class BuildCache:
             db,
             "outputs",
             [
-                (k, key, _dumps(store.indexed_json(entry)))
+                (k, key, _dumps(entry))
                 for k, (key, entry) in outputs.items()
                 if saved.outputs.get(k) != (key, entry)
             ],
@@ -411,7 +411,7 @@ def load(root: Path, out: Path, *, clean: bool = False) -> BuildCache:
             for k, v in db.select("SELECT path, value FROM sources")
         }
         outputs = {
-            str(k): (str(key), store.indexed(json.loads(entry)))
+            str(k): (str(key), json.loads(entry))
             for k, key, entry in db.select("SELECT path, key, entry FROM outputs")
         }
         diagnostics = store.diagnostics(json.loads(db.meta("diagnostics") or "[]"))

@@ -3,12 +3,12 @@
 An :class:`Output` is one or more files made together from one key (the digest of
 everything they are made from). The :class:`Ledger` takes the previous output's files
 when the last build recorded the same key for each of them and they are still there;
-otherwise it renders them. Either way it records each file's key and sitemap entry for
-the next build, and a rendered file goes into the spool when there is one (a build that
-renders everything writes each page to disk as soon as it is made). Every page kind,
-the feeds, the dashboard and the sitemap go through :meth:`Ledger.produce`; a worker
-process rendering article pages calls :meth:`Ledger.make`, the same path without reuse
-(its build decided that already).
+otherwise it renders them. Either way it records each file's key and entry (the site's
+own JSON value, its sitemap entry: opaque here) for the next build, and a rendered file
+goes into the spool when there is one (a build that renders everything writes each file
+to disk as soon as it is made). Every output goes through :meth:`Ledger.produce`; a
+worker process calls :meth:`Ledger.make`, the same path without reuse (its build decided
+that already). The ledger knows no page kind.
 """
 
 from __future__ import annotations
@@ -20,19 +20,20 @@ from pathlib import Path
 
 from ushtil.engine.cache import Recorded
 from ushtil.engine.counters import Counters
+from ushtil.engine.store import Json
 from ushtil.engine.write import Spool
 from ushtil.project.model import Page
-from ushtil.site.outputs import Indexed
 
 
 @dataclass(frozen=True)
 class File:
-    """One rendered file: its path in the output folder, its bytes, and its sitemap entry
-    (None: search engines are not told about it)."""
+    """One rendered file: its path in the output folder, its bytes, and its entry: what the
+    site records of it for later (its sitemap entry), any JSON value, kept by the engine
+    as it is (None: nothing)."""
 
     path: str
     content: bytes
-    entry: Indexed | None = None
+    entry: Json = None
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Ledger:
         spool: Spool | None,
         counters: Counters | None = None,
     ) -> None:
-        """``previous``: the key and sitemap entry of every file the last build wrote into
+        """``previous``: the key and entry of every file the last build wrote into
         ``previous_out`` (nothing is reused without it); ``spool``: where rendered files
         go at once, instead of staying in memory; ``counters``: the build's, where outputs
         keyed, reused and rendered are counted."""
@@ -64,7 +65,7 @@ class Ledger:
         self.previous_root = os.fspath(previous_out) if previous_out is not None else ""
         self.spool = spool
         self.counters = counters if counters is not None else Counters()
-        self.recorded: dict[str, Recorded] = {}  # path → (key, sitemap entry), for the next build
+        self.recorded: dict[str, Recorded] = {}  # path → (key, entry), for the next build
 
     def produce(self, output: Output) -> list[Page]:
         """The output's files: the previous build's when its key is unchanged, else new."""
@@ -118,11 +119,10 @@ class Ledger:
         counters: the worker's copy of the build's)."""
         return Ledger({}, None, self.spool, self.counters)
 
-    def indexed(self) -> list[Indexed]:
-        """Every page search engines may index, by URL: what the sitemap lists."""
-        entries = (entry for _, entry in self.recorded.values() if entry is not None)
-        return sorted(entries, key=lambda entry: entry.loc)
+    def entries(self) -> list[Json]:
+        """The entry of every file recorded with one, in the order recorded."""
+        return [entry for _, entry in self.recorded.values() if entry is not None]
 
     def previous_paths(self, accept: Callable[[str], bool]) -> tuple[str, ...]:
-        """The files of the previous build whose path ``accept`` takes (the sitemap's)."""
+        """The files of the previous build whose path ``accept`` takes."""
         return tuple(path for path in self.previous if accept(path))

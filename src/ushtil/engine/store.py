@@ -24,15 +24,12 @@ import zoneinfo
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ushtil.engine.counters import Counters
 from ushtil.project import private
 from ushtil.project.model import Facts, ImageText, MissingPolicy, Provenance, Version
 from ushtil.project.problems import Diagnostic, Location, Severity
-
-if TYPE_CHECKING:
-    from ushtil.site.outputs import Indexed
 
 FORMAT = 5  # of the tables and of the JSON in them
 TABLES = {
@@ -232,21 +229,6 @@ def diagnostic(data: Json) -> Diagnostic:
 
 def diagnostics(data: Json) -> list[Diagnostic]:
     return [diagnostic(d) for d in data]
-
-
-def indexed_json(value: Indexed | None) -> Json:
-    if value is None:
-        return None
-    return [value.loc, [list(a) for a in value.alternates], moment_json(value.lastmod)]
-
-
-def indexed(data: Json) -> Indexed | None:
-    from ushtil.site.outputs import Indexed  # XML writing: not needed for "nothing to do"
-
-    if data is None:
-        return None
-    loc, alternates, lastmod = data
-    return Indexed(loc, tuple((h, u) for h, u in alternates), moment(lastmod))
 
 
 def version_json(value: Version) -> Json:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from ushtil.engine.store import Json, moment, moment_json
 from ushtil.project.config import site_host
 from ushtil.project.model import Page
 
@@ -31,6 +32,21 @@ class Indexed:
     loc: str
     alternates: tuple[tuple[str, str], ...]  # (hreflang, absolute URL)
     lastmod: dt.datetime | None
+
+    def to_json(self) -> Json:
+        """The entry as the ledger records it for the next build (plain JSON)."""
+        return [self.loc, [list(a) for a in self.alternates], moment_json(self.lastmod)]
+
+    @classmethod
+    def from_json(cls, data: Json) -> Indexed:
+        loc, alternates, lastmod = data
+        return cls(loc, tuple((h, u) for h, u in alternates), moment(lastmod))
+
+
+def indexed(entries: Iterable[Json]) -> list[Indexed]:
+    """The pages search engines may index, from the entries the ledger recorded, by URL:
+    what the sitemap lists."""
+    return sorted((Indexed.from_json(e) for e in entries), key=lambda item: item.loc)
 
 
 def w3c(value: dt.datetime) -> str:

@@ -116,7 +116,7 @@ class Kit:
         entry = None
         if not info.noindex:
             alternates = tuple((a.hreflang, a.href) for a in info.alternates)
-            entry = Indexed(info.canonical, alternates, info.lastmod)
+            entry = Indexed(info.canonical, alternates, info.lastmod).to_json()
         return [File(self.urls.file_for(info.url), content, entry)]
 
 

@@ -31,6 +31,7 @@ from ushtil.site.feeds import feed_output
 from ushtil.site.graph import Graph
 from ushtil.site.markdown import Bodies, body_keys
 from ushtil.site.media import plan_media
+from ushtil.site.outputs import indexed
 from ushtil.site.pages import (
     Kit,
     article_outputs,
@@ -99,7 +100,8 @@ def render_site(
         pages += searched
     if cache is not None:
         cache.used_bodies = body_keys(site)
-    sitemap = sitemap_output(kit, ledger.indexed(), ledger.previous_paths(is_sitemap))
+    entries = indexed(ledger.entries())
+    sitemap = sitemap_output(kit, entries, ledger.previous_paths(is_sitemap))
     pages += ledger.produce(sitemap)
     pages += ledger.produce(robots_output(kit))
     pages += static_pages(config.root, graph)
