@@ -1,15 +1,16 @@
-"""Article pages made on worker processes, for sites large enough to pay for them.
+"""Outputs made on worker processes, for sites large enough to pay for them.
 
-The workers are forked, and what they render with (:class:`Workshop`: the ledger, the
-templates, the bodies and the outputs to make) is the argument of each worker's
-process target. With the fork start method a child gets its target and arguments as
-the parent's very objects, never pickled, so no module-level variable has to carry the
-build's state, and nothing but numbers goes out to a worker. A worker takes batch
-numbers from a shared counter until none are left, makes each batch through the same
-:meth:`~ushtil.engine.ledger.Ledger.make` the build itself uses (into the spool when the
-build has one), and sends back, on a pipe of its own, the pages, what it recorded, the
-bodies it rendered and the problems it met. The build adopts the batches in order, so
-the result does not depend on which worker was faster.
+The workers are forked, and what they render with (:class:`Workshop`: the ledger, what
+else of the build's the outputs use, as :class:`Shared` values, and the outputs to make)
+is the argument of each worker's process target. With the fork start method a child gets
+its target and arguments as the parent's very objects, never pickled, so no module-level
+variable has to carry the build's state, and nothing but numbers goes out to a worker. A
+worker takes batch numbers from a shared counter until none are left, makes each batch
+through the same :meth:`~ushtil.engine.ledger.Ledger.make` the build itself uses (into
+the spool when the build has one), and sends back, on a pipe of its own, the pages, what
+it recorded and what each shared value took in. The build adopts the batches in order,
+so the result does not depend on which worker was faster. The pool knows no page kind:
+the site says what its outputs share (its templates, its bodies).
 """
 
 from __future__ import annotations
@@ -22,13 +23,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.sharedctypes import Synchronized
+from typing import Any
 
 from ushtil.engine.cache import Recorded
 from ushtil.engine.ledger import Ledger, Output
 from ushtil.project.model import Page
 from ushtil.project.problems import Diagnostic, Location, UshtilError, error
-from ushtil.site.markdown import Bodies
-from ushtil.site.templating import Templates
 
 STOPPED = (
     "a process rendering pages ended before it was done (was it killed, or out of memory?); "
@@ -44,12 +44,22 @@ def default_jobs() -> int:
 
 
 @dataclass(frozen=True)
+class Shared:
+    """Something of the build's own that its outputs use and add to, besides the ledger:
+    ``start`` readies a worker's copy, ``take`` gives what that copy took in (sent back
+    with each batch, so it must pickle), ``adopt`` adds that to the build's own."""
+
+    start: Callable[[], None]
+    take: Callable[[], object]
+    adopt: Callable[[Any], None]
+
+
+@dataclass(frozen=True)
 class Workshop:
     """What a worker renders with: the build's own objects, inherited through the fork."""
 
     ledger: Ledger
-    templates: Templates
-    bodies: Bodies
+    shared: Sequence[Shared]
     outputs: Sequence[Output]
     batches: Sequence[range]  # of indices into outputs
 
@@ -60,8 +70,7 @@ class Batch:
 
     pages: list[Page]
     recorded: dict[str, Recorded]
-    bodies: dict[str, str]
-    diagnostics: list[Diagnostic]
+    taken: list[object]  # what each shared value took in, in the workshop's order
     counts: dict[str, int]  # the work it did, by counter (see ushtil.engine.counters)
 
 
@@ -73,15 +82,14 @@ Message = tuple[int, Batch | None, list[Diagnostic] | BaseException | None]
 def make_in_processes(
     outputs: Sequence[Output],
     ledger: Ledger,
-    templates: Templates,
-    bodies: Bodies,
+    shared: Sequence[Shared],
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
     where: str = ".",
     meanwhile: Sequence[Callable[[], list[Page]]] = (),
 ) -> list[Page]:
     """Make ``outputs`` on ``jobs`` forked processes; what they record, render and find
-    is adopted by ``ledger``, ``bodies`` and ``templates`` as if made here. A worker
+    is adopted by ``ledger`` and the ``shared`` values as if made here. A worker
     that dies (killed, out of memory) stops the build with an error about ``where``
     (the project), instead of leaving it waiting for pages that never come.
 
@@ -90,7 +98,7 @@ def make_in_processes(
     so that none waits on a full pipe."""
     size = max(16, len(outputs) // (jobs * 8))
     batches = [range(k, min(k + size, len(outputs))) for k in range(0, len(outputs), size)]
-    shop = Workshop(ledger, templates, bodies, outputs, batches)
+    shop = Workshop(ledger, shared, outputs, batches)
     if ledger.spool is not None:
         ledger.spool.open()  # one staging folder, made before the fork, for every worker
     context = multiprocessing.get_context("fork")
@@ -144,8 +152,8 @@ def make_in_processes(
         batch = done[number]
         pages.extend(batch.pages)
         ledger.adopt(batch.recorded)
-        bodies.adopt(batch.bodies)
-        templates.problems.adopt(batch.diagnostics)
+        for value, taken in zip(shared, batch.taken, strict=True):
+            value.adopt(taken)
         ledger.counters.merge(batch.counts)
     return pages
 
@@ -160,7 +168,8 @@ def _work(shop: Workshop, counter: Synchronized[int], writer: Connection) -> Non
     it, which ends its workers itself; SIGTERM ends a worker quietly."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    shop.bodies.in_worker()
+    for value in shop.shared:
+        value.start()
     while True:
         with counter.get_lock():
             number = counter.value
@@ -176,8 +185,8 @@ def _message(shop: Workshop, number: int) -> bytes:
         ledger = shop.ledger.fresh()
         before = ledger.counters.snapshot()  # the worker's copy of the build's counters
         pages = [page for i in shop.batches[number] for page in ledger.make(shop.outputs[i])]
-        made, problems = shop.bodies.take_made(), shop.templates.diagnostics
-        batch = Batch(pages, ledger.recorded, made, problems, ledger.counters.since(before))
+        taken = [value.take() for value in shop.shared]
+        batch = Batch(pages, ledger.recorded, taken, ledger.counters.since(before))
         return pickle.dumps((number, batch, None))
     except UshtilError as exc:  # its diagnostics travel; the exception would not pickle whole
         return pickle.dumps((number, None, list(exc.diagnostics)))

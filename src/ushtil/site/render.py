@@ -19,7 +19,7 @@ from pathlib import Path
 from ushtil.engine.cache import BuildCache, Recorded
 from ushtil.engine.counters import Counters
 from ushtil.engine.ledger import Ledger, Output
-from ushtil.engine.pool import make_in_processes
+from ushtil.engine.pool import Shared, make_in_processes
 from ushtil.engine.write import Spool
 from ushtil.interface.translator import Catalog
 from ushtil.project import layout
@@ -146,11 +146,14 @@ def _made_apart(
             pages += reused
     report = progress if progress is not None and len(todo) >= PROGRESS_FROM else None
     if jobs > 1 and len(todo) >= PARALLEL_FROM:
+        shared = [  # what the workers render with besides the ledger, and add to
+            Shared(kit.bodies.in_worker, kit.bodies.take_made, kit.bodies.adopt),
+            Shared(lambda: None, lambda: kit.templates.diagnostics, kit.templates.problems.adopt),
+        ]
         made = make_in_processes(
             todo,
             ledger,
-            kit.templates,
-            kit.bodies,
+            shared,
             jobs,
             report,
             where=str(kit.config.root),
