@@ -28,10 +28,10 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ushtil import __version__
 from ushtil.engine import store
@@ -42,7 +42,6 @@ from ushtil.project.problems import Diagnostic
 
 if TYPE_CHECKING:
     from ushtil.project.articles import LoadedArticle
-    from ushtil.site.verdicts import Verdicts
 
 FORMAT = store.FORMAT
 PRUNE_FROM = 1000  # bodies no version has any more, kept before they are worth removing
@@ -185,6 +184,10 @@ class State:
     images: dict[str, ImageMemo] = field(default_factory=dict)  # by the image's path
 
 
+class Kept(Protocol):  # what the site keeps on the cache between builds, saved on its own
+    def save(self) -> None: ...
+
+
 @dataclass
 class BuildCache:
     """The state a build starts from and leaves for the next one, with the bodies and
@@ -204,21 +207,16 @@ class BuildCache:
     _sources_changed: set[str] = field(default_factory=set)
     _wipe: bool = False  # the database held what could not be read: everything is replaced
     articles: dict[str, LoadedArticle] | None = None  # whole folders' articles (serve's builds)
-    verdicts: Verdicts | None = None  # the glossary's, by content (site/verdicts.py)
+    kept: dict[str, Kept] = field(default_factory=dict)  # by name (the glossary's verdicts)
 
-    def start(self, fp: str) -> None:
-        """Forget every parse and output key made under another fingerprint."""
+    def start(self, fp: str, survives: Callable[[str], bool]) -> None:
+        """Forget every parse and output key made under another fingerprint, but the
+        outputs whose path ``survives`` takes (keyed by what they are made of alone)."""
         if self.state.fingerprint != fp:
-            from ushtil.site.images import MEDIA  # Pillow: only when something is made
-
-            photos = {  # keyed by the photo and the code that makes them, not by fp
-                path: kept
-                for path, kept in self.state.outputs.items()
-                if path.startswith(f"{MEDIA}/")
-            }
+            outputs = {p: kept for p, kept in self.state.outputs.items() if survives(p)}
             self.state = State(
                 fingerprint=fp,
-                outputs=photos,
+                outputs=outputs,
                 out=self.state.out,
                 written=self.state.written,
                 images=self.state.images,

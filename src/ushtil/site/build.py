@@ -145,7 +145,9 @@ def render(
     now = now or now_utc()
     fp = (fp or fingerprint(root)) if cache is not None else ""
     if cache is not None:
-        cache.start(fp)
+        from ushtil.site.media import outlives_fingerprint  # Pillow: something is made
+
+        cache.start(fp, outlives_fingerprint)
     loaded = load_site(root, cache, strict=strict, counters=counters)
     diagnostics = list(loaded.diagnostics)
     if loaded.site is None:
@@ -380,8 +382,8 @@ def build(
             report.diagnostics += inventory.problems(out, report.foreign, report.foreign_removed)
             if cache.finish(done, [p.path for p in pages]) and not cache.save():
                 return report  # the site is written; the next build is merely a clean one
-            if cache.verdicts is not None:  # rows that prove themselves: saved on their own
-                cache.verdicts.save()
+            for remembered in cache.kept.values():  # rows that prove themselves: saved on their own
+                remembered.save()
             if memory is not None:
                 memory.cache, memory.stats = cache, stats
     except UshtilError as exc:

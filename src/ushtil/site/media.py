@@ -28,6 +28,7 @@ from ushtil.project.problems import Diagnostic, Location, error
 from ushtil.site.graph import Graph
 from ushtil.site.images import (
     DIGEST_SIZE,
+    MEDIA,
     ImageProblem,
     Picture,
     Probe,
@@ -38,6 +39,12 @@ from ushtil.site.images import (
 )
 
 DIGEST = re.compile(f"[0-9a-f]{{{2 * DIGEST_SIZE}}}\\Z")
+
+
+def outlives_fingerprint(path: str) -> bool:
+    """Whether the output file ``path`` is kept in the cache when the fingerprint changes:
+    a photo's variants, keyed by the photo and the code that makes them alone."""
+    return path.startswith(f"{MEDIA}/")
 
 
 @dataclass

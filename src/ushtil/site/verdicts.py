@@ -83,9 +83,10 @@ class Verdicts:
 
 def verdicts(cache: BuildCache) -> Verdicts:
     """The cache's remembered verdicts (kept on it for ``serve``'s next build)."""
-    if cache.verdicts is None:
-        cache.verdicts = Verdicts(cache.db, reuse=cache.last is not None)
-    return cache.verdicts
+    kept = cache.kept.get("verdicts")
+    if not isinstance(kept, Verdicts):
+        kept = cache.kept["verdicts"] = Verdicts(cache.db, reuse=cache.last is not None)
+    return kept
 
 
 def code_digest() -> str:
