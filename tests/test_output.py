@@ -11,15 +11,15 @@ import pytest
 
 from ushtil.cli.output import Exit, print_diagnostics, shown, terminal_progress, usage
 from ushtil.cli.place import Place
-from ushtil.project.problems import Location, error, warning
+from ushtil.project.problems import Diagnostic, Location, error, warning
 
 BROKEN = error(Location("articles/park/kk.md", 3), "toml", "no title")
 OLD = warning(Location("articles/park/ru.md", 1), "outdated", "outdated: kk.md changed")
 CONFIG = error(Location("site.toml"), "config", "no base_url")
 
 
-def printed(place: Place, capsys: pytest.CaptureFixture[str], *found: object) -> list[str]:
-    print_diagnostics(place, found)  # type: ignore[arg-type]
+def printed(place: Place, capsys: pytest.CaptureFixture[str], *found: Diagnostic) -> list[str]:
+    print_diagnostics(place, found)
     out, err = capsys.readouterr()
     assert out == ""  # problems never go to standard output
     return err.splitlines()
@@ -78,6 +78,7 @@ def test_no_problems_print_nothing(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_usage_mistakes_and_progress(capsys: pytest.CaptureFixture[str]) -> None:
-    assert usage("build", "--jobs must be a number") == Exit.USAGE == 2
+    assert usage("build", "--jobs must be a number") == Exit.USAGE
+    assert int(Exit.USAGE) == 2
     assert capsys.readouterr() == ("", "ushtil build: --jobs must be a number\n")
     assert terminal_progress(io.StringIO()) is None  # not a terminal: no progress line
