@@ -112,5 +112,6 @@ def test_without_a_file_a_usage_error(outside: Path, action: str) -> None:
 def test_a_missing_file_is_a_problem_not_a_crash(outside: Path) -> None:
     done = ushtil_in(outside, "i18n", "check", "nowhere.po")
     assert done.returncode == 1
-    assert done.stdout.startswith("nowhere.po: cannot read the catalogue")
+    assert done.stdout.startswith("nowhere.po: cannot read the catalogue: no such file")
+    assert "Errno" not in done.stdout
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr

@@ -331,6 +331,9 @@ import ushtil.engine.write
 project, ready, phase = sys.argv[1:]
 main_process = os.getpid()
 held = {signal.SIGINT, signal.SIGTERM}
+# Ctrl-C as a terminal delivers it: a shell starts a background job (a CI runner's, say)
+# with SIGINT ignored, and Python then leaves it ignored in every child
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def announce() -> None:

@@ -68,7 +68,8 @@ def preview(tmp_path: Path) -> Iterator[Preview]:
 def test_only_its_own_names_are_answered(preview: Preview) -> None:
     port = preview.port
     for host in ("localhost", f"localhost:{port}", "127.0.0.1", f"127.0.0.1:{port}",
-                 f"[::1]:{port}", "[::1]", "LOCALHOST", f"10.0.0.7:{port}"):  # fmt: skip
+                 f"[::1]:{port}", "[::1]", "LOCALHOST", f"10.0.0.7:{port}",
+                 f"localhost.:{port}"):  # fmt: skip
         assert preview.status("/", host) == 200, host
     for host in ("evil.example", f"evil.example:{port}", "localhost.evil.example",
                  f"127.0.0.1.nip.io:{port}", "", f"localhost:{port}@evil.example", "::1",

@@ -154,6 +154,8 @@ def read_po(path: Path, shown: str) -> tuple[polib.POFile | None, list[Diagnosti
             message = (
                 "syntax error in the catalogue (open it in Poedit or run 'msgfmt -c' for details)"
             )
+        elif isinstance(exc, OSError):  # the reason, not Python's whole sentence
+            message = f"cannot read the catalogue: {(exc.strerror or text).lower()}"
         else:
             message = f"cannot read the catalogue: {text}"
         return None, [error(Location(shown, where), UNREADABLE, message)]

@@ -101,7 +101,7 @@ def host_allowed(value: str, names: frozenset[str]) -> bool:
     if found is None:
         return False
     name = found.group(1)
-    if name in names:
+    if name in names or name.endswith(".") and name[:-1] in names:  # "localhost." too
         return True
     try:
         ipaddress.ip_address(name[1:-1] if name.startswith("[") else name)
@@ -151,7 +151,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         elif not hosts and self.request_version not in ("HTTP/1.0", "HTTP/0.9"):
             self.send_error(400, "No Host header")
         elif hosts and not host_allowed(hosts[0], self.names):
-            self.send_error(421, "Not a name of this server", "Open the address ushtil printed.")
+            self.send_error(421, "Not a name of this server", "Open the address ushtil printed")
         else:
             return True
         return False
