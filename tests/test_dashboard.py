@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from conftest import NOW, edit, find, make_project
 
+from ushtil.engine import store
+from ushtil.engine.cache import BuildCache
+from ushtil.engine.ledger import Output
 from ushtil.project.freshness import compute_status
-from ushtil.site import store
 from ushtil.site.build import load_site
-from ushtil.site.cache import BuildCache
 from ushtil.site.dashboard import status_outputs
 from ushtil.site.graph import build_graph
-from ushtil.site.ledger import Output
 from ushtil.site.markdown import Bodies
 from ushtil.site.pages import Kit
 from ushtil.site.templating import Templates

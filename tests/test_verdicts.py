@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from conftest import edit, make_project
 
+from ushtil.engine import store
+from ushtil.engine.cache import BuildCache
+from ushtil.engine.counters import Counters
 from ushtil.interface.glossary import Glossary, read_glossary
 from ushtil.project import layout
 from ushtil.project.model import Site
-from ushtil.site import store
 from ushtil.site.build import load_site
-from ushtil.site.cache import BuildCache
-from ushtil.site.counters import Counters
-from ushtil.site.verdicts import Checked, Verdicts, glossary_check
+from ushtil.site.verdicts import KEPT, Checked, Verdicts, glossary_check
 
 RU, EN = "articles/park/ru.md", "articles/park/en.md"
 CATALOGUES = [f"locales/{lang}/LC_MESSAGES/messages.po" for lang in ("kk", "ru", "en")]
@@ -47,9 +47,9 @@ def inputs(project: Path) -> tuple[Site, Glossary]:
 def check(project: Path, db: store.Database, *, reuse: bool) -> Checked:
     """One build's glossary check with the memory in ``db``, then saved as a build does."""
     cache = BuildCache(db)
-    cache.verdicts = Verdicts(db, reuse=reuse)
+    kept = cache.kept[KEPT] = Verdicts(db, reuse=reuse)
     result = glossary_check(*inputs(project), cache, Counters())
-    cache.verdicts.save()
+    kept.save()
     return result
 
 
@@ -66,7 +66,7 @@ def test_a_remembered_verdict_is_reported_without_checking(project: Path, tmp_pa
     assert first.checked == EVERYTHING and shown(first) == [WARNING]
     counters = Counters()
     cache = BuildCache(db)
-    cache.verdicts = Verdicts(db, reuse=True)
+    cache.kept[KEPT] = Verdicts(db, reuse=True)
     again = glossary_check(*inputs(project), cache, counters)
     assert again.checked == [] and shown(again) == [WARNING]  # the same warning, same line
     assert counters.glossary_checks == 0 and counters.glossary_reads == 0

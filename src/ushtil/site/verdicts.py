@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 Row = tuple[str, str]  # the key of what the verdict was made from, its warnings as JSON
 NONE = "[]"  # the verdict of most: no warning
+KEPT = "verdicts"  # the name they are kept under on the build cache (BuildCache.kept)
 
 
 @dataclass
@@ -83,9 +84,9 @@ class Verdicts:
 
 def verdicts(cache: BuildCache) -> Verdicts:
     """The cache's remembered verdicts (kept on it for ``serve``'s next build)."""
-    kept = cache.kept.get("verdicts")
+    kept = cache.kept.get(KEPT)
     if not isinstance(kept, Verdicts):
-        kept = cache.kept["verdicts"] = Verdicts(cache.db, reuse=cache.last is not None)
+        kept = cache.kept[KEPT] = Verdicts(cache.db, reuse=cache.last is not None)
     return kept
 
 
