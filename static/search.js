@@ -129,8 +129,11 @@
       found = standing(search.results);
       shown = 0;
       list.innerHTML = "";
-      status.innerHTML = found.length ? countText(found.length) : fill(strings.none, { query: q });
-      return showMore();
+      return showMore().then(function () {
+        // said once the results are on the page, so what is announced is what is there
+        if (mine !== generation) return;
+        status.innerHTML = found.length ? countText(found.length) : fill(strings.none, { query: q });
+      });
     }).catch(function () {
       if (mine === generation) status.innerHTML = strings.error;
     });
